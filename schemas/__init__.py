@@ -1,0 +1,1 @@
+"""The JSON Schemas of seed-validator, installed as validator.schemas."""

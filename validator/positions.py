@@ -1,0 +1,93 @@
+"""JSON Pointers (RFC 6901) and their positions in the YAML node tree a record was built from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import yaml
+
+
+def escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def join(path: Iterable[str | int]) -> str:
+    """The JSON Pointer of a path of keys and indexes ('' is the whole record)."""
+    return "".join("/" + escape(str(part)) for part in path)
+
+
+def split(pointer: str) -> list[str]:
+    return [unescape(token) for token in pointer.split("/")[1:]] if pointer else []
+
+
+class SourceMap:
+    """Answers 'where in the file is this pointer?' from the composed YAML nodes.
+
+    The nodes are a by-product of loading, so a lookup costs only a walk down one path:
+    positions are computed only for what is reported.
+    """
+
+    __slots__ = ("_root",)
+
+    def __init__(self, root: yaml.Node) -> None:
+        self._root = root
+
+    def node(self, pointer: str, *, key: bool = False) -> yaml.Node | None:
+        """The value node at pointer, or with key=True the key node that names it (a mapping entry)."""
+        node: yaml.Node = self._root
+        tokens = split(pointer)
+        for depth, token in enumerate(tokens):
+            last = depth == len(tokens) - 1
+            if isinstance(node, yaml.MappingNode):
+                entry = _entry(node, token)
+                if entry is None:
+                    return None
+                if last and key:
+                    return entry[0]
+                node = entry[1]
+            elif isinstance(node, yaml.SequenceNode) and token.isdigit() and int(token) < len(node.value):
+                node = node.value[int(token)]
+            else:
+                return None
+        return node
+
+    def position(self, pointer: str, *, key: bool = False) -> tuple[int, int] | None:
+        """1-based (line, column) of the node at pointer; the nearest existing ancestor when it is absent."""
+        tokens = split(pointer)
+        while True:
+            node = self.node(join(tokens), key=key)
+            if node is not None:
+                return node.start_mark.line + 1, node.start_mark.column + 1
+            if not tokens:
+                return None
+            tokens.pop()
+            key = False
+
+    def line(self, pointer: str) -> int | None:
+        position = self.position(pointer)
+        return position[0] if position else None
+
+    def pointer_of(self, target: yaml.Node) -> str:
+        """The pointer of a node known to be in the tree (used only for rare findings)."""
+        stack: list[tuple[yaml.Node, list[str | int]]] = [(self._root, [])]
+        while stack:
+            node, path = stack.pop()
+            if node is target:
+                return join(path)
+            if isinstance(node, yaml.MappingNode):
+                stack.extend((v, [*path, str(k.value)]) for k, v in node.value)
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend((v, [*path, i]) for i, v in enumerate(node.value))
+        return ""
+
+
+def _entry(node: yaml.MappingNode, token: str) -> tuple[yaml.Node, yaml.Node] | None:
+    found = None
+    for key_node, value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == token:
+            found = (key_node, value_node)  # the last one wins, as in the loaded record
+    return found

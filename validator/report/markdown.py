@@ -1,0 +1,83 @@
+"""The Markdown report: for people, PR comments and GitHub job summaries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import groupby
+
+from ..models import LinkStatus, RunResult, Severity
+from .problems import Problem, problems
+
+_ICON = {Severity.ERROR: "❌", Severity.WARNING: "⚠️"}
+# Links that a person has something to do about, most urgent first.
+_LINK_SECTIONS = (LinkStatus.DEAD, LinkStatus.SOFT_DEAD, LinkStatus.MISMATCH, LinkStatus.REDIRECTED,
+                  LinkStatus.BLOCKED, LinkStatus.ERROR)
+
+
+def render(result: RunResult, *, link_base: str = "") -> Iterator[str]:
+    """link_base is prefixed to file paths in links (the way from the report's folder to the files)."""
+    counts = result.count_findings()
+    yield "# seed-validator report\n\n"
+    state = "complete" if result.complete else "**incomplete**"
+    if result.inconclusive:
+        state += ", **inconclusive** (network unavailable: no link was called dead)"
+    yield f"Run {result.started_at} → {result.finished_at}, seed-validator {result.tool_version}, {state}.\n\n"
+    for note in result.notes:
+        yield f"> {_cell(note)}\n\n"
+    yield "| | count |\n|---|---:|\n"
+    yield f"| files | {result.files} |\n| records | {result.records} |\n"
+    yield f"| errors | {counts[Severity.ERROR]} |\n| warnings | {counts[Severity.WARNING]} |\n"
+    if result.options.get("offline"):
+        yield "| links | not checked (--offline) |\n"
+    else:
+        yield f"| links | {len(result.links)} |\n"
+        for status, n in result.count_links().items():
+            if n:
+                yield f"| links {status} | {n} |\n"
+    yield "\n"
+
+    items = problems(result)
+    if not items:
+        yield "No problems found.\n"
+        return
+    yield "## Problems by file\n\n"
+    by_file = {file: list(group) for file, group in groupby(items, key=lambda p: p.file)}
+    for file in sorted(by_file, key=lambda f: _file_urgency(by_file[f])):
+        file_problems = sorted(by_file[file], key=lambda p: (-p.severity.rank, p.line or 0, p.pointer))
+        errors = sum(p.severity is Severity.ERROR for p in file_problems)
+        yield f"### `{file}` — {errors} error(s), {len(file_problems) - errors} warning(s)\n\n"
+        yield "| | line | rule | pointer | message |\n|---|---:|---|---|---|\n"
+        for p in file_problems:
+            line = f"[{p.line}]({link_base}{file}#L{p.line})" if p.line else "-"
+            yield f"| {_ICON[p.severity]} | {line} | `{p.rule}` | `{p.pointer or '/'}` | {_cell(p.message)} |\n"
+        yield "\n"
+    yield from _links_needing_action(result)
+
+
+def _links_needing_action(result: RunResult) -> Iterator[str]:
+    for status in _LINK_SECTIONS:
+        entries = [e for e in result.sorted_links() if e.result is not None and e.result.status is status]
+        if not entries:
+            continue
+        yield f"## Links: {status} ({len(entries)})\n\n| url | kind | HTTP | reason | final URL | used in |\n"
+        yield "|---|---|---:|---|---|---|\n"
+        for entry in entries:
+            outcome = entry.result
+            assert outcome is not None
+            used = ", ".join(f"{o.file}:{o.line}" if o.line else o.file for o in entry.occurrences[:3])
+            if len(entry.occurrences) > 3:
+                used += f" (+{len(entry.occurrences) - 3})"
+            yield (f"| {_cell(entry.url)} | {entry.kind} | {outcome.http_status or '-'} | {_cell(outcome.reason)} "
+                   f"| {_cell(outcome.final_url or '')} | {_cell(used)} |\n")
+        yield "\n"
+
+
+def _file_urgency(file_problems: list[Problem]) -> tuple[int, int, str]:
+    errors = sum(p.severity is Severity.ERROR for p in file_problems)
+    return (-max(p.severity.rank for p in file_problems), -errors, file_problems[0].file)
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell: no pipes or line breaks, HTML-ish text inert."""
+    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+            .replace("<", "&lt;").replace(">", "&gt;"))

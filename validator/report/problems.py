@@ -1,0 +1,49 @@
+"""One view over findings and broken links, for the renderers that list problems by file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..catalog import link_rule_id
+from ..models import RunResult, Severity
+
+LINK_WARNING_RULE = "link/warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    file: str
+    line: int | None
+    column: int | None
+    pointer: str
+    rule: str
+    severity: Severity
+    message: str
+
+    def sort_key(self) -> tuple[str, int, int, str, str, str]:
+        return (self.file, self.line or 0, self.column or 0, self.pointer, self.rule, self.message)
+
+
+def problems(result: RunResult) -> list[Problem]:
+    """Every finding, and every occurrence of a link whose status counts against CI, sorted."""
+    items = [Problem(f.file, f.line, f.column, f.pointer, f.rule, f.severity, f.message) for f in result.findings]
+    for entry in result.links.values():
+        outcome = entry.result
+        if outcome is None:
+            continue
+        severity = outcome.status.severity
+        notes = [(link_rule_id(outcome.status), severity, f"{entry.kind} link {outcome.status}: {entry.url} "
+                  f"({outcome.reason})")] if severity is not None else []
+        notes += [(LINK_WARNING_RULE, Severity.WARNING, f"{entry.kind} link {entry.url}: {w}")
+                  for w in outcome.warnings]
+        for rule, level, message in notes:
+            items.extend(Problem(o.file, o.line, None, o.pointer, rule, level, message) for o in entry.occurrences)
+    return sorted(items, key=Problem.sort_key)
+
+
+def at_or_above(items: Iterable[Problem], threshold: Severity | None) -> list[Problem]:
+    """The problems that fail the run under --fail-on (None: never fail)."""
+    if threshold is None:
+        return []
+    return [p for p in items if p.severity.rank >= threshold.rank]

@@ -1,0 +1,1 @@
+"""Structure stage: JSON Schema (schema.py), domain rules (rules.py), corpus-wide duplicates."""

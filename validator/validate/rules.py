@@ -1,0 +1,187 @@
+"""Domain rules a JSON Schema cannot express. Each is a small pure function with a stable id."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from .. import amp
+from ..extract import url_fields
+from ..models import Severity
+from ..urls import host_matches_domain, host_of, iri_to_uri, repair_mojibake
+
+# No web article predates the first web site (1991-08-06).
+_EARLIEST_WEB_DATE = datetime(1991, 8, 6, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleContext:
+    now: datetime
+    future_tolerance: timedelta = timedelta(hours=24)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    pointer: str
+    message: str
+
+
+RuleCheck = Callable[[Mapping[str, Any], RuleContext], Iterator[Hit]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    severity: Severity
+    summary: str
+    check: RuleCheck
+    # Schema rule ids that this rule explains better at the same pointer (their finding is dropped).
+    supersedes: frozenset[str] = frozenset()
+
+
+RULES: list[Rule] = []
+
+
+def rule(rule_id: str, severity: Severity, summary: str, *, supersedes: tuple[str, ...] = ()
+         ) -> Callable[[RuleCheck], RuleCheck]:
+    def register(check: RuleCheck) -> RuleCheck:
+        RULES.append(Rule(rule_id, severity, summary, check, frozenset(supersedes)))
+        return check
+    return register
+
+
+def _articles(record: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """The record itself and each related item, with its pointer."""
+    yield "", record
+    related = record.get("related")
+    if isinstance(related, list):
+        for index, item in enumerate(related):
+            if isinstance(item, Mapping):
+                yield f"/related/{index}", item
+
+
+def _parse_datetime(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None  # schema/format reports it
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+@rule("seed/amp-cache-url", Severity.ERROR,
+      "cdnAmpWebUrl must be the Google AMP Cache URL derived from ampWebUrl")
+def amp_cache_url(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+    for base, item in _articles(record):
+        amp_url, cdn_url = item.get("ampWebUrl"), item.get("cdnAmpWebUrl")
+        if not (isinstance(amp_url, str) and isinstance(cdn_url, str)):
+            continue  # a missing partner is schema/dependentRequired
+        expected = amp.cache_url(amp_url.strip())
+        if expected is not None and cdn_url.strip() != expected:
+            yield Hit(f"{base}/cdnAmpWebUrl",
+                      f"cdnAmpWebUrl is not the AMP Cache URL of ampWebUrl; expected {expected}")
+
+
+@rule("seed/provider-domain", Severity.WARNING,
+      "article URLs should be on provider.domain or one of its subdomains")
+def provider_domain(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+    for base, item in _articles(record):
+        provider = item.get("provider")
+        domain = provider.get("domain") if isinstance(provider, Mapping) else None
+        if not isinstance(domain, str) or not domain:
+            continue
+        for key in ("webUrl", "originalUrl"):
+            url = item.get(key)
+            host = host_of(url.strip()) if isinstance(url, str) else None
+            if host and not host_matches_domain(host, domain):
+                yield Hit(f"{base}/{key}", f"{key} host '{host}' is not on provider.domain '{domain}'")
+
+
+@rule("seed/future-date", Severity.ERROR, "publishedDateTime must not be in the future")
+def future_date(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+    published = _parse_datetime(record.get("publishedDateTime"))
+    if published is not None and published > ctx.now + ctx.future_tolerance:
+        yield Hit("/publishedDateTime",
+                  f"publishedDateTime {record['publishedDateTime']} is in the future (now {_iso(ctx.now)})")
+
+
+@rule("seed/related-date", Severity.WARNING,
+      "related items must be dated between the first web site (1991) and now")
+def related_date(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+    for base, item in _articles(record):
+        if not base:
+            continue
+        published = _parse_datetime(item.get("publishedDateTime"))
+        if published is None:
+            continue
+        if published > ctx.now + ctx.future_tolerance:
+            yield Hit(f"{base}/publishedDateTime",
+                      f"related item dated {item['publishedDateTime']}, in the future (now {_iso(ctx.now)})")
+        elif published < _EARLIEST_WEB_DATE:
+            yield Hit(f"{base}/publishedDateTime",
+                      f"related item dated {item['publishedDateTime']}, before the web existed")
+
+
+_URL_RULES = ("schema/format",)
+
+
+@rule("seed/url-empty", Severity.ERROR, "URL fields must not be empty", supersedes=_URL_RULES)
+def url_empty(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+    for field in url_fields(record):
+        if not field.url.strip():
+            yield Hit(field.pointer, "URL is empty; remove the field or fill it in")
+
+
+@rule("seed/url-whitespace", Severity.ERROR, "URLs must not contain whitespace", supersedes=_URL_RULES)
+def url_whitespace(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+    for field in url_fields(record):
+        if field.url.strip() and any(ch.isspace() for ch in field.url):
+            yield Hit(field.pointer, f"URL contains whitespace: {field.url!r}")
+
+
+@rule("seed/url-scheme", Severity.ERROR, "URLs must be absolute http(s) URLs", supersedes=_URL_RULES)
+def url_scheme(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+    for field in url_fields(record):
+        url = field.url.strip()
+        if not url:
+            continue
+        scheme = urlsplit(url).scheme.lower() if "://" in url or ":" in url else ""
+        if scheme not in ("http", "https"):
+            problem = f"scheme '{scheme}:'" if scheme else "no scheme"
+            yield Hit(field.pointer, f"URL has {problem}; only absolute http(s) URLs can be checked: {url}")
+
+
+@rule("seed/url-mojibake", Severity.ERROR,
+      "URLs must not contain UTF-8 text decoded as Latin-1/CP1252 (e.g. 'â€“')", supersedes=_URL_RULES)
+def url_mojibake(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+    for field in url_fields(record):
+        repaired = repair_mojibake(field.url)
+        if repaired is not None:
+            yield Hit(field.pointer, f"URL contains mojibake (UTF-8 read as CP1252); did you mean {repaired}?")
+
+
+@rule("seed/url-non-ascii", Severity.WARNING,
+      "URLs should be written percent-encoded (non-ASCII IRIs work, but not everywhere)",
+      supersedes=_URL_RULES)
+def url_non_ascii(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+    for field in url_fields(record):
+        url = field.url.strip()
+        if not url.isascii() and repair_mojibake(url) is None and not any(ch.isspace() for ch in url):
+            yield Hit(field.pointer, f"URL has non-ASCII characters; write it as {iri_to_uri(url)}")
+
+
+@rule("seed/null-topic", Severity.WARNING, "topics should not have empty items")
+def null_topic(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+    topics = record.get("topics")
+    if isinstance(topics, list):
+        for index, topic in enumerate(topics):
+            if topic is None:
+                yield Hit(f"/topics/{index}", "empty topic item ('- ' with nothing after it); remove it")
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

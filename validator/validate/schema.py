@@ -1,0 +1,89 @@
+"""JSON Schema validation of a record → positioned findings (rule ids `schema/<keyword>`)."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterator, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
+from jsonschema.exceptions import SchemaError
+from jsonschema.validators import validator_for
+
+from ..errors import SchemaLoadError
+from ..models import Finding, Severity
+from ..positions import SourceMap, escape, join
+
+_MAX_VALUE_REPR = 80
+
+
+def default_schema_path() -> Path:
+    return Path(str(resources.files("validator.schemas") / "seed.schema.json"))
+
+
+def load_schema(path: Path | None = None) -> tuple[dict[str, Any], Path]:
+    """Read and check a schema file; a broken schema stops the run (SchemaLoadError)."""
+    path = path or default_schema_path()
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SchemaLoadError(f"cannot read schema {path}: {exc.strerror or exc}") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SchemaLoadError(f"schema {path} is not valid JSON: {exc}") from exc
+    if not isinstance(schema, dict):
+        raise SchemaLoadError(f"schema {path} must be a JSON object")
+    try:
+        validator_for(schema, default=Draft202012Validator).check_schema(schema)
+    except SchemaError as exc:
+        raise SchemaLoadError(f"schema {path} is not a valid JSON Schema: {exc.message}") from exc
+    return schema, path
+
+
+class SchemaChecker:
+    """One compiled validator, reused for every record (compiling per record would dominate the run)."""
+
+    def __init__(self, schema: Mapping[str, Any]) -> None:
+        cls = validator_for(schema, default=Draft202012Validator)
+        self._validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+    def findings(self, record: Any, file: str, source: SourceMap | None) -> list[Finding]:
+        findings = []
+        for error in self._validator.iter_errors(record):
+            for pointer, on_key, message in _describe(error):
+                position = source.position(pointer, key=on_key) if source is not None else None
+                line, column = position if position is not None else (None, None)
+                findings.append(Finding(file, line, column, pointer, f"schema/{error.validator}",
+                                        Severity.ERROR, message))
+        return findings
+
+
+def _describe(error: ValidationError) -> Iterator[tuple[str, bool, str]]:
+    """(pointer, whether the position is the key's, message) for one jsonschema error."""
+    pointer = join(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, Mapping) and isinstance(
+            error.schema, Mapping):
+        for key in _unexpected_keys(error.instance, error.schema):
+            known = list(error.schema.get("properties", {}))
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; allowed here: {', '.join(sorted(known))}"
+            yield f"{pointer}/{escape(key)}", True, f"unknown field '{key}'{hint}"
+        return
+    yield pointer, False, _shorten(error)
+
+
+def _unexpected_keys(instance: Mapping[str, Any], schema: Mapping[str, Any]) -> list[str]:
+    properties = schema.get("properties", {})
+    patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
+    return [k for k in instance if k not in properties and not any(p.search(k) for p in patterns)]
+
+
+def _shorten(error: ValidationError) -> str:
+    """jsonschema quotes the whole failing value; a 1 KB signature makes an unreadable line."""
+    value, message = repr(error.instance), str(error.message)
+    if len(value) <= _MAX_VALUE_REPR or value not in message:
+        return message
+    return message.replace(value, value[: _MAX_VALUE_REPR - 5] + "…" + value[-4:])
