@@ -13,6 +13,7 @@ from typing import Any
 from . import __version__, config, pipeline
 from .errors import ConfigError, UsageError, ValidatorError
 from .models import RunResult, Severity
+from .progress import ProgressDisplay
 from .report import console
 from .report.problems import at_or_above, problems
 from .report.writer import FORMATS, write_reports
@@ -167,7 +168,7 @@ def _check_command(args: argparse.Namespace) -> int:
     missing = [str(p) for p in settings.paths if not p.exists()]
     if missing and not args.paths:
         raise UsageError(f"no seeds/ folder here ({Path.cwd()}); name the seed files or folders to check")
-    result = pipeline.run(settings)
+    result = pipeline.run(settings, progress=None if args.quiet else ProgressDisplay())
     fail_on = _FAIL_ON[args.fail_on]
     written = write_reports(result, formats, args.output_dir, fail_on=fail_on)
     items = problems(result)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 
 from . import __version__
+from .check.runner import Progress, check_links
+from .clock import Clock, rfc3339, utc_now
 from .config import Settings
-from .errors import UsageError
 from .extract import extract_links
 from .load import discover, load_file
 from .models import LinkEntry, LinkRef, RunResult
@@ -20,19 +21,10 @@ from .validate.record import RecordValidator
 from .validate.rules import RuleContext
 from .validate.schema import load_schema
 
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def rfc3339(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
 
 def run(settings: Settings, *, files: Iterable[Path] | None = None, clock: Clock = utc_now,
-        transport: httpx.AsyncBaseTransport | None = None) -> RunResult:
+        transport: httpx.AsyncBaseTransport | None = None,
+        progress: Callable[[Progress], None] | None = None) -> RunResult:
     """Validate (and unless offline, link-check) the seed files of settings.paths, or the given files."""
     schema, _ = load_schema(settings.schema_path)
     started = clock()
@@ -54,7 +46,7 @@ def run(settings: Settings, *, files: Iterable[Path] | None = None, clock: Clock
         if not settings.offline:
             add_links(result, extract_links(loaded.record, loaded.file, loaded.source))
     if not settings.offline:
-        raise UsageError("link checking is not available in this version yet; run with --offline")
+        check_links(result, settings, transport=transport, clock=clock, progress=progress)
     result.finished_at = rfc3339(clock())
     return result
 

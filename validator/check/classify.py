@@ -1,0 +1,254 @@
+"""Pure: what one attempt saw → a verdict, and whether another attempt could change it."""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+from ..models import ImageSpec, LinkKind, LinkStatus
+from ..urls import normalise, registrable_domain
+from .fetch import Failure, Fetched
+from .probe import page_facts, says_not_found, sniff_image
+
+PERMANENT_REDIRECTS = frozenset({301, 308})
+_BLOCKING_CODES = frozenset({401, 403, 999})
+_CHALLENGE_HEADERS = ("cf-mitigated", "cf-chl-bypass", "x-datadome", "x-px-block")
+_CHALLENGE_BODY = re.compile(
+    rb"cf-chl|challenge-platform|just a moment\.\.\.|attention required|captcha|px-captcha|datadome|"
+    rb"access denied|request unsuccessful\. incapsula",
+    re.IGNORECASE,
+)
+
+
+class Retry(enum.Enum):
+    NO = "no"
+    BACKOFF = "backoff"        # transient: exponential backoff with jitter
+    RETRY_AFTER = "after"      # the server said when (429, 503 with Retry-After)
+
+
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    """What the record says the URL serves."""
+
+    kind: LinkKind
+    image: ImageSpec | None = None
+    canonical_candidates: frozenset[str] = frozenset()
+    accept: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    status: LinkStatus
+    reason: str
+    http_status: int | None = None
+    final_url: str | None = None
+    redirects: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class HostProbe:
+    """How a host answers a path that cannot exist: the baseline that tells a soft 404 from a real page."""
+
+    status: int | None
+    final_url: str | None
+    title: str
+
+
+_RETRIED_FAILURES = frozenset({Failure.READ_TIMEOUT, Failure.RESET, Failure.PROTOCOL, Failure.CONNECT_TIMEOUT})
+
+
+def retry_policy(fetched: Fetched) -> Retry:
+    """Retry 5xx, 408, 429 and timeouts/resets; never refused connections, DNS, TLS or 4xx verdicts."""
+    if fetched.failure is not None:
+        return Retry.BACKOFF if fetched.failure in _RETRIED_FAILURES else Retry.NO
+    status = fetched.status or 0
+    if status == 429 or (status == 503 and "retry-after" in fetched.headers):
+        return Retry.RETRY_AFTER
+    if 500 <= status < 600 or status == 408:
+        return Retry.BACKOFF
+    return Retry.NO
+
+
+def retry_after_seconds(value: str | None, now_epoch: float) -> float | None:
+    """The Retry-After header (seconds or an HTTP date) as a delay, or None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - now_epoch)
+
+
+def classify(fetched: Fetched, expect: Expectation, *, attempts: int = 1, probe: HostProbe | None = None) -> Verdict:
+    if fetched.failure is not None:
+        return _verdict(fetched, *_failure_verdict(fetched.failure, fetched.detail, attempts))
+
+    status = fetched.status or 0
+    trail = f" after redirects to {fetched.final_url}" if fetched.hops else ""
+    if status in expect.accept:
+        return _verdict(fetched, LinkStatus.OK, f"HTTP {status} (accepted by configuration){trail}")
+    if status in (404, 410):
+        if expect.kind is LinkKind.AMP_CACHE and not fetched.hops:
+            return _verdict(fetched, LinkStatus.DEAD, f"HTTP {status}: the AMP cache has no copy of this page "
+                                            "(the cache also answers 404 when the origin fails)")
+        return _verdict(fetched, LinkStatus.DEAD, f"HTTP {status}{trail}")
+    if status in _BLOCKING_CODES or status == 429:
+        return _verdict(fetched, LinkStatus.BLOCKED, _blocked_reason(fetched, attempts))
+    if 500 <= status < 600:
+        return _verdict(fetched, LinkStatus.ERROR, f"HTTP {status}{trail}{_after(attempts)}")
+    if not 200 <= status < 300:
+        return _verdict(fetched, LinkStatus.ERROR, f"HTTP {status}{trail}: not a verdict the checker can give")
+    return _content_verdict(fetched, expect, probe)
+
+
+def _verdict(fetched: Fetched, status: LinkStatus, reason: str, warnings: tuple[str, ...] = ()) -> Verdict:
+    """A verdict carrying what the attempt saw: last HTTP status, where redirects ended, the chain."""
+    chain = tuple(hop.url for hop in fetched.hops[1:])
+    if fetched.hops and fetched.final_url:
+        chain += (fetched.final_url,)
+    final_url = fetched.final_url if fetched.hops else None
+    return Verdict(status, reason, fetched.status, final_url, chain, warnings)
+
+
+def _failure_verdict(failure: Failure, detail: str, attempts: int) -> tuple[LinkStatus, str]:
+    if failure is Failure.BLOCKED_ADDRESS:
+        return LinkStatus.SKIPPED, detail
+    if failure is Failure.UNSUPPORTED_SCHEME:
+        return LinkStatus.SKIPPED, f"not an http(s) URL: {detail}"
+    if failure is Failure.DNS_NXDOMAIN:
+        return LinkStatus.DEAD, f"unknown host (NXDOMAIN): {detail}"
+    if failure in _RETRIED_FAILURES:
+        return LinkStatus.ERROR, f"{detail}{_after(attempts)}"
+    return LinkStatus.ERROR, detail
+
+
+def _after(attempts: int) -> str:
+    return f" (after {attempts} attempts)" if attempts > 1 else ""
+
+
+def _blocked_reason(fetched: Fetched, attempts: int) -> str:
+    status = fetched.status
+    if status == 429:
+        return f"HTTP 429: rate limited{_after(attempts)}; not known dead"
+    signs = [name for name in _CHALLENGE_HEADERS if name in fetched.headers]
+    body_sign = _CHALLENGE_BODY.search(fetched.body)
+    if body_sign:
+        signs.append(body_sign.group(0).decode("ascii", "replace").lower())
+    what = "bot challenge" if signs else "the server refused the checker"
+    detail = f" ({', '.join(signs)})" if signs else ""
+    return f"HTTP {status}: {what}{detail}; not known dead"
+
+
+def _content_verdict(fetched: Fetched, expect: Expectation, probe: HostProbe | None) -> Verdict:
+    final_url = fetched.final_url or fetched.url
+    permanent = any(hop.status in PERMANENT_REDIRECTS for hop in fetched.hops)
+    content_type = fetched.headers.get("content-type", "").split(";")[0].strip().lower()
+    warnings: list[str] = []
+
+    if expect.kind is LinkKind.IMAGE:
+        problem = _image_problem(fetched.body, content_type, expect.image)
+        if problem:
+            return _verdict(fetched, LinkStatus.MISMATCH, problem)
+    elif expect.kind is LinkKind.AMP_CACHE and fetched.hops and _host(final_url) != _host(fetched.url):
+        return _verdict(fetched, LinkStatus.MISMATCH,
+                        f"the AMP cache redirects to {final_url}: it does not serve this page as valid AMP")
+    else:
+        if fetched.hops and is_home_or_section(fetched.url, final_url):
+            return _verdict(fetched, LinkStatus.SOFT_DEAD, f"redirects to the site's front page {final_url}")
+        if fetched.hops and _lands_like_a_missing_page(fetched.url, final_url, probe):
+            return _verdict(fetched, LinkStatus.SOFT_DEAD,
+                            f"redirects to {final_url}, where this host also sends paths that do not exist")
+        facts = page_facts(fetched.body, _charset(fetched.headers.get("content-type", "")))
+        not_found = says_not_found(facts)
+        if not_found:
+            return _verdict(fetched, LinkStatus.SOFT_DEAD,
+                            f"HTTP {fetched.status} but the page says '{not_found[:80]}'")
+        if probe is not None and probe.status == 200 and not fetched.hops and facts.title == probe.title:
+            # A host that answers 200 for anything: the page cannot be told from a missing one, but an
+            # identical title is no proof either (single-page sites share one title), so only a warning.
+            warnings.append("this host answers 200 with the same title for paths that do not exist; "
+                            "the page could not be told from a missing one")
+        if expect.kind in (LinkKind.AMP, LinkKind.AMP_CACHE):
+            if not facts.is_amp:
+                return _verdict(fetched, LinkStatus.MISMATCH, "not an AMP page: no ⚡ or amp attribute on <html>")
+            if expect.kind is LinkKind.AMP:
+                warnings.extend(_canonical_warning(facts.canonical, final_url, expect.canonical_candidates))
+
+    via = f" via redirects to {final_url}" if fetched.hops else ""
+    if permanent:
+        return _verdict(fetched, LinkStatus.REDIRECTED, f"moved permanently to {final_url}", tuple(warnings))
+    return _verdict(fetched, LinkStatus.OK, f"HTTP {fetched.status}{via}", tuple(warnings))
+
+
+def _lands_like_a_missing_page(url: str, final_url: str, probe: HostProbe | None) -> bool:
+    """The redirect ends where a path that cannot exist also ends, on the same site, and does not carry
+    the original path along (a consent or login wall does, and proves nothing)."""
+    if probe is None or probe.final_url is None or probe.final_url != final_url:
+        return False
+    path = urlsplit(url).path
+    return _registrable(_host(url)) == _registrable(_host(final_url)) and (len(path) <= 1 or path not in final_url)
+
+
+def _image_problem(body: bytes, content_type: str, declared: ImageSpec | None) -> str | None:
+    facts = sniff_image(body)
+    if not content_type.startswith("image/"):
+        served = content_type or "no Content-Type"
+        return f"serves {served}, not an image" + (f" (the bytes are {facts.format})" if facts else "")
+    if facts is None:
+        return f"Content-Type is {content_type} but the bytes are not an image"
+    if declared is None or declared.width is None or declared.height is None:
+        return None
+    if facts.width is None or facts.height is None:
+        return None  # a format whose header this reader cannot size (svg, avif...): nothing to compare
+    if (facts.width, facts.height) != (declared.width, declared.height):
+        return (f"declared {declared.width}x{declared.height}, served {facts.format} is "
+                f"{facts.width}x{facts.height}")
+    return None
+
+
+def _canonical_warning(canonical: str | None, final_url: str, candidates: Collection[str]) -> list[str]:
+    if not candidates:
+        return []
+    if canonical is None:
+        return ["the AMP page has no <link rel=canonical>"]
+    absolute = normalise(urljoin(final_url, canonical))
+    if absolute in {normalise(c) for c in candidates}:
+        return []
+    return [f"the AMP page's canonical is {canonical}, not the record's URL"]
+
+
+def is_home_or_section(original: str, final: str) -> bool:
+    """A deep URL redirected to its site's root, or to a section front that is a prefix of its path."""
+    source, target = urlsplit(original), urlsplit(final)
+    source_parts = [p for p in source.path.split("/") if p]
+    target_parts = [p for p in target.path.split("/") if p]
+    if len(source_parts) < 2 and not (len(source_parts) == 1 and not target_parts):
+        return False
+    if _registrable(source.hostname) != _registrable(target.hostname):
+        return False
+    if not target_parts:
+        return not target.query
+    return len(target_parts) == 1 and source_parts[:1] == target_parts and len(source_parts) > 1
+
+
+def _registrable(host: str | None) -> str:
+    return registrable_domain(host) if host else ""
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def _charset(content_type: str) -> str | None:
+    match = re.search(r"charset=([\w.:-]+)", content_type, re.IGNORECASE)
+    return match.group(1) if match else None
+

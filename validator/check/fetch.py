@@ -1,0 +1,180 @@
+"""One attempt at a URL: GET, redirects walked hop by hop, body read up to a bound. I/O only, no verdicts."""
+
+from __future__ import annotations
+
+import enum
+import ssl
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+import httpx
+
+from .guard import BlockedAddress, DnsFailure
+from .probe import needs_more_bytes
+
+REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+# Enough for an HTML head, an image header, or a 404 page's title; images' sizes mostly sit in the first KBs.
+PAGE_BYTES = 256 * 1024
+ERROR_PAGE_BYTES = 16 * 1024
+
+
+class Failure(enum.StrEnum):
+    """Why no final response was had; the retry policy and classification key on this, never on text."""
+
+    BLOCKED_ADDRESS = "blocked-address"
+    DNS_NXDOMAIN = "dns-nxdomain"
+    DNS_ERROR = "dns-error"
+    CONNECT_REFUSED = "connect-refused"
+    CONNECT_TIMEOUT = "connect-timeout"
+    CONNECT_ERROR = "connect-error"
+    TLS = "tls"
+    READ_TIMEOUT = "read-timeout"
+    RESET = "reset"
+    PROTOCOL = "protocol"
+    DECODING = "decoding"
+    REDIRECT_LOOP = "redirect-loop"
+    TOO_MANY_REDIRECTS = "too-many-redirects"
+    BAD_REDIRECT = "bad-redirect"
+    UNSUPPORTED_SCHEME = "unsupported-scheme"
+
+
+CONNECTION_FAILURES = frozenset({Failure.CONNECT_REFUSED, Failure.CONNECT_TIMEOUT, Failure.CONNECT_ERROR,
+                                 Failure.DNS_ERROR, Failure.TLS})
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    url: str
+    status: int
+
+
+@dataclass(slots=True)
+class Fetched:
+    """What one attempt saw: the hops, then either a final response (status, headers, body head) or a failure."""
+
+    url: str
+    hops: list[Hop] = field(default_factory=list)
+    status: int | None = None
+    final_url: str | None = None
+    headers: httpx.Headers = field(default_factory=httpx.Headers)
+    body: bytes = b""
+    body_truncated: bool = False
+    failure: Failure | None = None
+    detail: str = ""
+    connected: bool = False
+
+
+async def fetch(client: httpx.AsyncClient, url: str, *, max_redirects: int, max_body: int,
+                image: bool = False) -> Fetched:
+    outcome = Fetched(url)
+    current = url
+    seen = {url}
+    limit = max_body if image else min(max_body, PAGE_BYTES)
+    while True:
+        try:
+            request = client.build_request("GET", current)
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:
+            outcome.failure = Failure.BAD_REDIRECT if outcome.hops else Failure.UNSUPPORTED_SCHEME
+            outcome.detail = str(exc)
+            return outcome
+        try:
+            response = await client.send(request, stream=True)
+        except httpx.HTTPError as exc:
+            outcome.failure, outcome.detail = _failure_of(exc)
+            outcome.final_url = current if outcome.hops else None
+            return outcome
+        outcome.connected = True
+        try:
+            location = response.headers.get("location")
+            if response.status_code in REDIRECT_CODES and location:
+                outcome.hops.append(Hop(current, response.status_code))
+                target = urljoin(current, location.strip())
+                if target in seen:
+                    outcome.failure, outcome.detail = Failure.REDIRECT_LOOP, f"redirect loop back to {target}"
+                    outcome.final_url = target
+                    return outcome
+                if len(outcome.hops) > max_redirects:
+                    outcome.failure = Failure.TOO_MANY_REDIRECTS
+                    outcome.detail = f"more than {max_redirects} redirects"
+                    outcome.final_url = target
+                    return outcome
+                if not target.lower().startswith(("http://", "https://")):
+                    outcome.failure, outcome.detail = Failure.BAD_REDIRECT, f"redirect to non-HTTP URL {target}"
+                    outcome.final_url = target
+                    return outcome
+                seen.add(target)
+                current = target
+                continue
+            outcome.status = response.status_code
+            outcome.final_url = current
+            outcome.headers = response.headers
+            outcome.body, outcome.body_truncated = await _read_bounded(response, limit, image=image)
+            return outcome
+        except httpx.HTTPError as exc:
+            outcome.failure, outcome.detail = _failure_of(exc)
+            outcome.status = response.status_code
+            outcome.final_url = current
+            return outcome
+        finally:
+            await response.aclose()
+
+
+async def _read_bounded(response: httpx.Response, limit: int, *, image: bool) -> tuple[bytes, bool]:
+    """At most `limit` bytes after decompression, so a gzip bomb costs no more than a plain body.
+
+    An image is read only until its header has told its size.
+    """
+    if response.status_code >= 400 and response.status_code not in (404, 410):
+        limit = min(limit, ERROR_PAGE_BYTES)  # read only for signs of a bot wall
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= limit:
+            return b"".join(chunks)[:limit], True
+        if image and size >= 32 and not needs_more_bytes(b"".join(chunks)):
+            return b"".join(chunks), False
+    return b"".join(chunks), False
+
+
+def _failure_of(exc: httpx.HTTPError) -> tuple[Failure, str]:
+    causes = list(_causes(exc))
+    for cause in causes:
+        if isinstance(cause, BlockedAddress):
+            return Failure.BLOCKED_ADDRESS, str(cause)
+        if isinstance(cause, DnsFailure):
+            return (Failure.DNS_NXDOMAIN if cause.permanent else Failure.DNS_ERROR), str(cause)
+    text = str(exc) or type(exc).__name__
+    if isinstance(exc, httpx.ConnectTimeout):
+        return Failure.CONNECT_TIMEOUT, "connection timed out"
+    if isinstance(exc, httpx.TimeoutException):
+        return Failure.READ_TIMEOUT, "the server stopped answering (read timeout)"
+    if any(isinstance(cause, ssl.SSLError) for cause in causes):
+        return Failure.TLS, f"TLS failure: {text}"
+    if isinstance(exc, httpx.ConnectError):
+        if any(isinstance(cause, ConnectionRefusedError) for cause in causes):
+            return Failure.CONNECT_REFUSED, "connection refused"
+        return Failure.CONNECT_ERROR, f"cannot connect: {text}"
+    if isinstance(exc, httpx.DecodingError):
+        return Failure.DECODING, f"cannot decode the response: {text}"
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+        return Failure.RESET, f"connection broken: {text}"
+    if isinstance(exc, httpx.ProtocolError):
+        return Failure.PROTOCOL, f"protocol error: {text}"
+    return Failure.CONNECT_ERROR, text
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """The exception's chain of causes, exception groups opened (anyio groups failed connection attempts)."""
+    pending, seen = [exc], set()
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        if isinstance(current, BaseExceptionGroup):
+            pending.extend(current.exceptions)
+        pending.extend(c for c in (current.__cause__, current.__context__) if c is not None)

@@ -1,0 +1,138 @@
+"""Which addresses the checker may connect to, enforced where connections are made.
+
+A URL's text says nothing reliable about where it leads: a public name can resolve to 10.0.0.5,
+and any redirect hop can lead anywhere. So the decision is taken in the httpcore network backend,
+on the address actually connected to, for every connection of every hop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import httpcore
+
+from ..config import parse_allowed
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+_PERMANENT_DNS_ERRORS = frozenset(
+    code for code in (getattr(socket, "EAI_NONAME", None), getattr(socket, "EAI_NODATA", None)) if code is not None)
+
+
+class BlockedAddress(httpcore.ConnectError):
+    """The host resolves only to addresses the policy refuses (loopback, private, link-local...)."""
+
+
+class DnsFailure(httpcore.ConnectError):
+    """The host name could not be resolved; permanent when the name does not exist (NXDOMAIN)."""
+
+    def __init__(self, message: str, *, permanent: bool) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+@dataclass(frozen=True)
+class AddressPolicy:
+    allow_private: bool = False
+    networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    hosts: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def from_settings(cls, allow_private: bool, allowed: Iterable[str]) -> AddressPolicy:
+        networks, hosts = [], set()
+        for entry in allowed:
+            parsed = parse_allowed(entry)
+            if isinstance(parsed, str):
+                hosts.add(parsed)
+            else:
+                networks.append(parsed)
+        return cls(allow_private, tuple(networks), frozenset(hosts))
+
+    def allows(self, host: str, address: IPAddress) -> bool:
+        if self.allow_private or host.lower().rstrip(".") in self.hosts:
+            return True
+        if address.version == 6 and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        if any(address in network for network in self.networks):
+            return True
+        return is_public(address)
+
+
+def is_public(address: IPAddress) -> bool:
+    """Globally routable unicast: not loopback, private, link-local, multicast, reserved or unspecified."""
+    if address.version == 6 and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_global and not address.is_multicast
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """Resolves each host once per run, refuses forbidden addresses, then connects to an allowed one."""
+
+    def __init__(self, policy: AddressPolicy, inner: httpcore.AsyncNetworkBackend | None = None,
+                 dns_timeout: float = 10.0) -> None:
+        self._policy = policy
+        self._inner = inner or httpcore.AnyIOBackend()
+        self._dns_timeout = dns_timeout
+        self._resolved: dict[str, asyncio.Future[list[IPAddress]]] = {}
+
+    async def resolve(self, host: str) -> list[IPAddress]:
+        future = self._resolved.get(host)
+        if future is None:
+            future = self._resolved[host] = asyncio.ensure_future(self._lookup(host))
+        return await asyncio.shield(future)
+
+    async def _lookup(self, host: str) -> list[IPAddress]:
+        try:
+            return [ipaddress.ip_address(host.strip("[]"))]
+        except ValueError:
+            pass
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout(self._dns_timeout):
+                infos = await loop.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+        except socket.gaierror as exc:
+            permanent = exc.errno in _PERMANENT_DNS_ERRORS
+            raise DnsFailure(f"cannot resolve {host}: {exc.strerror}", permanent=permanent) from exc
+        except TimeoutError as exc:
+            raise DnsFailure(f"DNS lookup of {host} timed out", permanent=False) from exc
+        addresses: list[IPAddress] = []
+        for info in infos:
+            address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+            if address not in addresses:
+                addresses.append(address)
+        return addresses
+
+    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                          local_address: str | None = None,
+                          socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+                          ) -> httpcore.AsyncNetworkStream:
+        addresses = await self.resolve(host)
+        allowed = [a for a in addresses if self._policy.allows(host, a)]
+        if not allowed:
+            raise BlockedAddress(_blocked_message(host, addresses))
+        error: Exception | None = None
+        for address in allowed:
+            try:
+                return await self._inner.connect_tcp(str(address), port, timeout=timeout,
+                                                     local_address=local_address, socket_options=socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                error = exc
+        assert error is not None
+        raise error
+
+    async def connect_unix_socket(self, path: str, timeout: float | None = None,
+                                  socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+                                  ) -> httpcore.AsyncNetworkStream:
+        raise BlockedAddress("unix sockets are never connected to")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def _blocked_message(host: str, addresses: Sequence[IPAddress]) -> str:
+    shown = ", ".join(str(a) for a in addresses[:3])
+    return (f"{host} resolves to a non-public address ({shown}); not fetched. Use --allow-private or "
+            f"allow-networks in the config for intranet hosts")

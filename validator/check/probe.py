@@ -1,0 +1,173 @@
+"""Pure readers of a bounded response body: AMP marker, canonical link, title, image format and size."""
+
+from __future__ import annotations
+
+import re
+import struct
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+# The AMP marker on the top-level <html> tag: <html ⚡>, <html amp>, <html lang="en" amp="">.
+_HTML_TAG = re.compile(rb"<html\b([^>]*)>", re.IGNORECASE)
+_AMP_ATTR = re.compile(r"(?:^|\s)(?:⚡|amp)(?:\s|=|/|$)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class PageFacts:
+    """What the head of an HTML page says about itself."""
+
+    is_amp: bool
+    canonical: str | None
+    title: str
+    heading: str
+
+
+class _HeadReader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.canonical: str | None = None
+        self.title = ""
+        self.heading = ""
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "link" and self.canonical is None and "canonical" in values.get("rel", "").lower().split():
+            self.canonical = values.get("href", "").strip() or None
+        elif tag in ("title", "h1") and not (self.title if tag == "title" else self.heading):
+            self._in = tag
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._in:
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "title":
+            self.title += data
+        elif self._in == "h1":
+            self.heading += data
+
+
+def page_facts(body: bytes, charset: str | None = None) -> PageFacts:
+    tag = _HTML_TAG.search(body)
+    is_amp = bool(tag and _AMP_ATTR.search(tag.group(1).decode("utf-8", "replace")))
+    text = body.decode(charset or "utf-8", "replace") if _known_codec(charset) else body.decode("utf-8", "replace")
+    reader = _HeadReader()
+    reader.feed(text)
+    return PageFacts(is_amp, reader.canonical, " ".join(reader.title.split()), " ".join(reader.heading.split()))
+
+
+def _known_codec(name: str | None) -> bool:
+    if not name:
+        return False
+    try:
+        "".encode(name)
+    except LookupError:
+        return False
+    return True
+
+
+# Phrases of error pages, not of articles: an article may well be titled "Missing hiker not found".
+_NOT_FOUND = re.compile(
+    r"page (?:was )?not found|404 (?:-\s*|error|not found|page)|error 404|http 404|"
+    r"page (?:you (?:requested|are looking for|were looking for) )?(?:could not|cannot|can't|can not) be found|"
+    r"page (?:no longer exists|does not exist|doesn't exist)|seite nicht gefunden|página no encontrada|"
+    r"page introuvable|pagina non trovata|^\s*(?:404|not found)\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def says_not_found(facts: PageFacts) -> str | None:
+    """The title or main heading when it says the page is not there."""
+    for text in (facts.title, facts.heading):
+        if text and _NOT_FOUND.search(text):
+            return text
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ImageFacts:
+    format: str
+    width: int | None = None
+    height: int | None = None
+
+
+def sniff_image(data: bytes) -> ImageFacts | None:
+    """The image format from magic bytes and, where the header holds it, the pixel size.
+
+    None when the bytes are not an image this reader knows.
+    """
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        if len(data) >= 24 and data[12:16] == b"IHDR":
+            width, height = struct.unpack(">II", data[16:24])
+            return ImageFacts("png", width, height)
+        return ImageFacts("png")
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        if len(data) >= 10:
+            width, height = struct.unpack("<HH", data[6:10])
+            return ImageFacts("gif", width, height)
+        return ImageFacts("gif")
+    if data.startswith(b"\xff\xd8\xff"):
+        return ImageFacts("jpeg", *_jpeg_size(data))
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return ImageFacts("webp", *_webp_size(data))
+    if data.startswith(b"BM") and len(data) >= 26:
+        width, height = struct.unpack("<ii", data[18:26])
+        return ImageFacts("bmp", width, abs(height))
+    if data[4:8] == b"ftyp" and data[8:12] in (b"avif", b"avis", b"heic", b"heix", b"mif1"):
+        return ImageFacts(data[8:12].decode())
+    if data[:4] in (b"II*\x00", b"MM\x00*"):
+        return ImageFacts("tiff")
+    if data.startswith(b"\x00\x00\x01\x00"):
+        return ImageFacts("ico")
+    head = data[:512].lstrip().lower()
+    if head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in head):
+        return ImageFacts("svg")
+    return None
+
+
+# JPEG start-of-frame markers (baseline, progressive, lossless...), which carry the size.
+_SOF_MARKERS = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
+
+
+def _jpeg_size(data: bytes) -> tuple[int | None, int | None]:
+    index = 2
+    while index + 9 < len(data):
+        if data[index] != 0xFF:
+            return None, None
+        marker = data[index + 1]
+        if marker == 0xFF:  # fill byte
+            index += 1
+            continue
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:  # markers without a length
+            index += 2
+            continue
+        length = struct.unpack(">H", data[index + 2:index + 4])[0]
+        if marker in _SOF_MARKERS:
+            height, width = struct.unpack(">HH", data[index + 5:index + 9])
+            return width, height
+        index += 2 + length
+    return None, None
+
+
+def _webp_size(data: bytes) -> tuple[int | None, int | None]:
+    chunk = data[12:16]
+    if chunk == b"VP8 " and len(data) >= 30 and data[23:26] == b"\x9d\x01\x2a":
+        width, height = struct.unpack("<HH", data[26:30])
+        return width & 0x3FFF, height & 0x3FFF
+    if chunk == b"VP8L" and len(data) >= 25 and data[20] == 0x2F:
+        bits = int.from_bytes(data[21:25], "little")
+        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    if chunk == b"VP8X" and len(data) >= 30:
+        return int.from_bytes(data[24:27], "little") + 1, int.from_bytes(data[27:30], "little") + 1
+    return None, None
+
+
+def image_size_known(facts: ImageFacts) -> bool:
+    return facts.width is not None and facts.height is not None
+
+
+def needs_more_bytes(data: bytes) -> bool:
+    """True while an image header has not yet revealed its size (JPEG size can sit after large EXIF data)."""
+    facts = sniff_image(data)
+    return facts is not None and facts.format == "jpeg" and not image_size_known(facts)
