@@ -91,6 +91,8 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
 
 def display_path(path: Path) -> str:
     """The path as reports show it: relative to the working directory when inside it, with '/'."""
+    if not path.is_absolute() and ".." not in path.parts:
+        return path.as_posix()
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
@@ -130,7 +132,7 @@ def parse_text(text: str, file: str, *, plain_yaml: bool = False) -> LoadedFile:
             return document_or_finding
         document = document_or_finding
 
-    if _MAYBE_ANCHOR.search(document):
+    if ("&" in document or "*" in document) and _MAYBE_ANCHOR.search(document):
         anchor = _first_anchor_or_alias(document)
         if anchor is not None:
             return _failed(file, anchor, "yaml/alias",

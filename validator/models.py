@@ -119,6 +119,16 @@ class LinkEntry:
     result: LinkResult | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How far the link stage is: distinct URLs done of total, broken so far, seconds since it started."""
+
+    done: int
+    total: int
+    broken: int
+    elapsed: float
+
+
 @dataclass(slots=True)
 class RunResult:
     """Everything a run found; every report renderer reads only this."""

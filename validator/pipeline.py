@@ -5,21 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .check.runner import Progress, check_links
 from .clock import Clock, rfc3339, utc_now
 from .config import Settings
 from .extract import extract_links
 from .load import discover, load_file
-from .models import LinkEntry, LinkRef, RunResult
+from .models import LinkEntry, LinkRef, Progress, RunResult
 from .urls import normalise
 from .validate.duplicates import DuplicateArticles
 from .validate.record import RecordValidator
 from .validate.rules import RuleContext
 from .validate.schema import load_schema
+
+if TYPE_CHECKING:
+    import httpx
 
 
 def run(settings: Settings, *, files: Iterable[Path] | None = None, clock: Clock = utc_now,
@@ -46,6 +47,9 @@ def run(settings: Settings, *, files: Iterable[Path] | None = None, clock: Clock
         if not settings.offline:
             add_links(result, extract_links(loaded.record, loaded.file, loaded.source))
     if not settings.offline:
+        # Imported here: an --offline run (the CI fast path) does not pay for loading the network stack.
+        from .check.runner import check_links  # noqa: PLC0415
+
         check_links(result, settings, transport=transport, clock=clock, progress=progress)
     result.finished_at = rfc3339(clock())
     return result

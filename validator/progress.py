@@ -6,7 +6,7 @@ import sys
 import time
 from typing import TextIO
 
-from .check.runner import Progress
+from .models import Progress
 
 _LIVE_EVERY = 0.1
 _PLAIN_EVERY = 10.0

@@ -11,7 +11,7 @@ from tests.unit.test_schema import NOW, findings
 from validator.load import parse_text
 from validator.models import Finding, Severity
 from validator.validate.duplicates import DuplicateArticles
-from validator.validate.rules import RULES, RuleContext, future_date
+from validator.validate.rules import RULES, RuleContext, Subject, future_date
 
 REASON_AMP = "https://reason.com/2021/04/09/cops-are-using-facial-recognition-technology-more-than-previously-revealed/?amp"
 
@@ -73,7 +73,7 @@ def test_provider_domain_is_not_fooled_by_a_shared_public_suffix() -> None:
 
 
 def test_future_publication_date_uses_the_injected_clock_and_tolerance() -> None:
-    record = {"publishedDateTime": "2026-01-01T20:00:00Z"}
+    record = Subject.of({"publishedDateTime": "2026-01-01T20:00:00Z"})
     assert list(future_date(record, RuleContext(now=NOW))) == []  # within 24 h
     hits = list(future_date(record, RuleContext(now=NOW, future_tolerance=timedelta(hours=1))))
     assert [h.pointer for h in hits] == ["/publishedDateTime"]

@@ -14,7 +14,7 @@ from validator.load import parse_text
 from validator.models import Finding
 from validator.validate.record import RecordValidator
 from validator.validate.rules import RuleContext
-from validator.validate.schema import load_schema
+from validator.validate.schema import inline_local_refs, load_schema
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -176,3 +176,29 @@ def test_a_broken_schema_stops_the_run(tmp_path: Path, content: str, message: st
         load_schema(path)
     with pytest.raises(SchemaLoadError, match="cannot read schema"):
         load_schema(tmp_path / "missing.json")
+
+
+def test_local_refs_are_inlined_for_speed_but_cycles_are_left_alone() -> None:
+    schema = {"$defs": {"n": {"type": "integer"}},
+              "properties": {"a": {"$ref": "#/$defs/n", "description": "kept"},
+                             "b": {"$ref": "#/$defs/n", "minimum": 3}}}
+    inlined = inline_local_refs(schema)
+    assert inlined["properties"]["a"] == {"type": "integer", "description": "kept"}
+    assert inlined["properties"]["b"] == {"minimum": 3, "allOf": [{"type": "integer"}]}
+    cyclic = {"$defs": {"node": {"properties": {"next": {"$ref": "#/$defs/node"}}}}, "$ref": "#/$defs/node"}
+    assert inline_local_refs(cyclic) is cyclic
+    remote = {"$ref": "https://example.com/schema.json"}
+    assert inline_local_refs(remote) is remote
+
+
+def test_a_recursive_custom_schema_still_validates(tmp_path: Path) -> None:
+    path = tmp_path / "tree.json"
+    path.write_text(json.dumps({"$defs": {"node": {"type": "object", "properties": {
+        "related": {"type": "array", "items": {"$ref": "#/$defs/node"}}, "quality": {"type": "string"}}}},
+        "$ref": "#/$defs/node"}), encoding="utf-8")
+    found = findings(real_seed_text(), path)
+    assert {(f.rule, f.pointer) for f in found} == {("schema/type", "/quality"), ("schema/type", "/related/0/quality"),
+                                                  ("schema/type", "/related/1/quality"),
+                                                  ("schema/type", "/related/2/quality"),
+                                                  ("schema/type", "/related/3/quality"),
+                                                  ("schema/type", "/related/4/quality")}

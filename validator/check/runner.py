@@ -18,7 +18,7 @@ import httpx
 
 from ..clock import Clock, rfc3339
 from ..config import Settings
-from ..models import LinkEntry, LinkKind, LinkResult, LinkStatus, RunResult
+from ..models import LinkEntry, LinkKind, LinkResult, LinkStatus, Progress, RunResult
 from ..urls import normalise
 from .cache import LinkCache
 from .classify import Expectation, HostProbe, Retry, Verdict, classify, retry_after_seconds, retry_policy
@@ -31,14 +31,6 @@ Sleep = Callable[[float], Awaitable[None]]
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 8.0
 _DNS_FAILURES = frozenset({Failure.DNS_NXDOMAIN, Failure.DNS_ERROR})
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    done: int
-    total: int
-    broken: int
-    elapsed: float
 
 
 @dataclass(slots=True)

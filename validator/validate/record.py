@@ -7,7 +7,7 @@ from typing import Any
 
 from ..models import Finding
 from ..positions import SourceMap
-from .rules import RULES, Rule, RuleContext
+from .rules import RULES, Rule, RuleContext, Subject
 from .schema import SchemaChecker
 
 
@@ -22,8 +22,9 @@ class RecordValidator:
     def validate(self, record: Mapping[str, Any], file: str, source: SourceMap | None) -> list[Finding]:
         rule_findings = []
         superseded: set[tuple[str, str]] = set()
+        subject = Subject.of(record)
         for rule in self._rules:
-            for hit in rule.check(record, self._context):
+            for hit in rule.check(subject, self._context):
                 position = source.position(hit.pointer) if source is not None else None
                 line, column = position if position is not None else (None, None)
                 rule_findings.append(Finding(file, line, column, hit.pointer, rule.id, rule.severity, hit.message))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -9,12 +10,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .. import amp
-from ..extract import url_fields
+from ..extract import UrlField, url_fields
 from ..models import Severity
 from ..urls import host_matches_domain, host_of, iri_to_uri, repair_mojibake
 
 # No web article predates the first web site (1991-08-06).
 _EARLIEST_WEB_DATE = datetime(1991, 8, 6, tzinfo=UTC)
+_WHITESPACE = re.compile(r"\s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +31,19 @@ class Hit:
     message: str
 
 
-RuleCheck = Callable[[Mapping[str, Any], RuleContext], Iterator[Hit]]
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """One record as the rules see it, with its URL fields extracted once for all of them."""
+
+    record: Mapping[str, Any]
+    urls: tuple[UrlField, ...]
+
+    @classmethod
+    def of(cls, record: Mapping[str, Any]) -> Subject:
+        return cls(record, tuple(url_fields(record)))
+
+
+RuleCheck = Callable[[Subject, RuleContext], Iterator[Hit]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +89,8 @@ def _parse_datetime(value: object) -> datetime | None:
 
 @rule("seed/amp-cache-url", Severity.ERROR,
       "cdnAmpWebUrl must be the Google AMP Cache URL derived from ampWebUrl")
-def amp_cache_url(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
-    for base, item in _articles(record):
+def amp_cache_url(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
+    for base, item in _articles(subject.record):
         amp_url, cdn_url = item.get("ampWebUrl"), item.get("cdnAmpWebUrl")
         if not (isinstance(amp_url, str) and isinstance(cdn_url, str)):
             continue  # a missing partner is schema/dependentRequired
@@ -88,8 +102,8 @@ def amp_cache_url(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
 
 @rule("seed/provider-domain", Severity.WARNING,
       "article URLs should be on provider.domain or one of its subdomains")
-def provider_domain(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
-    for base, item in _articles(record):
+def provider_domain(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
+    for base, item in _articles(subject.record):
         provider = item.get("provider")
         domain = provider.get("domain") if isinstance(provider, Mapping) else None
         if not isinstance(domain, str) or not domain:
@@ -102,17 +116,17 @@ def provider_domain(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit
 
 
 @rule("seed/future-date", Severity.ERROR, "publishedDateTime must not be in the future")
-def future_date(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
-    published = _parse_datetime(record.get("publishedDateTime"))
+def future_date(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
+    written = subject.record.get("publishedDateTime")
+    published = _parse_datetime(written)
     if published is not None and published > ctx.now + ctx.future_tolerance:
-        yield Hit("/publishedDateTime",
-                  f"publishedDateTime {record['publishedDateTime']} is in the future (now {_iso(ctx.now)})")
+        yield Hit("/publishedDateTime", f"publishedDateTime {written} is in the future (now {_iso(ctx.now)})")
 
 
 @rule("seed/related-date", Severity.WARNING,
       "related items must be dated between the first web site (1991) and now")
-def related_date(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
-    for base, item in _articles(record):
+def related_date(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
+    for base, item in _articles(subject.record):
         if not base:
             continue
         published = _parse_datetime(item.get("publishedDateTime"))
@@ -130,22 +144,22 @@ _URL_RULES = ("schema/format",)
 
 
 @rule("seed/url-empty", Severity.ERROR, "URL fields must not be empty", supersedes=_URL_RULES)
-def url_empty(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
-    for field in url_fields(record):
+def url_empty(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
+    for field in subject.urls:
         if not field.url.strip():
             yield Hit(field.pointer, "URL is empty; remove the field or fill it in")
 
 
 @rule("seed/url-whitespace", Severity.ERROR, "URLs must not contain whitespace", supersedes=_URL_RULES)
-def url_whitespace(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
-    for field in url_fields(record):
-        if field.url.strip() and any(ch.isspace() for ch in field.url):
+def url_whitespace(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
+    for field in subject.urls:
+        if field.url.strip() and _WHITESPACE.search(field.url):
             yield Hit(field.pointer, f"URL contains whitespace: {field.url!r}")
 
 
 @rule("seed/url-scheme", Severity.ERROR, "URLs must be absolute http(s) URLs", supersedes=_URL_RULES)
-def url_scheme(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
-    for field in url_fields(record):
+def url_scheme(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
+    for field in subject.urls:
         url = field.url.strip()
         if not url:
             continue
@@ -157,8 +171,8 @@ def url_scheme(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
 
 @rule("seed/url-mojibake", Severity.ERROR,
       "URLs must not contain UTF-8 text decoded as Latin-1/CP1252 (e.g. 'â€“')", supersedes=_URL_RULES)
-def url_mojibake(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
-    for field in url_fields(record):
+def url_mojibake(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
+    for field in subject.urls:
         repaired = repair_mojibake(field.url)
         if repaired is not None:
             yield Hit(field.pointer, f"URL contains mojibake (UTF-8 read as CP1252); did you mean {repaired}?")
@@ -167,16 +181,16 @@ def url_mojibake(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
 @rule("seed/url-non-ascii", Severity.WARNING,
       "URLs should be written percent-encoded (non-ASCII IRIs work, but not everywhere)",
       supersedes=_URL_RULES)
-def url_non_ascii(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
-    for field in url_fields(record):
+def url_non_ascii(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
+    for field in subject.urls:
         url = field.url.strip()
-        if not url.isascii() and repair_mojibake(url) is None and not any(ch.isspace() for ch in url):
+        if not url.isascii() and repair_mojibake(url) is None and not _WHITESPACE.search(url):
             yield Hit(field.pointer, f"URL has non-ASCII characters; write it as {iri_to_uri(url)}")
 
 
 @rule("seed/null-topic", Severity.WARNING, "topics should not have empty items")
-def null_topic(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
-    topics = record.get("topics")
+def null_topic(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
+    topics = subject.record.get("topics")
     if isinstance(topics, list):
         for index, topic in enumerate(topics):
             if topic is None:

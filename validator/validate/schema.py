@@ -16,7 +16,7 @@ from jsonschema.validators import validator_for
 
 from ..errors import SchemaLoadError
 from ..models import Finding, Severity
-from ..positions import SourceMap, escape, join
+from ..positions import SourceMap, escape, join, split
 
 _MAX_VALUE_REPR = 80
 
@@ -48,7 +48,7 @@ class SchemaChecker:
 
     def __init__(self, schema: Mapping[str, Any]) -> None:
         cls = validator_for(schema, default=Draft202012Validator)
-        self._validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
+        self._validator = cls(inline_local_refs(schema), format_checker=cls.FORMAT_CHECKER)
 
     def findings(self, record: Any, file: str, source: SourceMap | None) -> list[Finding]:
         findings = []
@@ -59,6 +59,57 @@ class SchemaChecker:
                 findings.append(Finding(file, line, column, pointer, f"schema/{error.validator}",
                                         Severity.ERROR, message))
         return findings
+
+
+_ANNOTATIONS = frozenset({"description", "title", "$comment", "examples", "default", "deprecated", "readOnly",
+                          "writeOnly"})
+_DYNAMIC = frozenset({"$dynamicRef", "$recursiveRef", "$anchor", "$dynamicAnchor", "$id"})
+
+
+def inline_local_refs(schema: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The schema with every local '$ref' ('#/...') replaced by what it points to.
+
+    Resolving a $ref is about a third of jsonschema's time on seed records; an acyclic schema means
+    the same inlined. Schemas with cycles, remote or dynamic references are returned unchanged.
+    """
+    def resolve(pointer: str) -> Any:
+        node: Any = schema
+        for token in split(pointer[1:]):
+            node = node[int(token)] if isinstance(node, list) else node[token]
+        return node
+
+    def inline(node: Any, active: tuple[str, ...]) -> Any:
+        if isinstance(node, list):
+            return [inline(item, active) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if _DYNAMIC & node.keys() and node is not schema:
+            raise _NotInlinable
+        ref = node.get("$ref")
+        rest = {key: inline(value, active) for key, value in node.items() if key != "$ref"}
+        if ref is None:
+            return rest
+        if not isinstance(ref, str) or not ref.startswith("#/") or ref in active:
+            raise _NotInlinable
+        try:
+            target = inline(resolve(ref), (*active, ref))
+        except (KeyError, IndexError, ValueError, TypeError) as exc:
+            raise _NotInlinable from exc
+        if not isinstance(target, dict):
+            raise _NotInlinable
+        if rest.keys() <= _ANNOTATIONS:
+            return {**target, **rest}
+        return {**rest, "allOf": [*rest.get("allOf", []), target]}
+
+    try:
+        inlined = inline(schema, ())
+    except _NotInlinable:
+        return schema
+    return dict(inlined)
+
+
+class _NotInlinable(Exception):
+    pass
 
 
 def _describe(error: ValidationError) -> Iterator[tuple[str, bool, str]]:
