@@ -10,6 +10,7 @@ from urllib.parse import urljoin
 
 import httpx
 
+from .client import Getter
 from .guard import BlockedAddress, DnsFailure
 from .probe import needs_more_bytes
 
@@ -65,21 +66,18 @@ class Fetched:
     connected: bool = False
 
 
-async def fetch(client: httpx.AsyncClient, url: str, *, max_redirects: int, max_body: int,
-                image: bool = False) -> Fetched:
+async def fetch(client: Getter, url: str, *, max_redirects: int, max_body: int, image: bool = False) -> Fetched:
     outcome = Fetched(url)
     current = url
     seen = {url}
     limit = max_body if image else min(max_body, PAGE_BYTES)
     while True:
         try:
-            request = client.build_request("GET", current)
+            response = await client.get(current)
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:
             outcome.failure = Failure.BAD_REDIRECT if outcome.hops else Failure.UNSUPPORTED_SCHEME
             outcome.detail = str(exc)
             return outcome
-        try:
-            response = await client.send(request, stream=True)
         except httpx.HTTPError as exc:
             outcome.failure, outcome.detail = _failure_of(exc)
             outcome.final_url = current if outcome.hops else None

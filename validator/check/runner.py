@@ -22,7 +22,7 @@ from ..models import LinkEntry, LinkKind, LinkResult, LinkStatus, Progress, RunR
 from ..urls import normalise
 from .cache import LinkCache
 from .classify import Expectation, HostProbe, Retry, Verdict, classify, retry_after_seconds, retry_policy
-from .client import HostPoolTransport, make_client
+from .client import Getter, HostPoolTransport
 from .fetch import CONNECTION_FAILURES, Failure, Fetched, fetch
 from .guard import AddressPolicy, GuardedBackend
 from .probe import page_facts
@@ -144,15 +144,17 @@ class _Checker:
                            dns_timeout=self.links.connect_timeout),
             connections_for={h.name: h.per_host for h in self.hosts.values()},
             default_connections=self.links.per_host)
-        client = make_client(transport, user_agent=self.links.user_agent, timeout=self.links.timeout,
-                             connect_timeout=self.links.connect_timeout)
+        client = Getter(transport, user_agent=self.links.user_agent, timeout=self.links.timeout,
+                        connect_timeout=self.links.connect_timeout)
         slots = asyncio.Semaphore(self.links.concurrency)
-        async with client:
+        try:
             workers = [self._worker(host, client, slots, cache)
                        for host in self.hosts.values() for _ in range(min(host.per_host, len(host.queue)))]
             await asyncio.gather(*workers)
+        finally:
+            await client.aclose()
 
-    async def _worker(self, host: _Host, client: httpx.AsyncClient, slots: asyncio.Semaphore,
+    async def _worker(self, host: _Host, client: Getter, slots: asyncio.Semaphore,
                       cache: LinkCache | None) -> None:
         while host.queue:
             entry = host.queue.popleft()
@@ -167,7 +169,7 @@ class _Checker:
                     cache.put(_cache_key(entry), entry.result)
             self._tick(entry.result)
 
-    async def _check(self, entry: LinkEntry, host: _Host, client: httpx.AsyncClient) -> tuple[Verdict, int]:
+    async def _check(self, entry: LinkEntry, host: _Host, client: Getter) -> tuple[Verdict, int]:
         if host.failures_in_a_row >= self.links.host_failure_limit:
             return Verdict(LinkStatus.ERROR, f"not checked: {host.name} failed {host.failures_in_a_row} connections "
                                              f"in a row (last: {host.last_failure})"), 0
@@ -230,7 +232,7 @@ class _Checker:
             host.last_failure = fetched.detail
             host.dns_failed = host.dns_failed or fetched.failure in _DNS_FAILURES
 
-    async def _host_probe(self, host: _Host, client: httpx.AsyncClient, entry: LinkEntry,
+    async def _host_probe(self, host: _Host, client: Getter, entry: LinkEntry,
                           fetched: Fetched) -> HostProbe | None:
         """Once per host: how it answers a sibling path that cannot exist (only needed for pages answering 2xx)."""
         if (not self.links.soft_404_probe or entry.kind not in (LinkKind.PAGE, LinkKind.EMBED)
@@ -240,7 +242,7 @@ class _Checker:
             host.probe = asyncio.ensure_future(self._probe(client, entry.url))
         return await asyncio.shield(host.probe)
 
-    async def _probe(self, client: httpx.AsyncClient, url: str) -> HostProbe | None:
+    async def _probe(self, client: Getter, url: str) -> HostProbe | None:
         parts = urlsplit(url)
         parent = parts.path.rsplit("/", 1)[0]
         sibling = urlunsplit((parts.scheme, parts.netloc, f"{parent}/seed-validator-{secrets.token_hex(8)}", "", ""))
