@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.linkcheck import jpeg_header, png
+from validator.check.probe import page_facts, says_not_found, sniff_image
+
+
+def test_page_facts_read_title_heading_canonical_and_amp_marker() -> None:
+    body = ('<!doctype html><html amp lang="en"><head><meta charset="utf-8">'
+            "<link href='https://a.example/story?x=1&amp;y=2' rel=\"canonical amphtml\">"
+            "<title>\n  Tom &amp; Jerry </title></head><body><h1 class=x>Big <em>news</em></h1></body></html>")
+    facts = page_facts(body.encode())
+    assert facts.is_amp and facts.canonical == "https://a.example/story?x=1&y=2"
+    assert (facts.title, facts.heading) == ("Tom & Jerry", "Big news")
+
+
+@pytest.mark.parametrize("tag, amp", [("<html ⚡>", True), ("<html AMP>", True), ('<html lang="en" amp="">', True),
+                                      ('<html lang="amp">', False), ("<html>", False), ("<html data-amp>", False)])
+def test_amp_marker_is_an_attribute_of_html(tag: str, amp: bool) -> None:
+    assert page_facts(f"{tag}<head></head></html>".encode()).is_amp is amp
+
+
+def test_charset_from_the_header_is_used() -> None:
+    facts = page_facts("<title>Caf\u00e9</title>".encode("latin-1"), "iso-8859-1")
+    assert facts.title == "Caf\u00e9"
+    assert page_facts(b"<title>x</title>", "no-such-codec").title == "x"
+
+
+@pytest.mark.parametrize("title", ["404 - Page not found", "Page Not Found | Site", "Error 404", "404",
+                                   "Sorry, the page you are looking for cannot be found", "Seite nicht gefunden"])
+def test_not_found_titles(title: str) -> None:
+    assert says_not_found(page_facts(f"<title>{title}</title>".encode())) == title
+
+
+@pytest.mark.parametrize("title", ["404 Media: new investigation", "Missing hiker not found after search",
+                                   "Why the page count of novels fell"])
+def test_article_titles_that_merely_mention_it(title: str) -> None:
+    assert says_not_found(page_facts(f"<title>{title}</title>".encode())) is None
+
+
+def test_image_sniffing() -> None:
+    small = sniff_image(png(3, 2))
+    assert small is not None and (small.format, small.width, small.height) == ("png", 3, 2)
+    jpeg = sniff_image(jpeg_header(640, 480, exif=2000))
+    assert jpeg is not None and (jpeg.format, jpeg.width, jpeg.height) == ("jpeg", 640, 480)
+    gif = sniff_image(b"GIF89a\x10\x00\x20\x00")
+    assert gif is not None and (gif.width, gif.height) == (16, 32)
+    assert sniff_image(b"<html>") is None
+    svg = sniff_image(b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>')
+    assert svg is not None and svg.format == "svg" and svg.width is None
