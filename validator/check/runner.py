@@ -22,7 +22,7 @@ from ..models import LinkEntry, LinkKind, LinkResult, LinkStatus, Progress, RunR
 from ..urls import normalise
 from .cache import LinkCache
 from .classify import Expectation, HostProbe, Retry, Verdict, classify, retry_after_seconds, retry_policy
-from .client import Getter, HostPoolTransport
+from .client import Connections, Getter
 from .fetch import CONNECTION_FAILURES, Failure, Fetched, fetch
 from .guard import AddressPolicy, GuardedBackend
 from .probe import page_facts
@@ -139,35 +139,33 @@ class _Checker:
     async def _fetch_all(self, cache: LinkCache | None) -> None:
         if not self.hosts:
             return
-        transport = self.transport or HostPoolTransport(
+        connections = Connections(
             GuardedBackend(AddressPolicy.from_settings(self.links.allow_private, self.links.allow_networks),
                            dns_timeout=self.links.connect_timeout),
-            connections_for={h.name: h.per_host for h in self.hosts.values()},
-            default_connections=self.links.per_host)
-        client = Getter(transport, user_agent=self.links.user_agent, timeout=self.links.timeout,
-                        connect_timeout=self.links.connect_timeout)
+            user_agent=self.links.user_agent, timeout=self.links.timeout, connect_timeout=self.links.connect_timeout,
+            shared=self.transport)
         slots = asyncio.Semaphore(self.links.concurrency)
-        try:
-            workers = [self._worker(host, client, slots, cache)
-                       for host in self.hosts.values() for _ in range(min(host.per_host, len(host.queue)))]
-            await asyncio.gather(*workers)
-        finally:
-            await client.aclose()
+        # The per-host limit is the number of workers a host gets; each works through the host's queue.
+        await asyncio.gather(*(self._worker(host, connections.getter(), slots, cache)
+                               for host in self.hosts.values() for _ in range(min(host.per_host, len(host.queue)))))
 
     async def _worker(self, host: _Host, client: Getter, slots: asyncio.Semaphore,
                       cache: LinkCache | None) -> None:
-        while host.queue:
-            entry = host.queue.popleft()
-            async with slots:
-                started = time.monotonic()
-                verdict, attempts = await self._check(entry, host, client)
-            entry.result = self._result(entry, verdict, attempts, elapsed=time.monotonic() - started)
-            if cache is not None:
-                if verdict.status is LinkStatus.DEAD and host.dns_failed:
-                    self.dns_dead.append((_cache_key(entry), entry.result))  # cached once the network is known up
-                else:
-                    cache.put(_cache_key(entry), entry.result)
-            self._tick(entry.result)
+        try:
+            while host.queue:
+                entry = host.queue.popleft()
+                async with slots:
+                    started = time.monotonic()
+                    verdict, attempts = await self._check(entry, host, client)
+                entry.result = self._result(entry, verdict, attempts, elapsed=time.monotonic() - started)
+                if cache is not None:
+                    if verdict.status is LinkStatus.DEAD and host.dns_failed:
+                        self.dns_dead.append((_cache_key(entry), entry.result))  # cached once the network is up
+                    else:
+                        cache.put(_cache_key(entry), entry.result)
+                self._tick(entry.result)
+        finally:
+            await client.aclose()
 
     async def _check(self, entry: LinkEntry, host: _Host, client: Getter) -> tuple[Verdict, int]:
         if host.failures_in_a_row >= self.links.host_failure_limit:
