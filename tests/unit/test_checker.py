@@ -10,6 +10,7 @@ import pytest
 import respx
 
 from tests.linkcheck import Sleeps, amp_page, entry, html, jpeg_header, png, run_links, verdict
+from validator import config
 from validator.check.guard import BlockedAddress, DnsFailure
 from validator.models import LinkKind, LinkStatus
 
@@ -324,3 +325,41 @@ def test_each_distinct_url_is_fetched_once(router: respx.MockRouter) -> None:
     item.occurrences.append(item.occurrences[0])
     run_links([item], transport=transport(router))
     assert route.call_count == 1
+
+
+def test_minimum_interval_per_host_spaces_request_starts(router: respx.MockRouter) -> None:
+    router.route(host="news.example").respond(200, html=html())
+    sleeps = Sleeps()
+    urls = [f"https://news.example/a/{i}" for i in range(4)]
+    run_links([entry(u) for u in urls], transport=transport(router), sleeps=sleeps, per_host=1, host_interval=0.5,
+              soft_404_probe=False)
+    # the first request starts at once; each later one waits for its turn (the sleep is not real here,
+    # so each wait is what remains of the 0.5 s interval: close to 0.5, then growing as turns queue up)
+    assert len(sleeps.delays) == 3 and all(d > 0.4 for d in sleeps.delays)
+
+
+def test_per_host_override_wins_over_the_default(router: respx.MockRouter) -> None:
+    router.route(host="slow.example").respond(200, html=html())
+    sleeps = Sleeps()
+    run_links([entry(f"https://slow.example/a/{i}") for i in range(3)], transport=transport(router),
+              sleeps=sleeps, soft_404_probe=False,
+              hosts={"slow.example": config.HostOverride(per_host=1, host_interval=1.0)})
+    assert len(sleeps.delays) == 2 and all(d > 0.9 for d in sleeps.delays)
+
+
+def test_no_credentials_or_cookies_are_sent(router: respx.MockRouter) -> None:
+    first = router.get("https://news.example/login").respond(
+        302, headers={"Location": "https://news.example/story", "Set-Cookie": "session=abc; Path=/"})
+    second = router.get("https://news.example/story").respond(200, html=html())
+    run_links([entry("https://user:secret@news.example/login")], transport=transport(router))
+    assert first.called and second.called
+    assert "authorization" not in first.calls[0].request.headers
+    assert "cookie" not in second.calls[0].request.headers
+
+
+def test_include_patterns_limit_what_is_checked(router: respx.MockRouter) -> None:
+    router.get(A).respond(200, html=html())
+    result = run_links([entry(A), entry("https://other.example/x")], transport=transport(router),
+                       include=[r"^https://news\."])
+    assert verdict(result, A).status is LinkStatus.OK
+    assert verdict(result, "https://other.example/x").reason == "not matched by the include patterns"
