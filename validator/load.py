@@ -162,6 +162,12 @@ def parse_text(text: str, file: str, *, plain_yaml: bool = False) -> LoadedFile:
     return LoadedFile(file, data, source, findings)
 
 
+def front_matter(text: str) -> str | None:
+    """The YAML document of a front-matter file (from its opening fence), or None when it has none."""
+    document = _front_matter(text, "")
+    return document if isinstance(document, str) else None
+
+
 def _front_matter(text: str, file: str) -> str | LoadedFile:
     first_line_end = text.find("\n")
     first_line = text if first_line_end < 0 else text[:first_line_end]

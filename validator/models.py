@@ -142,6 +142,11 @@ class RunResult:
     files: int = 0
     records: int = 0
     checked_files: list[str] = field(default_factory=list)
+    shard: tuple[int, int] | None = None
+    interrupted: int | None = None  # the signal that stopped the run
+    # With --baseline: the accepted (file, pointer, rule, url) entries, and the baseline's path.
+    baseline_keys: frozenset[tuple[str, str, str, str]] | None = None
+    baseline_file: str | None = None
     findings: list[Finding] = field(default_factory=list)
     links: dict[str, LinkEntry] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)

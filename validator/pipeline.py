@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,10 +12,12 @@ from . import __version__
 from .clock import Clock, rfc3339, utc_now
 from .config import Settings
 from .extract import extract_links
-from .load import discover, load_file
+from .interrupt import Interruption
+from .load import discover, display_path, load_file
 from .models import LinkEntry, LinkRef, Progress, RunResult
-from .urls import normalise
-from .validate.duplicates import DuplicateArticles
+from .shard import Shard
+from .urls import host_of, normalise
+from .validate.duplicates import DuplicateArticles, article_urls, scan_article_urls
 from .validate.record import RecordValidator
 from .validate.rules import RuleContext
 from .validate.schema import load_schema
@@ -23,41 +26,88 @@ if TYPE_CHECKING:
     import httpx
 
 
-def run(settings: Settings, *, files: Iterable[Path] | None = None, clock: Clock = utc_now,
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What a run covers: every file under settings.paths, or only some (with the rest as corpus), or a shard."""
+
+    files: tuple[Path, ...] | None = None
+    shard: Shard | None = None
+
+
+def run(settings: Settings, *, scope: Scope = Scope(), clock: Clock = utc_now,
         transport: httpx.AsyncBaseTransport | None = None,
-        progress: Callable[[Progress], None] | None = None) -> RunResult:
-    """Validate (and unless offline, link-check) the seed files of settings.paths, or the given files."""
+        progress: Callable[[Progress], None] | None = None,
+        interruption: Interruption | None = None) -> RunResult:
+    """Validate (and unless offline, link-check) the seed files in scope. Prints nothing."""
     schema, _ = load_schema(settings.schema_path)
     started = clock()
     validator = RecordValidator(schema, RuleContext(
         now=started, future_tolerance=timedelta(hours=settings.future_tolerance_hours)))
     result = RunResult(tool_version=__version__, started_at=rfc3339(started),
                        options=settings.verdict_options())
+    shard = scope.shard
+    if shard is not None:
+        result.shard = (shard.index, shard.total)
+        result.complete = False  # one shard is never the whole report; `merge` makes it whole
     duplicates = DuplicateArticles()
-    for path in files if files is not None else discover(settings.paths):
-        loaded = load_file(path, max_bytes=settings.max_file_size)
+    if scope.files is not None:
+        # Only these files are checked, but corpus-wide rules still compare them with every other file.
+        chosen = {display_path(path) for path in scope.files}
+        for path in discover(settings.paths):
+            file = display_path(path)
+            if file not in chosen:
+                duplicates.remember(file, scan_article_urls(path))
+    for path in scope.files if scope.files is not None else discover(settings.paths):
+        if interruption is not None and interruption.requested:
+            break
+        file = display_path(path)
+        if shard is not None and not shard.owns(file):
+            _index_other_shard(result, settings, path, file, duplicates=duplicates, shard=shard)
+            continue
+        loaded = load_file(path, max_bytes=settings.max_file_size, file=file)
         result.files += 1
-        result.checked_files.append(loaded.file)
+        result.checked_files.append(file)
         result.findings.extend(loaded.findings)
         if loaded.record is None:
             continue
         result.records += 1
-        result.findings.extend(validator.validate(loaded.record, loaded.file, loaded.source))
-        result.findings.extend(duplicates.add(loaded.file, loaded.record, loaded.source))
+        result.findings.extend(validator.validate(loaded.record, file, loaded.source))
+        result.findings.extend(duplicates.add(file, loaded.record, loaded.source))
         if not settings.offline:
-            add_links(result, extract_links(loaded.record, loaded.file, loaded.source))
-    if not settings.offline:
+            add_links(result, extract_links(loaded.record, file, loaded.source), shard)
+    if not settings.offline and not (interruption is not None and interruption.requested):
         # Imported here: an --offline run (the CI fast path) does not pay for loading the network stack.
         from .check.runner import check_links  # noqa: PLC0415
 
-        check_links(result, settings, transport=transport, clock=clock, progress=progress)
+        check_links(result, settings, transport=transport, clock=clock, progress=progress,
+                    interruption=interruption)
+    if interruption is not None and interruption.requested:
+        result.complete = False
+        result.interrupted = interruption.signal
     result.finished_at = rfc3339(clock())
     return result
 
 
-def add_links(result: RunResult, refs: Iterable[LinkRef]) -> None:
-    """Fold link occurrences into one entry per distinct (normalised) URL: each is fetched once."""
+def _index_other_shard(result: RunResult, settings: Settings, path: Path, file: str, *,
+                       duplicates: DuplicateArticles, shard: Shard) -> None:
+    """A file another shard validates: it still counts for duplicates, and its links on our hosts are ours."""
+    if settings.offline:
+        duplicates.remember(file, scan_article_urls(path))
+        return
+    loaded = load_file(path, max_bytes=settings.max_file_size, file=file)
+    if loaded.record is not None:
+        duplicates.remember(file, article_urls(loaded.record))
+        add_links(result, extract_links(loaded.record, file, loaded.source), shard)
+
+
+def add_links(result: RunResult, refs: Iterable[LinkRef], shard: Shard | None = None) -> None:
+    """Fold link occurrences into one entry per distinct (normalised) URL: each is fetched once.
+
+    A shard keeps only the links whose host it owns.
+    """
     for ref in refs:
+        if shard is not None and not shard.owns(host_of(ref.url) or ""):
+            continue
         key = normalise(ref.url)
         entry = result.links.get(key)
         if entry is None:

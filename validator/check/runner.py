@@ -12,12 +12,14 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
 from ..clock import Clock, rfc3339
 from ..config import Settings
+from ..interrupt import Interruption
 from ..models import LinkEntry, LinkKind, LinkResult, LinkStatus, Progress, RunResult
 from ..urls import normalise
 from .cache import LinkCache
@@ -51,11 +53,12 @@ class _Host:
 
 def check_links(result: RunResult, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None,
                 clock: Clock, progress: Callable[[Progress], None] | None = None,
-                sleep: Sleep = asyncio.sleep, rng: random.Random | None = None) -> None:
+                sleep: Sleep = asyncio.sleep, rng: random.Random | None = None,
+                interruption: Interruption | None = None) -> None:
     """Give every link entry of result a verdict (fetched or from the cache); mark the run inconclusive
     when the network itself was unavailable."""
     checker = _Checker(settings, transport=transport, clock=clock, progress=progress, sleep=sleep,
-                       rng=rng or random.Random())
+                       rng=rng or random.Random(), interruption=interruption)
     try:
         asyncio.run(checker.run(list(result.links.values())))
     finally:
@@ -66,7 +69,8 @@ def check_links(result: RunResult, settings: Settings, *, transport: httpx.Async
 class _Checker:
     def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None,
                  clock: Clock, progress: Callable[[Progress], None] | None, sleep: Sleep,
-                 rng: random.Random) -> None:
+                 rng: random.Random, interruption: Interruption | None) -> None:
+        self.interruption = interruption
         self.links = settings.links
         self.cache_settings = settings.cache
         self.transport = transport
@@ -146,8 +150,22 @@ class _Checker:
             shared=self.transport)
         slots = asyncio.Semaphore(self.links.concurrency)
         # The per-host limit is the number of workers a host gets; each works through the host's queue.
-        await asyncio.gather(*(self._worker(host, connections.getter(), slots, cache)
-                               for host in self.hosts.values() for _ in range(min(host.per_host, len(host.queue)))))
+        workers = asyncio.gather(*(self._worker(host, connections.getter(), slots, cache)
+                                   for host in self.hosts.values()
+                                   for _ in range(min(host.per_host, len(host.queue)))))
+        if self.interruption is None:
+            await workers
+            return
+        loop = asyncio.get_running_loop()
+        unsubscribe = self.interruption.on_request(lambda: _cancel_soon(loop, workers))
+        try:
+            await workers
+        except asyncio.CancelledError:
+            if not self.interruption.requested:
+                raise
+            # Stopped on request: in-flight requests are cancelled; what finished is kept (and cached).
+        finally:
+            unsubscribe()
 
     async def _worker(self, host: _Host, client: Getter, slots: asyncio.Semaphore,
                       cache: LinkCache | None) -> None:
@@ -282,6 +300,11 @@ class _Checker:
         elif cache is not None:
             for key, result in self.dns_dead:
                 cache.put(key, result)
+
+
+def _cancel_soon(loop: asyncio.AbstractEventLoop, future: asyncio.Future[Any]) -> None:
+    """Cancel from a signal handler: it runs between bytecodes, so the loop is told, not touched."""
+    loop.call_soon_threadsafe(future.cancel)
 
 
 def _cache_key(entry: LinkEntry) -> str:

@@ -6,7 +6,10 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from ..baseline import fixed
+from ..catalog import link_rule_id
 from ..models import LinkEntry, RunResult
+from .problems import problems
 
 FORMAT_VERSION = 1
 
@@ -14,7 +17,8 @@ FORMAT_VERSION = 1
 def render(result: RunResult) -> Iterator[str]:
     """The report as text chunks: links and violations are written one at a time, never as one string."""
     counts = result.count_findings()
-    head = {
+    accepted = result.baseline_keys
+    head: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "tool": {"name": "seed-validator", "version": result.tool_version},
         "run": {
@@ -22,35 +26,53 @@ def render(result: RunResult) -> Iterator[str]:
             "complete": result.complete, "inconclusive": result.inconclusive,
             "links_checked": not result.options.get("offline", False),
             "options": result.options, "notes": result.notes,
+            "interrupted": result.interrupted is not None,
+            **({"shard": {"index": result.shard[0], "total": result.shard[1]}} if result.shard else {}),
         },
         "summary": {
-            "files": result.files, "records": result.records, "links": len(result.links),
+            "files": result.files, "records": result.records,
+            "links": sum(entry.result is not None for entry in result.links.values()),
             "violations": {severity.value: n for severity, n in counts.items()},
             "links_by_status": {status.value: n for status, n in result.count_links().items()},
         },
     }
+    if accepted is not None:
+        items = problems(result)
+        head["baseline"] = {
+            "file": result.baseline_file,
+            "new": sum(not p.baselined for p in items), "baselined": sum(p.baselined for p in items),
+            "fixed": [{"file": f, "pointer": p, "rule": r, **({"url": u} if u else {})}
+                      for f, p, r, u in fixed(accepted, items, result.checked_files)],
+        }
     yield json.dumps(head, indent=2, ensure_ascii=False)[:-2]  # reopen the object: '\n}' dropped
     yield ',\n  "violations": ['
     for index, finding in enumerate(result.sorted_findings()):
-        item = {"file": finding.file, "line": finding.line, "column": finding.column,
-                "pointer": finding.pointer, "rule": finding.rule, "severity": finding.severity.value,
-                "message": finding.message}
+        item: dict[str, Any] = {
+            "file": finding.file, "line": finding.line, "column": finding.column, "pointer": finding.pointer,
+            "rule": finding.rule, "severity": finding.severity.value, "message": finding.message}
+        if accepted is not None:
+            item["baselined"] = (finding.file, finding.pointer, finding.rule, "") in accepted
         yield ("," if index else "") + "\n    " + json.dumps(item, ensure_ascii=False)
     yield '\n  ],\n  "links": ['
     for index, entry in enumerate(e for e in result.sorted_links() if e.result is not None):
-        yield ("," if index else "") + "\n    " + json.dumps(link_json(entry), ensure_ascii=False)
+        yield ("," if index else "") + "\n    " + json.dumps(link_json(entry, accepted), ensure_ascii=False)
     yield "\n  ]\n}\n"
 
 
-def link_json(entry: LinkEntry) -> dict[str, Any]:
+def link_json(entry: LinkEntry, accepted: frozenset[tuple[str, str, str, str]] | None = None) -> dict[str, Any]:
     outcome = entry.result
     assert outcome is not None
+    rule = link_rule_id(outcome.status)
+    occurrences: list[dict[str, Any]] = []
+    for o in sorted(entry.occurrences, key=lambda o: (o.file, o.line or 0, o.pointer)):
+        occurrence: dict[str, Any] = {"file": o.file, "pointer": o.pointer, "line": o.line}
+        if accepted is not None and outcome.status.severity is not None:
+            occurrence["baselined"] = (o.file, o.pointer, rule, entry.url) in accepted
+        occurrences.append(occurrence)
     return {
         "url": entry.url, "kind": entry.kind.value, "status": outcome.status.value,
         "http_status": outcome.http_status, "final_url": outcome.final_url,
         "redirects": list(outcome.redirects), "reason": outcome.reason, "warnings": list(outcome.warnings),
         "attempts": outcome.attempts, "elapsed_ms": outcome.elapsed_ms, "checked_at": outcome.checked_at,
-        "from_cache": outcome.from_cache,
-        "occurrences": [{"file": o.file, "pointer": o.pointer, "line": o.line}
-                        for o in sorted(entry.occurrences, key=lambda o: (o.file, o.line or 0, o.pointer))],
+        "from_cache": outcome.from_cache, "occurrences": occurrences,
     }

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import groupby
 
+from ..baseline import fixed
 from ..models import LinkStatus, RunResult, Severity
+from .diff import ReportDiff
+from .diff import render_markdown as render_diff
 from .problems import Problem, problems
 
 _ICON = {Severity.ERROR: "❌", Severity.WARNING: "⚠️"}
@@ -14,8 +17,9 @@ _LINK_SECTIONS = (LinkStatus.DEAD, LinkStatus.SOFT_DEAD, LinkStatus.MISMATCH, Li
                   LinkStatus.BLOCKED, LinkStatus.ERROR)
 
 
-def render(result: RunResult, *, link_base: str = "") -> Iterator[str]:
-    """link_base is prefixed to file paths in links (the way from the report's folder to the files)."""
+def render(result: RunResult, *, link_base: str = "", since: ReportDiff | None = None) -> Iterator[str]:
+    """link_base is prefixed to file paths in links (the way from the report's folder to the files);
+    since, when given, is what changed from a previous report."""
     counts = result.count_findings()
     yield "# seed-validator report\n\n"
     state = "complete" if result.complete else "**incomplete**"
@@ -35,10 +39,15 @@ def render(result: RunResult, *, link_base: str = "") -> Iterator[str]:
             if n:
                 yield f"| links {status} | {n} |\n"
     yield "\n"
+    if since is not None:
+        yield from render_diff(since)
 
-    items = problems(result)
+    all_items = problems(result)
+    items = [p for p in all_items if not p.baselined]
+    if result.baseline_keys is not None:
+        yield from _baseline_section(result, all_items)
     if not items:
-        yield "No problems found.\n"
+        yield "No problems found.\n" if not all_items else "No new problems.\n"
         return
     yield "## Problems by file\n\n"
     by_file = {file: list(group) for file, group in groupby(items, key=lambda p: p.file)}
@@ -52,6 +61,20 @@ def render(result: RunResult, *, link_base: str = "") -> Iterator[str]:
             yield f"| {_ICON[p.severity]} | {line} | `{p.rule}` | `{p.pointer or '/'}` | {_cell(p.message)} |\n"
         yield "\n"
     yield from _links_needing_action(result)
+
+
+def _baseline_section(result: RunResult, items: list[Problem]) -> Iterator[str]:
+    accepted = [p for p in items if p.baselined]
+    gone = fixed(result.baseline_keys or frozenset(), items, result.checked_files)
+    yield (f"Baseline `{result.baseline_file}`: {len(items) - len(accepted)} new problem(s), "
+           f"{len(accepted)} baselined, {len(gone)} fixed.\n\n")
+    if accepted:
+        yield f"<details><summary>Baselined problems ({len(accepted)})</summary>\n\n"
+        yield "".join(f"- `{p.file}:{p.line or ''}` `{p.rule}` {_cell(p.message)}\n" for p in accepted)
+        yield "\n</details>\n\n"
+    if gone:
+        yield f"### Fixed since the baseline ({len(gone)}): remove them from it\n\n"
+        yield "".join(f"- `{f}` `{r}` {ptr or '/'} {u}\n" for f, ptr, r, u in gone) + "\n"
 
 
 def _links_needing_action(result: RunResult) -> Iterator[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -20,13 +21,16 @@ class Problem:
     rule: str
     severity: Severity
     message: str
+    url: str = ""
+    baselined: bool = False
 
     def sort_key(self) -> tuple[str, int, int, str, str, str]:
         return (self.file, self.line or 0, self.column or 0, self.pointer, self.rule, self.message)
 
 
 def problems(result: RunResult) -> list[Problem]:
-    """Every finding, and every occurrence of a link whose status counts against CI, sorted."""
+    """Every finding, and every occurrence of a link whose status counts against CI, sorted;
+    those in the run's baseline are marked."""
     items = [Problem(f.file, f.line, f.column, f.pointer, f.rule, f.severity, f.message) for f in result.findings]
     for entry in result.links.values():
         outcome = entry.result
@@ -38,12 +42,17 @@ def problems(result: RunResult) -> list[Problem]:
         notes += [(LINK_WARNING_RULE, Severity.WARNING, f"{entry.kind} link {entry.url}: {w}")
                   for w in outcome.warnings]
         for rule, level, message in notes:
-            items.extend(Problem(o.file, o.line, None, o.pointer, rule, level, message) for o in entry.occurrences)
+            items.extend(Problem(o.file, o.line, None, o.pointer, rule, level, message, entry.url)
+                         for o in entry.occurrences)
+    accepted = result.baseline_keys
+    if accepted:
+        items = [dataclasses.replace(p, baselined=True) if (p.file, p.pointer, p.rule, p.url) in accepted else p
+                 for p in items]
     return sorted(items, key=Problem.sort_key)
 
 
 def at_or_above(items: Iterable[Problem], threshold: Severity | None) -> list[Problem]:
-    """The problems that fail the run under --fail-on (None: never fail)."""
+    """The problems that fail the run under --fail-on (None: never fail); baselined ones never do."""
     if threshold is None:
         return []
-    return [p for p in items if p.severity.rank >= threshold.rank]
+    return [p for p in items if p.severity.rank >= threshold.rank and not p.baselined]

@@ -5,35 +5,48 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..models import RunResult, Severity
 from . import json_report, junit, markdown, sarif
+from .diff import ReportDiff
 
-Renderer = Callable[[RunResult, Path, "Severity | None"], Iterable[str]]
+
+@dataclass(frozen=True, slots=True)
+class ReportContext:
+    """What renderers need beside the run result."""
+
+    output_dir: Path
+    fail_on: Severity | None = Severity.ERROR
+    since: ReportDiff | None = None
+
+
+Renderer = Callable[[RunResult, ReportContext], Iterable[str]]
 
 # format name → (file name, renderer); renderers are pure, the writer does the I/O.
 FORMATS: dict[str, tuple[str, Renderer]] = {
-    "json": ("report.json", lambda result, out, fail_on: json_report.render(result)),
-    "md": ("report.md", lambda result, out, fail_on: markdown.render(result, link_base=_link_base(out))),
-    "junit": ("report.junit.xml", lambda result, out, fail_on: junit.render(result, fail_on=fail_on)),
-    "sarif": ("report.sarif", lambda result, out, fail_on: sarif.render(result)),
+    "json": ("report.json", lambda result, ctx: json_report.render(result)),
+    "md": ("report.md", lambda result, ctx: markdown.render(result, link_base=_link_base(ctx.output_dir),
+                                                             since=ctx.since)),
+    "junit": ("report.junit.xml", lambda result, ctx: junit.render(result, fail_on=ctx.fail_on)),
+    "sarif": ("report.sarif", lambda result, ctx: sarif.render(result)),
 }
 
 
-def write_reports(result: RunResult, formats: Sequence[str], output_dir: Path,
-                  *, fail_on: Severity | None = Severity.ERROR) -> list[Path]:
-    output_dir.mkdir(parents=True, exist_ok=True)
+def write_reports(result: RunResult, formats: Sequence[str], context: ReportContext) -> list[Path]:
+    context.output_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name in formats:
         filename, renderer = FORMATS[name]
-        path = output_dir / filename
-        write_atomic(path, renderer(result, output_dir, fail_on))
+        path = context.output_dir / filename
+        write_atomic(path, renderer(result, context))
         written.append(path)
     return written
 
 
 def write_atomic(path: Path, chunks: Iterable[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
