@@ -37,14 +37,15 @@ def entry(url: str, kind: LinkKind = LinkKind.PAGE, *, image: tuple[int, int] | 
 
 
 def run_links(entries: list[LinkEntry], *, transport: httpx.AsyncBaseTransport | None = None,
-              sleeps: Sleeps | None = None, cache: Path | None = None, **link_options: Any) -> RunResult:
+              sleeps: Sleeps | None = None, cache: Path | None = None, now: datetime = NOW,
+              **link_options: Any) -> RunResult:
     settings = config.replace(
         config.Settings(), links={"retries": 2, "timeout": 10.0, **link_options},
         cache={"enabled": cache is not None, **({"path": cache} if cache else {})})
     result = RunResult(tool_version="test", started_at="2026-11-26T12:00:00Z")
     for item in entries:
         result.links[item.url] = item
-    check_links(result, settings, transport=transport, clock=lambda: NOW, sleep=sleeps or Sleeps(),
+    check_links(result, settings, transport=transport, clock=lambda: now, sleep=sleeps or Sleeps(),
                 rng=random.Random(7))
     return result
 

@@ -50,6 +50,9 @@ class LinkSettings:
     allow_private: bool = False
     allow_networks: tuple[str, ...] = ()
     soft_404_probe: bool = True
+    # A link that could not be verified in this many runs, over at least this many days, is dead.
+    persistent_checks: int = 3
+    persistent_days: float = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,7 @@ class Settings:
                 "max_redirects": links.max_redirects, "accept": list(links.accept),
                 "include": list(links.include), "exclude": list(links.exclude),
                 "allow_private": links.allow_private, "allow_networks": list(links.allow_networks),
+                "persistent_checks": links.persistent_checks, "persistent_days": links.persistent_days,
                 "cache": str(self.cache.path) if self.cache.enabled else None,
             })
         return options

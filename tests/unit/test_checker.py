@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import respx
 
-from tests.linkcheck import Sleeps, amp_page, entry, html, jpeg_header, png, run_links, verdict
+from tests.linkcheck import NOW, Sleeps, amp_page, entry, html, jpeg_header, png, run_links, verdict
 from validator import config
 from validator.check.guard import BlockedAddress, DnsFailure
 from validator.models import LinkKind, LinkStatus
@@ -363,3 +365,26 @@ def test_include_patterns_limit_what_is_checked(router: respx.MockRouter) -> Non
                        include=[r"^https://news\."])
     assert verdict(result, A).status is LinkStatus.OK
     assert verdict(result, "https://other.example/x").reason == "not matched by the include patterns"
+
+
+def test_flake_memory_turns_a_persistently_unreachable_link_dead_and_forgets_it_when_it_answers(
+        router: respx.MockRouter, tmp_path: Path) -> None:
+    cache = tmp_path / "cache.sqlite"
+    route = router.get(A).respond(503)
+    day = timedelta(days=1)
+
+    def status_on(moment: datetime) -> tuple[LinkStatus, str]:
+        outcome = verdict(run_links([entry(A)], transport=transport(router), cache=cache, now=moment, retries=0), A)
+        return outcome.status, outcome.reason
+
+    assert status_on(NOW)[0] is LinkStatus.ERROR
+    assert status_on(NOW + day)[0] is LinkStatus.ERROR            # 2 checks: not yet
+    assert status_on(NOW + day + timedelta(hours=1))[0] is LinkStatus.ERROR  # 3 checks, but within 2 days
+    status, reason = status_on(NOW + 2 * day)
+    assert status is LinkStatus.DEAD
+    assert reason.startswith("persistently unreachable since 2026-11-26T12:00:00Z (4 checks in a row): HTTP 503")
+    route.respond(200, html=html())
+    assert status_on(NOW + 3 * day)[0] is LinkStatus.OK
+    route.respond(503)
+    assert status_on(NOW + 3 * day + timedelta(hours=1))[0] is LinkStatus.OK  # from the cache
+    assert status_on(NOW + 11 * day)[0] is LinkStatus.ERROR         # stale: fetched again; the count starts anew

@@ -61,6 +61,8 @@ class LinkCache:
             db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
             db.execute("CREATE TABLE IF NOT EXISTS verdicts (key TEXT PRIMARY KEY, status TEXT NOT NULL, "
                        "checked REAL NOT NULL, data TEXT NOT NULL)")
+            db.execute("CREATE TABLE IF NOT EXISTS failures (key TEXT PRIMARY KEY, first REAL NOT NULL, "
+                       "last REAL NOT NULL, count INTEGER NOT NULL)")
             db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             db.execute("SELECT count(*) FROM verdicts").fetchone()  # reads a page: corruption shows here
             db.execute("BEGIN")
@@ -109,6 +111,24 @@ class LinkCache:
     def forget(self, key: str) -> None:
         try:
             self._db.execute("DELETE FROM verdicts WHERE key = ?", (key,))
+        except sqlite3.DatabaseError as exc:
+            self._degrade(exc)
+
+    def record_failure(self, key: str, now: float) -> tuple[float, int]:
+        """Note one more run in which the URL could not be verified; (first failure, failures in a row)."""
+        try:
+            row = self._db.execute("SELECT first, count FROM failures WHERE key = ?", (key,)).fetchone()
+            first, count = (float(row[0]), int(row[1]) + 1) if row else (now, 1)
+            self._db.execute("INSERT OR REPLACE INTO failures VALUES (?, ?, ?, ?)", (key, first, now, count))
+        except sqlite3.DatabaseError as exc:
+            self._degrade(exc)
+            return now, 1
+        return first, count
+
+    def clear_failure(self, key: str) -> None:
+        """The URL answered: its run of failures is over."""
+        try:
+            self._db.execute("DELETE FROM failures WHERE key = ?", (key,))
         except sqlite3.DatabaseError as exc:
             self._degrade(exc)
 

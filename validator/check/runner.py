@@ -12,6 +12,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -115,7 +116,7 @@ class _Checker:
         if not self.cache_settings.enabled:
             return None
         return LinkCache(self.cache_settings.path, max_age_good=self.cache_settings.max_age_good,
-                         max_age_bad=self.cache_settings.max_age_bad)
+                         max_age_bad=self.cache_settings.max_age_bad, now=lambda: self.clock().timestamp())
 
     def _skip_reason(self, url: str) -> str | None:
         if not url.lower().startswith(("http://", "https://")):
@@ -300,6 +301,25 @@ class _Checker:
         elif cache is not None:
             for key, result in self.dns_dead:
                 cache.put(key, result)
+            self._remember_failures(entries, cache)
+
+    def _remember_failures(self, entries: list[LinkEntry], cache: LinkCache) -> None:
+        """Flake memory: a one-off timeout stays a warning, a link unreachable run after run becomes dead."""
+        now = self.clock()
+        for entry in entries:
+            result = entry.result
+            if result is None or result.from_cache or result.status is LinkStatus.SKIPPED:
+                continue
+            key = _cache_key(entry)
+            if result.status is not LinkStatus.ERROR:
+                cache.clear_failure(key)
+                continue
+            first, count = cache.record_failure(key, now.timestamp())
+            if count >= self.links.persistent_checks and now.timestamp() - first >= self.links.persistent_days * 86400:
+                since = rfc3339(datetime.fromtimestamp(first, UTC))
+                entry.result = dataclasses.replace(
+                    result, status=LinkStatus.DEAD,
+                    reason=f"persistently unreachable since {since} ({count} checks in a row): {result.reason}")
 
 
 def _cancel_soon(loop: asyncio.AbstractEventLoop, future: asyncio.Future[Any]) -> None:
