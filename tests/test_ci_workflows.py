@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REAL_SEED, assert_valid_report, variant
+from tests.conftest import assert_valid_report, variant
 from tests.test_cli import SCRIPT, run
 
 ARTICLE = "https://reason.com/2021/04/09/cops-are-using-facial-recognition-technology-more-than-previously-revealed/"
