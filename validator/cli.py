@@ -20,6 +20,7 @@ from .progress import ProgressDisplay
 from .report import console, json_report
 from .report.diff import diff_reports
 from .report.diff import render_markdown as render_diff
+from .report.from_json import run_result
 from .report.merge import merge_reports
 from .report.problems import at_or_above, problems
 from .report.writer import FORMATS, ReportContext, write_atomic, write_reports
@@ -83,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
                                             "report; it is complete only when all N shards are present.")
     merge.add_argument("reports", type=Path, nargs="+", metavar="REPORT")
     merge.add_argument("--output-dir", type=Path, default=Path("reports"), metavar="DIR",
-                       help="where report.json and report.md are written [default: reports]")
+                       help="where report.json, report.md and report.sarif are written [default: reports]")
 
     schema = commands.add_parser("schema", help="print the path (or content) of the schema in use",
                                  description="Print the path of the seed JSON Schema in use.")
@@ -280,8 +281,8 @@ def _diff_command(args: argparse.Namespace) -> int:
 
 def _merge_command(args: argparse.Namespace) -> int:
     merged = merge_reports([_read_report(path) for path in args.reports], [str(p) for p in args.reports])
-    args.output_dir.mkdir(parents=True, exist_ok=True)
     write_atomic(args.output_dir / "report.json", [json.dumps(merged, indent=2, ensure_ascii=False) + "\n"])
+    write_reports(run_result(merged), ["md", "sarif"], ReportContext(args.output_dir))
     state = "complete" if merged["run"]["complete"] else "INCOMPLETE"
     print(f"merged {len(args.reports)} report(s): {merged['summary']['files']} file(s), "
           f"{merged['summary']['links']} link(s), {state}; written to {args.output_dir / 'report.json'}")

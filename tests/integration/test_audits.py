@@ -144,3 +144,14 @@ def test_an_interrupted_audit_reports_what_it_found_and_a_rerun_resumes(
     assert resumed["run"]["complete"] is True
     assert all(link["from_cache"] for link in resumed["links"] if "127.0.0.2" in link["url"])
     assert fast.hits == fast_hits  # nothing fetched again from the host that had answered
+
+
+def test_merge_writes_markdown_and_sarif_too(tmp_path: Path, farms: list[Farm]) -> None:
+    corpus(tmp_path, farms)
+    for k in (1, 2):
+        done = run("check", "--offline", "--shard", f"{k}/2", "--output-dir", f"s{k}", cwd=tmp_path)
+        assert done.returncode in (0, 1)
+    assert run("merge", "s1/report.json", "s2/report.json", "--output-dir", "m", cwd=tmp_path).returncode == 0
+    markdown = (tmp_path / "m" / "report.md").read_text(encoding="utf-8")
+    assert "| files | 9 |" in markdown and "seeds/s5.txt" in markdown
+    assert json.loads((tmp_path / "m" / "report.sarif").read_text(encoding="utf-8"))["version"] == "2.1.0"
