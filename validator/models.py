@@ -142,6 +142,8 @@ class RunResult:
     files: int = 0
     records: int = 0
     checked_files: list[str] = field(default_factory=list)
+    # The year each checked record was published: the HTML report's broken-link rate by article age.
+    published_years: dict[str, int] = field(default_factory=dict)
     shard: tuple[int, int] | None = None
     interrupted: int | None = None  # the signal that stopped the run
     # With --baseline: the accepted (file, pointer, rule, url) entries, and the baseline's path.

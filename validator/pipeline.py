@@ -71,6 +71,7 @@ def run(settings: Settings, *, scope: Scope = Scope(), clock: Clock = utc_now,
         if loaded.record is None:
             continue
         result.records += 1
+        _note_year(result, file, loaded.record.get("publishedDateTime"))
         result.findings.extend(validator.validate(loaded.record, file, loaded.source))
         result.findings.extend(duplicates.add(file, loaded.record, loaded.source))
         if not settings.offline:
@@ -88,6 +89,11 @@ def run(settings: Settings, *, scope: Scope = Scope(), clock: Clock = utc_now,
     return result
 
 
+def _note_year(result: RunResult, file: str, published: object) -> None:
+    if isinstance(published, str) and published[:4].isdigit():
+        result.published_years[file] = int(published[:4])
+
+
 def _index_other_shard(result: RunResult, settings: Settings, path: Path, file: str, *,
                        duplicates: DuplicateArticles, shard: Shard) -> None:
     """A file another shard validates: it still counts for duplicates, and its links on our hosts are ours."""
@@ -96,6 +102,7 @@ def _index_other_shard(result: RunResult, settings: Settings, path: Path, file: 
         return
     loaded = load_file(path, max_bytes=settings.max_file_size, file=file)
     if loaded.record is not None:
+        _note_year(result, file, loaded.record.get("publishedDateTime"))
         duplicates.remember(file, article_urls(loaded.record))
         add_links(result, extract_links(loaded.record, file, loaded.source), shard)
 

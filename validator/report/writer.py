@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..models import RunResult, Severity
-from . import json_report, junit, markdown, sarif
+from . import html, json_report, junit, markdown, sarif
 from .diff import ReportDiff
 
 
@@ -31,6 +31,8 @@ FORMATS: dict[str, tuple[str, Renderer]] = {
                                                              since=ctx.since)),
     "junit": ("report.junit.xml", lambda result, ctx: junit.render(result, fail_on=ctx.fail_on)),
     "sarif": ("report.sarif", lambda result, ctx: sarif.render(result)),
+    "html": ("report.html", lambda result, ctx: html.render(result, since=ctx.since,
+                                                             link_base=_link_base(ctx.output_dir))),
 }
 
 
@@ -51,10 +53,20 @@ def write_atomic(path: Path, chunks: Iterable[str]) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.writelines(chunks)
+        Path(temp).chmod(0o666 & ~_UMASK)  # mkstemp makes 0600; a report is as readable as any new file
         Path(temp).replace(path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
 
 
 def _link_base(output_dir: Path) -> str:

@@ -1,0 +1,73 @@
+"""The CI job as a user feels it: a one-file change in a 2,000-record corpus, link cache warm.
+
+    python -m bench.ci_job --records 2000 --repeat 5
+
+Builds a git repository of seed files whose links point at the local farm (loopback only), warms
+the link cache with one full run, then edits one file and times, side by side:
+  - seed-validator check --changed-since HEAD (links included, from the warm cache),
+  - seed-validator check --offline --changed-since HEAD (the structure part alone),
+  - check-jsonschema on the one changed file (a reference for the fixed cost of a Python validator).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.corpus import ROOT
+from bench.links import farm, urls_for, write_seeds
+from bench.measure import Sample, measure, median_of
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", *args], cwd=repo,
+                   check=True, capture_output=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--port", type=int, default=8093)
+    args = parser.parse_args(argv)
+    bin_dir = Path(sys.executable).parent
+    ours = str(bin_dir / "seed-validator")
+    peer = shutil.which("check-jsonschema", path=str(bin_dir)) or "check-jsonschema"
+    with tempfile.TemporaryDirectory() as tmp, farm(20, args.port, 0.0, lifetime=900):
+        repo = Path(tmp)
+        write_seeds(repo / "seeds", urls_for(args.records * 10, 20, args.port))
+        _git(repo, "init", "-q", "-b", "main")
+        _git(repo, "add", ".")
+        _git(repo, "commit", "-q", "-m", "corpus")
+        warm = measure([ours, "check", "--quiet", "--allow-private"], cwd=repo)
+        changed = repo / "seeds" / f"{args.records // 2:06d}.txt"
+        yaml_copy = repo / "changed.yaml"
+        full: list[Sample] = []
+        offline: list[Sample] = []
+        reference: list[Sample] = []
+        for n in range(args.repeat):
+            text = changed.read_text(encoding="utf-8")
+            changed.write_text(text.replace('title: "Story', f'title: "Edited {n} Story', 1), encoding="utf-8")
+            yaml_copy.write_text(changed.read_text(encoding="utf-8").split("---\n")[1], encoding="utf-8")
+            full.append(measure([ours, "check", "--quiet", "--allow-private", "--changed-since", "HEAD"], cwd=repo))
+            offline.append(measure([ours, "check", "--quiet", "--offline", "--changed-since", "HEAD"], cwd=repo))
+            reference.append(measure([peer, "--schemafile", str(ROOT / "schemas" / "seed.schema.json"),
+                                      str(yaml_copy)], cwd=repo))
+    print(f"{args.records} records ({args.records * 10} links), one file changed, link cache warm "
+          f"(warm-up run: {warm.wall:.1f} s); medians of {args.repeat}")
+    print("| run | wall s | CPU s | peak RSS MB | exit |")
+    print("|---|---:|---:|---:|---:|")
+    for name, samples in (("seed-validator check --changed-since HEAD", full),
+                          ("seed-validator check --offline --changed-since HEAD", offline),
+                          ("check-jsonschema, the changed file only", reference)):
+        m = median_of(samples)
+        print(f"| {name} | {m.wall:.2f} | {m.cpu:.2f} | {m.rss_mb:.0f} | {m.code} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,50 @@
+"""The HTML renderer without a browser: escaping, the embedded data, the charts' numbers."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from validator.models import Finding, LinkEntry, LinkKind, LinkResult, LinkStatus, Occurrence, RunResult, Severity
+from validator.report import html
+
+
+def result_with(message: str = "ok", note: str = "") -> RunResult:
+    result = RunResult(tool_version="1", started_at="2026-01-01T00:00:00Z", finished_at="2026-01-01T00:01:30Z",
+                       options={"offline": False}, files=2, records=2, notes=[note] if note else [])
+    result.findings = [Finding("seeds/a.txt", 3, 1, "/title", "schema/type", Severity.ERROR, message)]
+    result.published_years = {"seeds/a.txt": 2019, "seeds/b.txt": 2021}
+    for url, status, files in (("https://x.example/1", LinkStatus.DEAD, ["seeds/a.txt"]),
+                               ("https://x.example/2", LinkStatus.OK, ["seeds/a.txt", "seeds/b.txt"]),
+                               ("https://y.example/3", LinkStatus.SOFT_DEAD, ["seeds/b.txt"])):
+        entry = LinkEntry(url, LinkKind.PAGE, [Occurrence(f, "/webUrl", 7) for f in files])
+        entry.result = LinkResult(url, LinkKind.PAGE, status, "why")
+        result.links[url] = entry
+    return result
+
+
+def test_markup_in_any_value_is_escaped_in_the_page_and_in_the_data() -> None:
+    evil = "</script><script>alert(1)</script><!--"
+    page = "".join(html.render(result_with(message=evil, note=evil)))
+    assert evil not in page
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page  # the note, by autoescape
+    data = re.search(r'<script id="report-data" type="application/json">(.*?)</script>', page, re.S)
+    assert data is not None
+    assert json.loads(data.group(1))["findings"][0]["message"] == evil  # intact once parsed
+
+
+def test_charts_count_broken_links_by_host_and_by_article_year() -> None:
+    ctx = html.context(result_with())
+    assert [(b.label, b.value) for b in ctx["host_bars"]] == [("x.example", 1), ("y.example", 1)]
+    years = {b.label: (b.value, b.note) for b in ctx["year_bars"]}
+    assert years == {"2019": (1, "1 of 2"), "2021": (1, "1 of 2")}
+    assert [(b.label, b.value) for b in ctx["status_bars"]] == [("ok", 1), ("dead", 1), ("soft-dead", 1)]
+    assert ctx["duration"] == "90 s"
+
+
+def test_offline_report_has_no_link_sections() -> None:
+    result = result_with()
+    result.options = {"offline": True}
+    result.links.clear()
+    page = "".join(html.render(result))
+    assert 'id="links"' not in page and "links not checked (--offline)" in page
