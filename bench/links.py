@@ -40,10 +40,13 @@ def urls_for(count: int, hosts: int, port: int) -> list[str]:
     return [f"http://{addresses[i % hosts]}:{port}/article/{i}" for i in range(count)]
 
 
-def write_seeds(directory: Path, urls: list[str]) -> None:
+def write_seeds(directory: Path, urls: list[str], copies: int = 1) -> None:
+    """10 URLs per record. With copies > 1 the records repeat (as real corpora repeat related articles),
+    each copy with its own main article URL."""
     directory.mkdir(parents=True)
-    for record, start in enumerate(range(0, len(urls), 10)):
-        group = urls[start:start + 10]
+    groups = [urls[start:start + 10] for start in range(0, len(urls), 10)]
+    for record, group in enumerate(group if c == 0 else [f"{group[0]}?copy={c}", *group[1:]]
+                                   for c in range(copies) for group in groups):
         host = group[0].split("/")[2].split(":")[0]
         related = "".join(_RELATED.format(n=i, url=u, host=u.split("/")[2].split(":")[0])
                           for i, u in enumerate(group[1:]))
@@ -78,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--port", type=int, default=8089)
     parser.add_argument("--no-peer", action="store_true")
+    parser.add_argument("--copies", type=int, default=1,
+                        help="repeat the records this many times (occurrences = URLs x copies); seed-validator only")
     args = parser.parse_args(argv)
     bin_dir = Path(sys.executable).parent
     ours_bin = str(bin_dir / "seed-validator")
@@ -88,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
               "--retries", "2"]
     with tempfile.TemporaryDirectory() as tmp, farm(args.hosts, args.port, args.latency, lifetime=1800):
         work = Path(tmp)
-        write_seeds(work / "seeds", urls)
+        write_seeds(work / "seeds", urls, args.copies)
         (work / "urls.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")
         ours: list[Sample] = []
         offline: list[Sample] = []
@@ -105,8 +110,9 @@ def main(argv: list[str] | None = None) -> int:
         ours_m, offline_m = median_of(ours), median_of(offline)
         link_cpu = ours_m.cpu - offline_m.cpu
         link_wall = ours_m.wall - offline_m.wall
-        print(f"{args.urls} URLs on {args.hosts} hosts, latency {args.latency * 1000:.0f} ms, per-host "
-              f"{args.per_host}; politeness bound {bound:.2f} s; medians of {args.repeat}")
+        print(f"{args.urls} URLs on {args.hosts} hosts ({args.urls * args.copies} occurrences), latency "
+              f"{args.latency * 1000:.0f} ms, per-host {args.per_host}; politeness bound {bound:.2f} s; "
+              f"medians of {args.repeat}")
         print("| client | wall s | link-stage wall s | bound / link wall | CPU ms per URL | peak RSS MB | exit |")
         print("|---|---:|---:|---:|---:|---:|---:|")
         efficiency = f"{bound / link_wall:.2f}" if bound and link_wall > 0 else "-"
