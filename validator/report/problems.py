@@ -7,25 +7,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..catalog import link_rule_id
-from ..models import RunResult, Severity
+from ..models import Finding, RunResult, Severity
 
 LINK_WARNING_RULE = "link/warning"
 
 
 @dataclass(frozen=True, slots=True)
-class Problem:
-    file: str
-    line: int | None
-    column: int | None
-    pointer: str
-    rule: str
-    severity: Severity
-    message: str
+class Problem(Finding):
+    """A finding, or one occurrence of a link whose status counts (then with its URL)."""
+
     url: str = ""
     baselined: bool = False
-
-    def sort_key(self) -> tuple[str, int, int, str, str, str]:
-        return (self.file, self.line or 0, self.column or 0, self.pointer, self.rule, self.message)
 
 
 def problems(result: RunResult) -> list[Problem]:
