@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,9 @@ def test_renders_without_console_errors_and_writes_a_screenshot(page: tuple[Page
     tab.screenshot(path=str(report_dir / "report.png"), full_page=True)
     assert problems == []
     assert (report_dir / "report.png").stat().st_size > 10_000
+    # for people to look at (reports/ is git-ignored; CI keeps it as an artifact)
+    (ROOT / "reports").mkdir(exist_ok=True)
+    shutil.copy(report_dir / "report.png", ROOT / "reports" / "report-screenshot.png")
 
 
 def test_summary_numbers_match_the_json_report(page: tuple[Page, list[str]], report_dir: Path) -> None:

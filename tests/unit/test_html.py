@@ -7,6 +7,7 @@ import re
 
 from validator.models import Finding, LinkEntry, LinkKind, LinkResult, LinkStatus, Occurrence, RunResult, Severity
 from validator.report import html
+from validator.report.diff import LinkChange, ReportDiff
 
 
 def result_with(message: str = "ok", note: str = "") -> RunResult:
@@ -48,3 +49,14 @@ def test_offline_report_has_no_link_sections() -> None:
     result.links.clear()
     page = "".join(html.render(result))
     assert 'id="links"' not in page and "links not checked (--offline)" in page
+
+
+def test_since_the_last_run_section_lists_what_changed() -> None:
+    since = ReportDiff(became_broken=[LinkChange("https://x.example/1", "ok", "dead", "HTTP 404")],
+                       fixed_findings=[{"file": "seeds/b.txt", "line": 4, "rule": "schema/type", "pointer": "/heat",
+                                        "message": "<b>bold</b>"}])
+    page = "".join(html.render(result_with(), since=since))
+    section = page.split('id="since"', 1)[1].split("<h2", 1)[0]
+    assert "Links that broke (1)" in section and "https://x.example/1 (was ok): HTTP 404" in section
+    assert "Fixed findings (1)" in section and "&lt;b&gt;bold&lt;/b&gt;" in section
+    assert 'id="since"' not in "".join(html.render(result_with()))
