@@ -388,3 +388,11 @@ def test_flake_memory_turns_a_persistently_unreachable_link_dead_and_forgets_it_
     route.respond(503)
     assert status_on(NOW + 3 * day + timedelta(hours=1))[0] is LinkStatus.OK  # from the cache
     assert status_on(NOW + 11 * day)[0] is LinkStatus.ERROR         # stale: fetched again; the count starts anew
+
+
+def test_malformed_urls_are_skipped_not_a_crash(router: respx.MockRouter) -> None:
+    bad = ["http://[not-an-ip/x", "https:///no-host"]
+    result = run_links([entry(u) for u in bad], transport=transport(router))
+    assert [verdict(result, u).status for u in bad] == [LinkStatus.SKIPPED, LinkStatus.SKIPPED]
+    assert verdict(result, bad[0]).reason.startswith("not a valid URL")
+    assert verdict(result, bad[1]).reason == "the URL has no host"

@@ -121,6 +121,11 @@ class _Checker:
     def _skip_reason(self, url: str) -> str | None:
         if not url.lower().startswith(("http://", "https://")):
             return "not an http(s) URL"
+        try:
+            if not urlsplit(url).hostname:
+                return "the URL has no host"
+        except ValueError as exc:
+            return f"not a valid URL ({exc})"
         if self.include and not any(p.search(url) for p in self.include):
             return "not matched by the include patterns"
         for pattern in self.exclude:
