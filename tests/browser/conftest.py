@@ -16,8 +16,10 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Module-scoped: Playwright's sync API keeps an event loop running in this thread while it is open,
+    and the link checker's own asyncio.run() in later tests must not find one."""
     path = chromium_path()
     if path is None:
         pytest.skip("no Chromium found on PATH (chromium, chromium-browser or google-chrome); "
