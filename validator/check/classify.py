@@ -10,7 +10,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 from ..models import ImageSpec, LinkKind, LinkStatus
-from ..urls import normalise, registrable_domain
+from ..urls import host_of, normalise, registrable_domain
 from .fetch import Failure, Fetched
 from .probe import page_facts, says_not_found, sniff_image
 
@@ -158,7 +158,7 @@ def _content_verdict(fetched: Fetched, expect: Expectation, probe: HostProbe | N
         problem = _image_problem(fetched.body, content_type, expect.image)
         if problem:
             return _verdict(fetched, LinkStatus.MISMATCH, problem)
-    elif expect.kind is LinkKind.AMP_CACHE and fetched.hops and _host(final_url) != _host(fetched.url):
+    elif expect.kind is LinkKind.AMP_CACHE and fetched.hops and host_of(final_url) != host_of(fetched.url):
         return _verdict(fetched, LinkStatus.MISMATCH,
                         f"the AMP cache redirects to {final_url}: it does not serve this page as valid AMP")
     else:
@@ -195,7 +195,8 @@ def _lands_like_a_missing_page(url: str, final_url: str, probe: HostProbe | None
     if probe is None or probe.final_url is None or probe.final_url != final_url:
         return False
     path = urlsplit(url).path
-    return _registrable(_host(url)) == _registrable(_host(final_url)) and (len(path) <= 1 or path not in final_url)
+    same_site = _registrable(host_of(url)) == _registrable(host_of(final_url))
+    return same_site and (len(path) <= 1 or path not in final_url)
 
 
 def _image_problem(body: bytes, content_type: str, declared: ImageSpec | None) -> str | None:
@@ -242,10 +243,6 @@ def is_home_or_section(original: str, final: str) -> bool:
 
 def _registrable(host: str | None) -> str:
     return registrable_domain(host) if host else ""
-
-
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
 
 
 def _charset(content_type: str) -> str | None:
