@@ -48,6 +48,7 @@ class Farm:
     def __init__(self, host: str = "127.0.0.1") -> None:
         self.host = host
         self.hits: dict[str, int] = {}
+        self.lock = threading.Lock()  # handlers run in threads of their own
         self.stop = threading.Event()
         self.routes: dict[str, Handler] = {
             "/ok": lambda h: send(h, 200, html().encode(), {"Content-Type": "text/html"}),
@@ -79,7 +80,8 @@ class Farm:
 
             def do_GET(self) -> None:
                 path = self.path.split("?", 1)[0]
-                farm.hits[path] = farm.hits.get(path, 0) + 1
+                with farm.lock:
+                    farm.hits[path] = farm.hits.get(path, 0) + 1
                 route = farm.routes.get(path, _not_found)
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     route(self)  # a broken pipe means the checker stopped reading, as it should

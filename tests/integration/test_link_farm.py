@@ -122,10 +122,12 @@ def test_per_host_limit_holds_and_connections_are_reused(farm: Farm) -> None:
     active = {"now": 0, "max": 0}
 
     def counted(h: BaseHTTPRequestHandler) -> None:
-        active["now"] += 1
-        active["max"] = max(active["max"], active["now"])
+        with farm.lock:
+            active["now"] += 1
+            active["max"] = max(active["max"], active["now"])
         farm.stop.wait(0.05)
-        active["now"] -= 1
+        with farm.lock:
+            active["now"] -= 1
         send(h, 200, b"<html><title>x</title></html>", {"Content-Type": "text/html"})
 
     for i in range(12):
