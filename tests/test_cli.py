@@ -170,3 +170,11 @@ def test_help_lists_the_options() -> None:
     done = subprocess.run([SCRIPT, "check", "--help"], capture_output=True, text=True, check=False)
     for option in ("--offline", "--format", "--output-dir", "--fail-on", "--quiet", "--schema", "--allow-private"):
         assert option in done.stdout
+
+
+def test_checking_a_parent_folder_skips_the_report_folder(tmp_path: Path) -> None:
+    (tmp_path / "seeds").mkdir()
+    shutil.copy(REAL_SEED, tmp_path / "seeds" / "a.txt")
+    assert run("check", "--offline", cwd=tmp_path).returncode == 0  # writes reports/report.md
+    again = run("check", "--offline", ".", cwd=tmp_path)
+    assert again.returncode == 0 and "1 file(s), 1 record(s)" in again.stdout

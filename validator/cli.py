@@ -217,7 +217,8 @@ def _scope(args: argparse.Namespace, settings: config.Settings) -> pipeline.Scop
     shard = parse_shard(args.shard, total=args.shard_total) if args.shard else None
     if shard is not None and files is not None:
         raise UsageError("--shard splits a whole-corpus audit; it does not combine with --changed-since/--files-from")
-    return pipeline.Scope(files, shard)
+    output_dir = getattr(args, "output_dir", None)
+    return pipeline.Scope(files, shard, skip_dirs=(output_dir,) if output_dir is not None else ())
 
 
 def _run(args: argparse.Namespace) -> tuple[RunResult, Interruption]:

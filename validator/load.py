@@ -73,17 +73,20 @@ _SeedLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 _SeedLoader.add_constructor("tag:yaml.org,2002:bool", _core_schema_bool)
 
 
-def discover(paths: Iterable[Path]) -> Iterator[Path]:
-    """Seed files under the given paths, sorted; hidden entries and other extensions skipped in folders.
+def discover(paths: Iterable[Path], *, skip: Iterable[Path] = ()) -> Iterator[Path]:
+    """Seed files under the given paths, sorted; hidden entries, other extensions and the `skip` folders
+    (the run's own report folder) left out when walking folders.
 
     A path named explicitly is always yielded, so a missing or odd file still gets its own finding.
     """
+    skipped = {folder.resolve() for folder in skip}
     for path in paths:
         if not path.is_dir():
             yield path
             continue
         for root, dirs, files in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                             and not (skipped and (Path(root) / d).resolve() in skipped))
             for name in sorted(files):
                 if not name.startswith(".") and Path(name).suffix.lower() in SEED_SUFFIXES:
                     yield Path(root) / name

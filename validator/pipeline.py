@@ -32,6 +32,7 @@ class Scope:
 
     files: tuple[Path, ...] | None = None
     shard: Shard | None = None
+    skip_dirs: tuple[Path, ...] = ()  # never seed folders: the reports a run writes
 
 
 def run(settings: Settings, *, scope: Scope = Scope(), clock: Clock = utc_now,
@@ -53,11 +54,11 @@ def run(settings: Settings, *, scope: Scope = Scope(), clock: Clock = utc_now,
     if scope.files is not None:
         # Only these files are checked, but corpus-wide rules still compare them with every other file.
         chosen = {display_path(path) for path in scope.files}
-        for path in discover(settings.paths):
+        for path in discover(settings.paths, skip=scope.skip_dirs):
             file = display_path(path)
             if file not in chosen:
                 duplicates.remember(file, scan_article_urls(path))
-    for path in scope.files if scope.files is not None else discover(settings.paths):
+    for path in scope.files if scope.files is not None else discover(settings.paths, skip=scope.skip_dirs):
         if interruption is not None and interruption.requested:
             break
         file = display_path(path)
