@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -396,3 +397,12 @@ def test_malformed_urls_are_skipped_not_a_crash(router: respx.MockRouter) -> Non
     assert [verdict(result, u).status for u in bad] == [LinkStatus.SKIPPED, LinkStatus.SKIPPED]
     assert verdict(result, bad[0]).reason.startswith("not a valid URL")
     assert verdict(result, bad[1]).reason == "the URL has no host"
+
+
+def test_no_route_to_any_host_makes_the_run_inconclusive(router: respx.MockRouter) -> None:
+    unreachable = OSError(errno.ENETUNREACH, "Network is unreachable")
+    failing = {"news.example": unreachable, "other.example": unreachable}
+    result = run_links([entry(A), entry("https://other.example/")], transport=transport(router, failing))
+    assert result.inconclusive
+    assert verdict(result, A).status is LinkStatus.ERROR
+    assert verdict(result, A).reason.startswith("no route to the host")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import errno
 import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ class Failure(enum.StrEnum):
     CONNECT_REFUSED = "connect-refused"
     CONNECT_TIMEOUT = "connect-timeout"
     CONNECT_ERROR = "connect-error"
+    NO_ROUTE = "no-route"
     TLS = "tls"
     READ_TIMEOUT = "read-timeout"
     RESET = "reset"
@@ -41,7 +43,10 @@ class Failure(enum.StrEnum):
 
 
 CONNECTION_FAILURES = frozenset({Failure.CONNECT_REFUSED, Failure.CONNECT_TIMEOUT, Failure.CONNECT_ERROR,
-                                 Failure.DNS_ERROR, Failure.TLS})
+                                 Failure.NO_ROUTE, Failure.DNS_ERROR, Failure.TLS})
+# Failures that say the network, not the host, is missing: all of them at once make a run inconclusive.
+NETWORK_FAILURES = frozenset({Failure.DNS_NXDOMAIN, Failure.DNS_ERROR, Failure.NO_ROUTE})
+_NO_ROUTE_ERRNOS = frozenset({errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN})
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +159,8 @@ def _failure_of(exc: httpx.HTTPError) -> tuple[Failure, str]:
     if isinstance(exc, httpx.ConnectError):
         if any(isinstance(cause, ConnectionRefusedError) for cause in causes):
             return Failure.CONNECT_REFUSED, "connection refused"
+        if any(isinstance(cause, OSError) and cause.errno in _NO_ROUTE_ERRNOS for cause in causes):
+            return Failure.NO_ROUTE, f"no route to the host: {text}"
         return Failure.CONNECT_ERROR, f"cannot connect: {text}"
     if isinstance(exc, httpx.DecodingError):
         return Failure.DECODING, f"cannot decode the response: {text}"

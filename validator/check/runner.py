@@ -26,7 +26,7 @@ from ..urls import normalise
 from .cache import LinkCache
 from .classify import Expectation, HostProbe, Retry, Verdict, classify, retry_after_seconds, retry_policy
 from .client import Connections, Getter
-from .fetch import CONNECTION_FAILURES, Failure, Fetched, fetch
+from .fetch import CONNECTION_FAILURES, NETWORK_FAILURES, Failure, Fetched, fetch
 from .guard import AddressPolicy, GuardedBackend
 from .probe import page_facts
 
@@ -47,6 +47,7 @@ class _Host:
     last_failure: str = ""
     connected: bool = False
     dns_failed: bool = False
+    network_failed: bool = False  # DNS or routing failed: the machine may be offline
     attempted: bool = False
     probe: asyncio.Future[HostProbe | None] | None = None
     queue: deque[LinkEntry] = field(default_factory=deque)
@@ -249,10 +250,11 @@ class _Checker:
         if fetched.connected:
             host.connected = True
             host.failures_in_a_row = 0
-        elif fetched.failure in CONNECTION_FAILURES or fetched.failure in _DNS_FAILURES:
+        elif fetched.failure in CONNECTION_FAILURES or fetched.failure in NETWORK_FAILURES:
             host.failures_in_a_row += 1
             host.last_failure = fetched.detail
             host.dns_failed = host.dns_failed or fetched.failure in _DNS_FAILURES
+            host.network_failed = host.network_failed or fetched.failure in NETWORK_FAILURES
 
     async def _host_probe(self, host: _Host, client: Getter, entry: LinkEntry,
                           fetched: Fetched) -> HostProbe | None:
@@ -288,14 +290,14 @@ class _Checker:
             self.progress(Progress(self.done, self.total, self.broken, time.monotonic() - self.started))
 
     def _conclude(self, entries: list[LinkEntry], cache: LinkCache | None) -> None:
-        """If no host could be reached and every attempted one failed at DNS, the network is down:
-        nothing fetched is a verdict, and the run is inconclusive."""
+        """If no host could be reached and every attempted one failed at DNS or routing, the network is
+        down: nothing fetched is a verdict, and the run is inconclusive."""
         attempted = [h for h in self.hosts.values() if h.attempted]
-        if attempted and not any(h.connected for h in attempted) and all(h.dns_failed for h in attempted):
+        if attempted and not any(h.connected for h in attempted) and all(h.network_failed for h in attempted):
             self.inconclusive = True
-            self.notes.append(f"the network looks unavailable: no connection to any of {len(attempted)} host(s) "
-                              "and DNS failed for all of them; no link was called dead. Check the connection "
-                              "(or use --offline) and run again")
+            self.notes.append(f"the network looks unavailable: no connection to any of {len(attempted)} host(s), "
+                              "DNS or routing failed for all of them; no link was called dead. Check the "
+                              "connection (or use --offline) and run again")
             fetched = {h.name for h in attempted}
             for entry in entries:
                 result = entry.result
