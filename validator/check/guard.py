@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import httpcore
 
 from ..config import parse_allowed
+from .streams import AsyncioBackend
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 _PERMANENT_DNS_ERRORS = frozenset(
@@ -74,7 +75,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
     def __init__(self, policy: AddressPolicy, inner: httpcore.AsyncNetworkBackend | None = None,
                  dns_timeout: float = 10.0) -> None:
         self._policy = policy
-        self._inner = inner or httpcore.AnyIOBackend()
+        self._inner = inner or AsyncioBackend()
         self._dns_timeout = dns_timeout
         self._resolved: dict[str, asyncio.Future[list[IPAddress]]] = {}
 
