@@ -151,3 +151,19 @@ def test_cache_makes_a_rerun_fetch_nothing(farm: Farm, tmp_path: Path) -> None:
     assert farm.hits["/ok"] == hits["/ok"] and farm.hits["/missing"] == hits["/missing"]
     assert farm.hits["/reset"] == hits["/reset"] + 1
 
+
+
+def test_a_worker_keeps_its_connection_alive_across_urls(farm: Farm) -> None:
+    ports: set[int] = set()
+
+    def remember_port(h: BaseHTTPRequestHandler) -> None:
+        with farm.lock:
+            ports.add(h.client_address[1])
+        send(h, 200, b"<html><title>x</title></html>", {"Content-Type": "text/html"})
+
+    for i in range(10):
+        farm.routes[f"/keep{i}"] = remember_port
+    urls = [farm.url(f"/keep{i}") for i in range(10)]
+    result = run_links([entry(u) for u in urls], allow_private=True, per_host=1, soft_404_probe=False)
+    assert all(verdict(result, u).status is LinkStatus.OK for u in urls)
+    assert len(ports) == 1  # ten requests, one TCP connection

@@ -1,9 +1,9 @@
-"""The httpx set-up: each worker sends through its own tiny connection pool, which connects through the guard.
+"""The httpx set-up: each worker sends through connections of its own, made through the guard.
 
 httpcore's pool re-scans every connection (and asks each idle socket whether it is readable) for every
 request: a shared pool of 80 costs about 4 ms of CPU per URL, a pool of 8 per host still about 0.3 ms
-(docs/benchmarks.md). A worker checks its host's URLs one after the other, so a pool of its own needs
-room only for the origin at hand and a redirect target: the scan is one or two connections long.
+(docs/benchmarks.md). A worker checks its host's URLs one after the other, so it needs no pool at all:
+one kept-alive connection for the origin at hand, and one for a redirect target.
 """
 
 from __future__ import annotations
@@ -19,15 +19,59 @@ from .guard import GuardedBackend
 WORKER_CONNECTIONS = 2
 
 
+class _SequentialConnections:
+    """httpcore connections for one worker, which sends one request at a time: one kept-alive connection
+    per origin, at most WORKER_CONNECTIONS of them. What a pool adds (locks, queues, a scan of every
+    connection per request) buys nothing for a single sequential user."""
+
+    def __init__(self, backend: GuardedBackend, ssl_context: ssl.SSLContext, *, http2: bool) -> None:
+        self._backend, self._ssl_context, self._http2 = backend, ssl_context, http2
+        self._connections: dict[tuple[bytes, bytes, int], httpcore.AsyncHTTPConnection] = {}
+
+    async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
+        origin = request.url.origin
+        key = (origin.scheme, origin.host, origin.port)  # Origin itself is not hashable
+        connection = self._connections.get(key)
+        if connection is None or connection.is_closed() or connection.has_expired() or not connection.is_available():
+            connection = await self._open(key, origin)
+        try:
+            return await connection.handle_async_request(request)
+        except httpcore.ConnectionNotAvailable:  # closed under us between requests: once more, on a new one
+            connection = await self._open(key, origin)
+            return await connection.handle_async_request(request)
+
+    async def _open(self, key: tuple[bytes, bytes, int], origin: httpcore.Origin) -> httpcore.AsyncHTTPConnection:
+        await self._drop(key)
+        while len(self._connections) >= WORKER_CONNECTIONS:
+            await self._drop(next(iter(self._connections)))
+        connection = self._connections[key] = httpcore.AsyncHTTPConnection(
+            origin, ssl_context=self._ssl_context, keepalive_expiry=30.0, http1=True, http2=self._http2,
+            network_backend=self._backend)
+        return connection
+
+    async def _drop(self, key: tuple[bytes, bytes, int]) -> None:
+        connection = self._connections.pop(key, None)
+        if connection is not None:
+            await connection.aclose()
+
+    async def aclose(self) -> None:
+        for key in list(self._connections):
+            await self._drop(key)
+
+    async def __aenter__(self) -> _SequentialConnections:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+
 class _GuardedTransport(httpx.AsyncHTTPTransport):
-    """httpx's transport (its exception mapping included) over a pool that connects through the guard."""
+    """httpx's transport (its exception mapping included) over connections made through the guard."""
 
     def __init__(self, backend: GuardedBackend, ssl_context: ssl.SSLContext, *, http2: bool = True) -> None:
         super().__init__(verify=ssl_context, trust_env=False, http2=http2)  # one shared, loaded context
-        # httpx offers no parameter for the network backend; its pool is rebuilt here with one.
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl_context, max_connections=WORKER_CONNECTIONS, max_keepalive_connections=WORKER_CONNECTIONS,
-            keepalive_expiry=30.0, http1=True, http2=http2, network_backend=backend)
+        # httpx offers no parameter for the network backend; what it sends through is replaced here.
+        self._pool = _SequentialConnections(backend, ssl_context, http2=http2)  # type: ignore[assignment]
 
 
 class Getter:
