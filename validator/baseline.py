@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .jsonfile import read_json_object
 from .report.problems import Problem
 
 FORMAT_VERSION = 1
@@ -39,13 +40,7 @@ def render(problems: Iterable[Problem], tool_version: str) -> str:
 
 
 def load(path: Path) -> Baseline:
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"cannot read baseline {path}: {exc.strerror or exc}; create one with "
-                          "`seed-validator baseline`") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ConfigError(f"baseline {path} is not valid JSON: {exc}") from exc
+    document = read_json_object(path, "baseline", ConfigError, hint="; create one with `seed-validator baseline`")
     try:
         if document["format_version"] != FORMAT_VERSION:
             raise ConfigError(f"baseline {path} has format_version {document['format_version']}; "

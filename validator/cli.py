@@ -15,6 +15,7 @@ from . import __version__, config, pipeline
 from . import baseline as baseline_file
 from .errors import ConfigError, UsageError, ValidatorError
 from .interrupt import Interruption
+from .jsonfile import read_json_object
 from .models import RunResult, Severity
 from .progress import ProgressDisplay
 from .report import console, json_report
@@ -293,13 +294,8 @@ def _merge_command(args: argparse.Namespace) -> int:
 
 
 def _read_report(path: Path) -> dict[str, Any]:
-    try:
-        report = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"cannot read report {path}: {exc.strerror or exc}") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UsageError(f"{path} is not a JSON report: {exc}") from exc
-    if not isinstance(report, dict) or report.get("format_version") != 1:
+    report = read_json_object(path, "report", UsageError)
+    if report.get("format_version") != 1:
         raise UsageError(f"{path} is not a seed-validator JSON report (format_version 1)")
     return report
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from collections.abc import Iterator, Mapping
 from importlib import resources
@@ -15,6 +14,7 @@ from jsonschema.exceptions import SchemaError
 from jsonschema.validators import validator_for
 
 from ..errors import SchemaLoadError
+from ..jsonfile import read_json_object
 from ..models import Finding, Severity
 from ..positions import SourceMap, escape, join, split
 
@@ -28,14 +28,7 @@ def default_schema_path() -> Path:
 def load_schema(path: Path | None = None) -> tuple[dict[str, Any], Path]:
     """Read and check a schema file; a broken schema stops the run (SchemaLoadError)."""
     path = path or default_schema_path()
-    try:
-        schema = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SchemaLoadError(f"cannot read schema {path}: {exc.strerror or exc}") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SchemaLoadError(f"schema {path} is not valid JSON: {exc}") from exc
-    if not isinstance(schema, dict):
-        raise SchemaLoadError(f"schema {path} must be a JSON object")
+    schema = read_json_object(path, "schema", SchemaLoadError)
     try:
         validator_for(schema, default=Draft202012Validator).check_schema(schema)
     except SchemaError as exc:
