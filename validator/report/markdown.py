@@ -78,8 +78,9 @@ def _baseline_section(result: RunResult, items: list[Problem]) -> Iterator[str]:
 
 
 def _links_needing_action(result: RunResult) -> Iterator[str]:
+    checked = [e for e in result.sorted_links() if e.result is not None]  # sorted once, not per section
     for status in _LINK_SECTIONS:
-        entries = [e for e in result.sorted_links() if e.result is not None and e.result.status is status]
+        entries = [e for e in checked if e.result is not None and e.result.status is status]
         if not entries:
             continue
         yield f"## Links: {status} ({len(entries)})\n\n| url | kind | HTTP | reason | final URL | used in |\n"
