@@ -307,4 +307,6 @@ def _print_outcome(result: RunResult, items: list[Any], written: list[Path]) -> 
         for line in console.github_annotations(items):
             print(line)
     print(console.summary(result, items))
+    for note in result.notes:
+        print(f"note: {note}")
     print("reports: " + ", ".join(str(path) for path in written))

@@ -106,6 +106,7 @@ def test_offline_network_is_inconclusive_exit_3(corpus: Path, monkeypatch: pytes
     output = capsys.readouterr().out
     assert code == 3
     assert "INCONCLUSIVE: the network was unavailable, no link was called dead" in output
+    assert "note: the network looks unavailable" in output and "(or use --offline) and run again" in output
     report = json.loads((corpus / "reports" / "report.json").read_text(encoding="utf-8"))
     assert_valid_report(report)
     assert report["run"]["inconclusive"] is True and report["summary"]["links_by_status"]["dead"] == 0
