@@ -15,7 +15,8 @@ import respx
 from tests.linkcheck import NOW, Sleeps, amp_page, entry, html, jpeg_header, png, run_links, verdict
 from validator import config
 from validator.check.guard import BlockedAddress, DnsFailure
-from validator.models import LinkKind, LinkStatus
+from validator.check.runner import check_links
+from validator.models import LinkKind, LinkStatus, Progress, RunResult
 
 A = "https://news.example/2021/04/story"
 
@@ -406,3 +407,17 @@ def test_no_route_to_any_host_makes_the_run_inconclusive(router: respx.MockRoute
     assert result.inconclusive
     assert verdict(result, A).status is LinkStatus.ERROR
     assert verdict(result, A).reason.startswith("no route to the host")
+
+
+def test_progress_does_not_count_unknown_hosts_as_broken_before_the_network_is_known_up(
+        router: respx.MockRouter) -> None:
+    seen: list[Progress] = []
+    result = RunResult(tool_version="t", started_at="2026-11-26T12:00:00Z")
+    for url in (A, "https://other.example/x"):
+        result.links[url] = entry(url)
+    nxdomain = DnsFailure("cannot resolve", permanent=True)
+    check_links(result, config.replace(config.Settings(), cache={"enabled": False}),
+                transport=transport(router, {"news.example": nxdomain, "other.example": nxdomain}),
+                clock=lambda: NOW, progress=seen.append, sleep=Sleeps())
+    assert result.inconclusive
+    assert [(p.done, p.total, p.broken) for p in seen] == [(1, 2, 0), (2, 2, 0)]

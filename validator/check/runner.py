@@ -183,12 +183,14 @@ class _Checker:
                     started = time.monotonic()
                     verdict, attempts = await self._check(entry, host, client)
                 entry.result = self._result(entry, verdict, attempts, elapsed=time.monotonic() - started)
+                # An unknown host is a verdict only once the network is known to be up (see _conclude).
+                provisional = verdict.status is LinkStatus.DEAD and host.dns_failed
                 if cache is not None:
-                    if verdict.status is LinkStatus.DEAD and host.dns_failed:
-                        self.dns_dead.append((_cache_key(entry), entry.result))  # cached once the network is up
+                    if provisional:
+                        self.dns_dead.append((_cache_key(entry), entry.result))
                     else:
                         cache.put(_cache_key(entry), entry.result)
-                self._tick(entry.result)
+                self._tick(entry.result, count_broken=not provisional)
         finally:
             await client.aclose()
 
@@ -282,9 +284,10 @@ class _Checker:
             attempts=attempts, elapsed_ms=round(elapsed * 1000), checked_at=rfc3339(self.clock()),
             warnings=verdict.warnings)
 
-    def _tick(self, result: LinkResult | None) -> None:
+    def _tick(self, result: LinkResult | None, *, count_broken: bool = True) -> None:
         self.done += 1
-        if result is not None and result.status in (LinkStatus.DEAD, LinkStatus.SOFT_DEAD, LinkStatus.MISMATCH):
+        if count_broken and result is not None and result.status in (
+                LinkStatus.DEAD, LinkStatus.SOFT_DEAD, LinkStatus.MISMATCH):
             self.broken += 1
         if self.progress is not None:
             self.progress(Progress(self.done, self.total, self.broken, time.monotonic() - self.started))
