@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tomllib
 from importlib import resources
 from typing import Any
 
@@ -10,6 +11,7 @@ import yaml
 from jsonschema import Draft7Validator
 
 from tests.conftest import ROOT
+from validator import config
 from validator.load import parse_text
 
 
@@ -54,3 +56,11 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert commands[1] in ci.splitlines()
     assert "check seeds/" in commands[0]
+
+
+def test_the_readme_configuration_example_is_accepted_key_for_key() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = tomllib.loads(readme.split("```toml\n", 1)[1].split("```", 1)[0])["tool"]["seed-validator"]
+    settings = config.apply_file(config.Settings(), ROOT / "pyproject.toml", example)
+    assert settings.links.hosts["slow.example.com"].per_host == 1
+    assert settings.links.exclude == ("^https://www\\.linkedin\\.com/",)
