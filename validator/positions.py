@@ -85,6 +85,12 @@ class SourceMap:
         return ""
 
 
+def locate(source: SourceMap | None, pointer: str, *, key: bool = False) -> tuple[int | None, int | None]:
+    """(line, column) of pointer for a finding; (None, None) where the record has no source map."""
+    position = source.position(pointer, key=key) if source is not None else None
+    return position if position is not None else (None, None)
+
+
 def _entry(node: yaml.MappingNode, token: str) -> tuple[yaml.Node, yaml.Node] | None:
     found = None
     for key_node, value_node in node.value:

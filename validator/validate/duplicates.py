@@ -11,7 +11,7 @@ import yaml
 
 from ..load import PLAIN_YAML_SUFFIXES, front_matter
 from ..models import Finding, Severity
-from ..positions import SourceMap
+from ..positions import SourceMap, locate
 from ..urls import normalise
 
 RULE_ID = "seed/duplicate-article"
@@ -45,8 +45,7 @@ class DuplicateArticles:
             seen_here.add(identity)
             first = self._first.setdefault(identity, file)
             if first != file:
-                position = source.position(f"/{key}") if source is not None else None
-                line, column = position if position is not None else (None, None)
+                line, column = locate(source, f"/{key}")
                 findings.append(Finding(file, line, column, f"/{key}", RULE_ID, Severity.WARNING,
                                         f"same article as {first}: {url.strip()}"))
         return findings

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..models import Finding
-from ..positions import SourceMap
+from ..positions import SourceMap, locate
 from .rules import RULES, Rule, RuleContext, Subject
 from .schema import SchemaChecker
 
@@ -25,8 +25,7 @@ class RecordValidator:
         subject = Subject.of(record)
         for rule in self._rules:
             for hit in rule.check(subject, self._context):
-                position = source.position(hit.pointer) if source is not None else None
-                line, column = position if position is not None else (None, None)
+                line, column = locate(source, hit.pointer)
                 rule_findings.append(Finding(file, line, column, hit.pointer, rule.id, rule.severity, hit.message))
                 superseded.update((hit.pointer, schema_rule) for schema_rule in rule.supersedes)
         schema_findings = [f for f in self._schema.findings(record, file, source)

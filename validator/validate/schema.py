@@ -16,7 +16,7 @@ from jsonschema.validators import validator_for
 from ..errors import SchemaLoadError
 from ..jsonfile import read_json_object
 from ..models import Finding, Severity
-from ..positions import SourceMap, escape, join, split
+from ..positions import SourceMap, escape, join, locate, split
 
 _MAX_VALUE_REPR = 80
 
@@ -47,8 +47,7 @@ class SchemaChecker:
         findings = []
         for error in self._validator.iter_errors(record):
             for pointer, on_key, message in _describe(error):
-                position = source.position(pointer, key=on_key) if source is not None else None
-                line, column = position if position is not None else (None, None)
+                line, column = locate(source, pointer, key=on_key)
                 findings.append(Finding(file, line, column, pointer, f"schema/{error.validator}",
                                         Severity.ERROR, message))
         return findings
