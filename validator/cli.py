@@ -27,7 +27,7 @@ from .report.problems import at_or_above, problems
 from .report.writer import FORMATS, ReportContext, write_atomic, write_reports
 from .selection import changed_since, files_from
 from .shard import TOTAL_ENV, parse_shard
-from .validate.schema import default_schema_path, load_schema
+from .validate.schema import load_schema
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
 _FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
@@ -203,7 +203,7 @@ def _schema_command(args: argparse.Namespace) -> int:
     if args.content:
         sys.stdout.write(path.read_text(encoding="utf-8"))
     else:
-        print(path if settings.schema_path else default_schema_path())
+        print(path)
     return EXIT_OK
 
 
@@ -252,7 +252,7 @@ def _check_command(args: argparse.Namespace) -> int:
     if not args.quiet:
         _print_outcome(result, items, written)
     if interruption.requested:
-        print(f"seed-validator: interrupted; {args.output_dir / 'report.json'} holds what was found so far "
+        print(f"seed-validator: interrupted; {', '.join(map(str, written))} hold what was found so far "
               "(complete: false). Run again to pick up from the cache.", file=sys.stderr)
         return interruption.exit_code
     if result.inconclusive:
