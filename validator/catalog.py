@@ -7,8 +7,10 @@ from .validate import duplicates
 from .validate.rules import RULES
 
 LOAD_RULES: dict[str, str] = {
-    "yaml/unreadable": "the file could not be read",
-    "yaml/too-large": "the file is larger than the configured limit",
+    "yaml/unreadable": "the file or folder could not be read (missing, no permission, a path too long to open)",
+    "yaml/not-a-file": "not a regular file (a FIFO, device or socket): never opened",
+    "yaml/outside-tree": "the path or a symlink on it leads outside the working tree: not read",
+    "yaml/too-large": "the file is larger than the configured limit (never read past it)",
     "yaml/encoding": "the file is not valid UTF-8",
     "yaml/empty": "the file or its front matter is empty",
     "yaml/front-matter": "the record must stand between a first '---' line and a closing '---' line",
@@ -16,6 +18,7 @@ LOAD_RULES: dict[str, str] = {
     "yaml/alias": "YAML anchors and aliases are not allowed",
     "yaml/not-mapping": "the record must be a mapping of fields",
     "yaml/duplicate-key": "a key appears twice in one mapping; YAML keeps only the last value",
+    "internal/error": "the validator failed on this file (a bug to report): the file was not fully checked",
 }
 
 LINK_RULES: dict[LinkStatus, str] = {

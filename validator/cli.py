@@ -107,6 +107,9 @@ def _add_run_arguments(command: argparse.ArgumentParser) -> None:
                          help="read settings from this TOML file (default: seed-validator.toml or pyproject.toml)")
     command.add_argument("--max-file-size", type=int, metavar="BYTES",
                          help=f"larger files are reported, not read [default: {config.DEFAULT_MAX_BYTES}]")
+    command.add_argument("--follow-symlinks", action="store_true",
+                         help="read what symlinks point to even outside the working tree (the git top-level, "
+                              "else the current directory); without it they are reported, not read")
     scope = command.add_argument_group("what to check")
     scope.add_argument("--changed-since", metavar="REF",
                        help="only seed files added or modified since this git ref (duplicates are still "
@@ -170,6 +173,8 @@ def settings_from(args: argparse.Namespace) -> config.Settings:
         top["offline"] = True
     if args.max_file_size is not None:
         top["max_file_size"] = args.max_file_size
+    if args.follow_symlinks:
+        top["follow_symlinks"] = True
     links = {name: value for name, value in (
         ("concurrency", args.concurrency), ("per_host", args.per_host), ("timeout", args.timeout),
         ("retries", args.retries)) if value is not None}

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from . import __version__
 from .errors import ConfigError
-from .load import DEFAULT_MAX_BYTES
+from .files import DEFAULT_MAX_BYTES
 
 CONFIG_FILE = "seed-validator.toml"
 PYPROJECT_TABLE = ("tool", "seed-validator")
@@ -70,6 +70,9 @@ class Settings:
     schema_path: Path | None = None
     max_file_size: int = DEFAULT_MAX_BYTES
     future_tolerance_hours: float = 24.0
+    # Read through symlinks that leave the working tree. A command-line choice only, never a config key:
+    # a pull request can change a config file, and must not make CI read outside the checkout.
+    follow_symlinks: bool = False
     links: LinkSettings = field(default_factory=LinkSettings)
     cache: CacheSettings = field(default_factory=CacheSettings)
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import UsageError
-from .load import SEED_SUFFIXES
+from .tree import SEED_SUFFIXES
 
 
 def changed_since(ref: str, paths: Sequence[Path]) -> list[Path]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import re
+import unicodedata
 from functools import cache
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -11,6 +13,31 @@ from publicsuffixlist import PublicSuffixList
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # Characters left as they are when percent-encoding an IRI: RFC 3986 reserved and unreserved sets, and '%'.
 _URI_SAFE = "!#$%&'()*+,/:;=?@[]~"
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def scheme_of(url: str) -> str:
+    """The scheme of url, lower-cased ('' when it has none), without parsing the rest."""
+    match = _SCHEME.match(url.strip())
+    return match.group(1).lower() if match else ""
+
+
+def malformation(url: str) -> str | None:
+    """Why url cannot be parsed as written, or None: what urlsplit refuses (brackets that are not an IP
+    address, a port that is not a number in 0-65535, a netloc that Unicode normalisation would turn into
+    a '/', '?', '#', '@' or ':', as U+2100 'a/c' does) or a host that NFKC normalisation changes
+    (full-width letters, ligatures)."""
+    try:
+        parts = urlsplit(url.strip())
+        _ = parts.port
+    except ValueError as exc:
+        return str(exc)
+    host = parts.hostname or ""
+    if not host.isascii():
+        normal = unicodedata.normalize("NFKC", host)
+        if normal != host:
+            return f"its host '{host}' changes under Unicode normalisation (NFKC) into '{normal}'"
+    return None
 
 
 def normalise(url: str) -> str:

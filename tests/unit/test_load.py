@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import REAL_SEED, position_of, real_seed_text, variant
-from validator.load import LIBYAML, discover, load_file, parse_text
+from validator.load import LIBYAML, load_file, parse_text
+from validator.tree import discover
 
 
 def rules(loaded: object) -> list[tuple[str, int | None, int | None]]:
