@@ -26,8 +26,16 @@ def changed_since(ref: str, paths: Sequence[Path]) -> list[Path]:
     untracked = _git(["ls-files", "--others", "--exclude-standard", "-z", "--", *specs],
                      "git ls-files failed").split("\0")
     files = [Path(name) for name in sorted({n for n in changed + untracked if n})]
-    return [path for path in files if path.suffix.lower() in SEED_SUFFIXES and path.is_file()
+    # Not only regular files: a changed symlink or FIFO gets its own finding (outside the tree, not a file).
+    return [path for path in files if path.suffix.lower() in SEED_SUFFIXES and _present(path)
             and not any(part.startswith(".") for part in path.parts)]
+
+
+def _present(path: Path) -> bool:
+    try:
+        return path.is_symlink() or (path.exists() and not path.is_dir())
+    except OSError:
+        return True  # a path too long to look at: its finding says so
 
 
 def files_from(source: str) -> list[Path]:

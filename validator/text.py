@@ -3,10 +3,27 @@
 from __future__ import annotations
 
 import reprlib
+from itertools import islice
+from typing import Any
 
 MAX_QUOTED = 160  # characters of a value quoted in a message (a long URL still shows whole)
 
-_REPR = reprlib.Repr()
+
+class _BoundedRepr(reprlib.Repr):
+    def repr_dict(self, x: dict[Any, Any], level: int) -> str:
+        # reprlib sorts every key first; the first few in document order are enough, and cost no more.
+        if not x:
+            return "{}"
+        if level <= 0:
+            return "{" + self.fillvalue + "}"
+        shown = [f"{self.repr1(key, level - 1)}: {self.repr1(value, level - 1)}"
+                 for key, value in islice(x.items(), self.maxdict)]
+        if len(x) > self.maxdict:
+            shown.append(self.fillvalue)
+        return "{" + ", ".join(shown) + "}"
+
+
+_REPR = _BoundedRepr()
 _REPR.maxlevel = 2
 _REPR.maxstring = 80
 _REPR.maxlist = _REPR.maxtuple = _REPR.maxset = _REPR.maxfrozenset = 6
@@ -44,5 +61,5 @@ def str_repr(value: str) -> str:
 def int_repr(value: int) -> str:
     if value.bit_length() > 13_000:  # Python refuses to print integers of more than 4,300 digits
         return f"an integer of {value.bit_length():,} bits"
-    digits = str(value)
+    digits = int.__repr__(value)  # not str(): a subclass may route it back to its __repr__
     return digits if len(digits) <= _REPR.maxlong else f"{digits[:20]}…{digits[-4:]} ({len(digits):,} digits)"
