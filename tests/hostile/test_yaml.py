@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from tests.conftest import position_of, variant
 from tests.hostile.harness import (
@@ -83,7 +84,7 @@ def test_item2_odd_numbers_are_findings_never_exceptions(tmp_path: Path) -> None
     outcome = run_capped(*check_args("seeds"), cwd=tmp_path)
     assert_ran(outcome)
     report = assert_reports_written(tmp_path / "reports")
-    by_file = {}
+    by_file: dict[str, list[dict[str, Any]]] = {}
     for violation in own_findings(report):
         by_file.setdefault(violation["file"], []).append(violation)
     assert set(by_file) == {f"seeds/{key}.txt" for key in SCALARS}
