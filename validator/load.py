@@ -58,16 +58,17 @@ class _SeedLoader(_BaseLoader):  # type: ignore[misc,valid-type]
         super().__init__(stream)
         self.duplicate_keys: list[tuple[yaml.MappingNode, str]] = []
 
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        # A node built twice is an alias: the pre-scan rejects them, this makes sure no syntax slips by.
-        if node in self.constructed_objects:
-            raise _AliasFound(problem="found an alias", problem_mark=node.start_mark)
-        return super().construct_object(node, deep=deep)
-
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
+        if not isinstance(node, yaml.MappingNode):  # '!!set [1]'
+            raise yaml.constructor.ConstructorError(None, None, f"expected a mapping, but found {node.id}",
+                                                    node.start_mark)
         self.flatten_mapping(node)
         mapping: dict[str, Any] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping", node.start_mark,
+                    f"found a {key_node.id} as a key; keys must be text", key_node.start_mark)
             key = self.construct_object(key_node, deep=deep)
             # JSON Schema only knows string keys (check-jsonschema does the same).
             key = key if isinstance(key, str) else str(key)
@@ -77,7 +78,7 @@ class _SeedLoader(_BaseLoader):  # type: ignore[misc,valid-type]
         return mapping
 
 
-def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+def _as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
     return str(loader.construct_scalar(node))
 
 
@@ -94,7 +95,7 @@ def _bounded_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | str:
         return text
     try:
         value = loader.construct_yaml_int(node)
-    except ValueError:
+    except (ValueError, IndexError):  # IndexError: '!!int' with nothing after it
         return text
     return value if -_MAX_INT < value < _MAX_INT else text
 
@@ -103,15 +104,31 @@ def _finite_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float | str
     # JSON has no NaN or infinity: '.nan', '.inf' and '1e999' stay the text written, like '!!float x'.
     try:
         value = loader.construct_yaml_float(node)
-    except ValueError:
+    except (ValueError, IndexError):
         value = math.nan
     return value if math.isfinite(value) else str(loader.construct_scalar(node))
 
 
-_SeedLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+class _AliasRefusingLoader(_SeedLoader):
+    """For documents with a '*' (no alias without one): a node built twice is an alias. The pre-scan rejects
+    them already; this makes sure no syntax slips by before anything expands one."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects:
+            raise _AliasFound(problem="found an alias", problem_mark=node.start_mark)
+        return super().construct_object(node, deep=deep)
+
+
+_SeedLoader.add_constructor("tag:yaml.org,2002:timestamp", _as_text)
 _SeedLoader.add_constructor("tag:yaml.org,2002:bool", _core_schema_bool)
 _SeedLoader.add_constructor("tag:yaml.org,2002:int", _bounded_int)
 _SeedLoader.add_constructor("tag:yaml.org,2002:float", _finite_float)
+# Every value is a JSON value: base64 stays the text written, sets are mappings (of nulls), ordered maps
+# and pairs the sequences of one-key mappings they are written as.
+_SeedLoader.add_constructor("tag:yaml.org,2002:binary", _as_text)
+_SeedLoader.add_constructor("tag:yaml.org,2002:set", _SeedLoader.construct_yaml_map)
+_SeedLoader.add_constructor("tag:yaml.org,2002:omap", _SeedLoader.construct_yaml_seq)
+_SeedLoader.add_constructor("tag:yaml.org,2002:pairs", _SeedLoader.construct_yaml_seq)
 
 
 def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, file: str | None = None,
@@ -152,7 +169,7 @@ def parse_text(text: str, file: str, *, plain_yaml: bool = False) -> LoadedFile:
         if anchor is not None:
             return _failed(file, anchor, "yaml/alias", _ALIAS_MESSAGE)
 
-    loader = _SeedLoader(document)
+    loader = _AliasRefusingLoader(document) if "*" in document else _SeedLoader(document)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
