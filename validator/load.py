@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,28 +12,24 @@ import yaml
 from .files import DEFAULT_MAX_BYTES, Refusal, read_bounded
 from .models import Finding, Severity
 from .positions import SourceMap, escape
+from .seed_yaml import LIBYAML, AliasFound, BaseLoader, loader_for
 from .text import bounded
 from .tree import Tree, display_path
 
 PLAIN_YAML_SUFFIXES = frozenset({".yaml", ".yml"})
-__all__ = ["DEFAULT_MAX_BYTES", "LoadedFile", "front_matter", "load_file", "parse_text"]
-
-# libyaml parses about ten times faster; construction stays in Python so the hooks below still apply.
-_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-LIBYAML = _BaseLoader is not yaml.SafeLoader
+__all__ = ["DEFAULT_MAX_BYTES", "LIBYAML", "LoadedFile", "front_matter", "load_file", "parse_text"]
 
 _CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 # A cheap, conservative filter: any '&' or '*' where libyaml could start an anchor or alias token (after
 # a line start, a blank, a flow indicator, a flow ':' or '?' straight before it, a quote or a BOM).
 # Only files it matches pay for the exact event scan below; construction rejects shared nodes besides.
 _MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[\]{},:?\"'\ufeff])[&*][^\s\[\]{},]", re.MULTILINE)
-_CORE_BOOLS = {"true": True, "false": False}
 _MAX_LINES_NAMED = 5
+# Values (scalars, lists, mappings) in one record: a seed holds a few hundred; each costs the parser about
+# a kilobyte, so this bounds a record at ~100 MB whatever --max-file-size allows.
+MAX_VALUES = 100_000
+_VALUE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _ALIAS_MESSAGE = "YAML anchors and aliases are not allowed in seed files; write the value out"
-# Integers beyond this stay the text written: Python will not print them (4,300 digits), and building
-# them (sexagesimal '1:59:59…') takes time quadratic in their length.
-_MAX_INT = 10**4000
-_MAX_INT_TEXT = 2 * 4000 + 8  # digits, plus room for signs, '0x' and '_' separators
 
 
 @dataclass(slots=True)
@@ -45,90 +40,6 @@ class LoadedFile:
     record: dict[str, Any] | None = None
     source: SourceMap | None = None
     findings: list[Finding] = field(default_factory=list)
-
-
-class _AliasFound(yaml.MarkedYAMLError):
-    pass
-
-
-class _SeedLoader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """Safe loading with the traps of seed-format.md closed: timestamps stay text, duplicate keys noted."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.duplicate_keys: list[tuple[yaml.MappingNode, str]] = []
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
-        if not isinstance(node, yaml.MappingNode):  # '!!set [1]'
-            raise yaml.constructor.ConstructorError(None, None, f"expected a mapping, but found {node.id}",
-                                                    node.start_mark)
-        self.flatten_mapping(node)
-        mapping: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise yaml.constructor.ConstructorError(
-                    "while constructing a mapping", node.start_mark,
-                    f"found a {key_node.id} as a key; keys must be text", key_node.start_mark)
-            key = self.construct_object(key_node, deep=deep)
-            # JSON Schema only knows string keys (check-jsonschema does the same).
-            key = key if isinstance(key, str) else str(key)
-            if key in mapping:
-                self.duplicate_keys.append((node, key))
-            mapping[key] = self.construct_object(value_node, deep=deep)
-        return mapping
-
-
-def _as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
-    return str(loader.construct_scalar(node))
-
-
-def _core_schema_bool(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> bool | str:
-    # YAML 1.1 reads yes/no/on/off as booleans; keep those as the text written (YAML 1.2 core schema).
-    text = str(loader.construct_scalar(node))
-    return _CORE_BOOLS.get(text.lower(), text)
-
-
-def _bounded_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | str:
-    # Hex, octal, binary and sexagesimal forms too; too long, too large or not a number ('!!int x'): text.
-    text = str(loader.construct_scalar(node))
-    if len(text) > _MAX_INT_TEXT:
-        return text
-    try:
-        value = loader.construct_yaml_int(node)
-    except (ValueError, IndexError):  # IndexError: '!!int' with nothing after it
-        return text
-    return value if -_MAX_INT < value < _MAX_INT else text
-
-
-def _finite_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float | str:
-    # JSON has no NaN or infinity: '.nan', '.inf' and '1e999' stay the text written, like '!!float x'.
-    try:
-        value = loader.construct_yaml_float(node)
-    except (ValueError, IndexError):
-        value = math.nan
-    return value if math.isfinite(value) else str(loader.construct_scalar(node))
-
-
-class _AliasRefusingLoader(_SeedLoader):
-    """For documents with a '*' (no alias without one): a node built twice is an alias. The pre-scan rejects
-    them already; this makes sure no syntax slips by before anything expands one."""
-
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        if node in self.constructed_objects:
-            raise _AliasFound(problem="found an alias", problem_mark=node.start_mark)
-        return super().construct_object(node, deep=deep)
-
-
-_SeedLoader.add_constructor("tag:yaml.org,2002:timestamp", _as_text)
-_SeedLoader.add_constructor("tag:yaml.org,2002:bool", _core_schema_bool)
-_SeedLoader.add_constructor("tag:yaml.org,2002:int", _bounded_int)
-_SeedLoader.add_constructor("tag:yaml.org,2002:float", _finite_float)
-# Every value is a JSON value: base64 stays the text written, sets are mappings (of nulls), ordered maps
-# and pairs the sequences of one-key mappings they are written as.
-_SeedLoader.add_constructor("tag:yaml.org,2002:binary", _as_text)
-_SeedLoader.add_constructor("tag:yaml.org,2002:set", _SeedLoader.construct_yaml_map)
-_SeedLoader.add_constructor("tag:yaml.org,2002:omap", _SeedLoader.construct_yaml_seq)
-_SeedLoader.add_constructor("tag:yaml.org,2002:pairs", _SeedLoader.construct_yaml_seq)
 
 
 def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, file: str | None = None,
@@ -164,16 +75,21 @@ def parse_text(text: str, file: str, *, plain_yaml: bool = False) -> LoadedFile:
             return document_or_finding
         document = document_or_finding
 
-    if ("&" in document or "*" in document) and _MAYBE_ANCHOR.search(document):
-        anchor = _first_anchor_or_alias(document)
-        if anchor is not None:
-            return _failed(file, anchor, "yaml/alias", _ALIAS_MESSAGE)
+    # A value takes at least two characters ('1,'): only a long document can hold too many of them.
+    too_long = len(document) > 2 * MAX_VALUES
+    if too_long or (("&" in document or "*" in document) and _MAYBE_ANCHOR.search(document)):
+        stop = _scan_events(document, count=too_long)
+        if stop is not None:
+            rule, position = stop
+            message = _ALIAS_MESSAGE if rule == "yaml/alias" else (
+                f"the record holds more than {MAX_VALUES:,} values (a seed holds a few hundred); not read further")
+            return _failed(file, position, rule, message)
 
-    loader = _AliasRefusingLoader(document) if "*" in document else _SeedLoader(document)
+    loader = loader_for(document)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
-    except _AliasFound as exc:
+    except AliasFound as exc:
         mark = exc.problem_mark
         return _failed(file, None if mark is None else (mark.line + 1, mark.column + 1), "yaml/alias", _ALIAS_MESSAGE)
     except yaml.MarkedYAMLError as exc:
@@ -216,15 +132,25 @@ def _front_matter(text: str, file: str) -> str | LoadedFile:
     return text[: closing.start()]
 
 
-def _first_anchor_or_alias(document: str) -> tuple[int, int] | None:
+def _scan_events(document: str, *, count: bool) -> tuple[str, tuple[int, int] | None] | None:
+    """The first anchor or alias (yaml/alias), or with count the value past MAX_VALUES (yaml/too-large), from
+    libyaml's event stream: nothing is built or kept, and the scan stops there."""
+    values = 0
     try:
-        for event in yaml.parse(document, Loader=_BaseLoader):
+        for event in yaml.parse(document, Loader=BaseLoader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                mark = event.start_mark
-                return None if mark is None else (mark.line + 1, mark.column + 1)
+                return "yaml/alias", _position(event.start_mark)
+            if count and isinstance(event, _VALUE_EVENTS):
+                values += 1
+                if values > MAX_VALUES:
+                    return "yaml/too-large", _position(event.start_mark)
     except yaml.YAMLError:
         return None  # the real parse reports the syntax error with its position
     return None
+
+
+def _position(mark: Any) -> tuple[int, int] | None:
+    return None if mark is None else (mark.line + 1, mark.column + 1)
 
 
 def _duplicate_findings(file: str, source: SourceMap, duplicates: list[tuple[yaml.MappingNode, str]]

@@ -238,3 +238,17 @@ def test_a_huge_duplicate_key_is_quoted_shortened() -> None:
     loaded = parse_text(f"---\n? {key}\n: 1\n? {key}\n: 2\n---\n", "f.txt")  # explicit: longer than 1,024
     [finding] = loaded.findings
     assert finding.rule == "yaml/duplicate-key" and len(finding.message) < 300
+
+
+def test_a_record_with_too_many_values_is_counted_not_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(load, "MAX_VALUES", 10)
+    loaded = parse_text("---\nq: [" + ", ".join(["1"] * 20) + "]\n---\n", "f.txt")
+    assert rules(loaded) == [("yaml/too-large", 2, 26)]  # the 11th value: mapping, key, list, 8th item
+    assert "more than 10 values" in loaded.findings[0].message
+    short = parse_text("---\nq: [1, 2]\n---\n", "f.txt")  # too short to hold that many: not counted
+    assert short.findings == [] and short.record == {"q": [1, 2]}
+
+
+def test_a_plain_scalar_too_long_for_a_number_is_text_without_resolving_it() -> None:
+    sexagesimal = "1" + ":59" * 5000
+    assert parse_text(f"---\nn: {sexagesimal}\n---\n", "f.txt").record == {"n": sexagesimal}
