@@ -3,8 +3,8 @@
     python -m bench.hostile --repeat 3
 
 Each case is a small corpus built to hurt a naive loader (alias bombs in block and flow style, megabyte
-values, numbers Python will not print, 100,000 repeats of one key, a 5,000-level folder, a FIFO and a
-symlink to /dev/zero); seed-validator checks it offline writing every report format.
+values, 2 million values in 4 MB, numbers Python will not print, 40,000 repeats of one key, a 5,000-level
+folder, a FIFO and a symlink to /dev/zero); seed-validator checks it offline writing every report format.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def block_bomb(seeds: Path) -> None:
 
 
 def big_values(seeds: Path) -> None:
-    many = "[" + ",".join(['"lol"'] * 200_000) + "]"
+    many = "[" + ",".join(['"lol"'] * 50_000) + "]"
     text = REAL_SEED.replace("quality: 37", f"quality: {many}").replace("category: news", f"category: {'x' * 10**6}")
     _seed(seeds, "big.txt", text)
     _seed(seeds, "deep.txt", REAL_SEED.replace("quality: 37", "quality: " + "[" * 999 + "]" * 999))
@@ -55,7 +55,11 @@ def odd_numbers(seeds: Path) -> None:
 
 
 def repeated_key(seeds: Path) -> None:
-    _seed(seeds, "dups.txt", "---\n" + "a: 1\n" * 100_000 + "---\n")
+    _seed(seeds, "dups.txt", "---\n" + "a: 1\n" * 40_000 + "---\n")
+
+
+def many_values(seeds: Path) -> None:
+    _seed(seeds, "many.txt", "---\nq: [" + "1," * 2_000_000 + "1]\n---\n")
 
 
 def deep_folder(seeds: Path) -> None:
@@ -78,9 +82,10 @@ def special_files(seeds: Path) -> None:
 CASES: dict[str, Callable[[Path], None]] = {
     "flow-style alias bomb, 9 levels (640 B)": flow_bomb,
     "block-style alias bomb, 9 levels": block_bomb,
-    "200,000-item list + 1 MB string + 999-deep list": big_values,
+    "50,000-item list + 1 MB string + 999-deep list": big_values,
+    "2 million values in 4 MB (over the 100,000-value cap)": many_values,
     "10 odd numbers (5,000 digits, hex, 3 MB sexagesimal, NaN…)": odd_numbers,
-    "one key repeated 100,000 times": repeated_key,
+    "one key repeated 40,000 times": repeated_key,
     "5,000-level folder": deep_folder,
     "FIFO + symlink to /dev/zero (--follow-symlinks)": special_files,
 }

@@ -18,6 +18,7 @@ from .files import Refusal, read_bounded, unreadable
 
 SEED_SUFFIXES = frozenset({".txt", ".md", ".yaml", ".yml"})
 OUTSIDE_RULE = "yaml/outside-tree"
+_LEAVES_TREE = "symlink leaves the tree: not read (--follow-symlinks reads what it points to)"
 
 
 def working_tree(directory: Path | None = None) -> Path:
@@ -55,17 +56,15 @@ class Tree:
         known = self._refused.get(str(path))
         if known is not None or not self.confined:
             return known
-        if not self._inside(os.path.abspath(path)):
-            return Refusal(OUTSIDE_RULE, f"outside the working tree ({self.root}): not read")
-        if self.follow_symlinks:
-            return None
         try:
             real = self._real_path(path)
         except OSError:
             return None
         if self._inside(real):
             return None
-        return Refusal(OUTSIDE_RULE, "symlink leaves the tree: not read (--follow-symlinks reads what it points to)")
+        if not self._inside(os.path.abspath(path)):  # named outside, not led there by a symlink
+            return Refusal(OUTSIDE_RULE, f"outside the working tree ({self.root}): not read")
+        return None if self.follow_symlinks else Refusal(OUTSIDE_RULE, _LEAVES_TREE)
 
     def walk(self, paths: Iterable[Path], *, skip: Iterable[Path] = ()) -> Iterator[Path]:
         """Seed files under the given paths, sorted; hidden entries, other extensions and the `skip` folders
@@ -114,8 +113,7 @@ class Tree:
                     if self.follow_symlinks or self._inside(target):
                         subfolders.append((path, target))
                     else:
-                        self._refused[str(path)] = Refusal(OUTSIDE_RULE, "symlink leaves the tree: not read "
-                                                           "(--follow-symlinks reads what it points to)")
+                        self._refused[str(path)] = Refusal(OUTSIDE_RULE, _LEAVES_TREE)
                         yield path
                 elif os.path.splitext(entry.name)[1].lower() in SEED_SUFFIXES:
                     yield path

@@ -147,3 +147,11 @@ def test_display_path_escapes_bytes_that_are_not_utf8() -> None:
     name = os.fsdecode(b"seeds/caf\xe9 \xff.txt")
     assert display_path(Path(name)) == "seeds/caf\\xe9 \\xff.txt"
     assert display_path(Path("seeds/café.txt")) == "seeds/café.txt"
+
+
+def test_a_path_named_through_a_symlink_to_the_tree_is_inside(layout: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "alias").symlink_to(layout)  # e.g. a home folder reached through a link
+    monkeypatch.chdir(layout)
+    tree = Tree(working_tree())
+    assert tree.read(tmp_path / "alias" / "seeds" / "a.txt", 100) == b"a"
