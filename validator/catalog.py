@@ -10,7 +10,8 @@ LOAD_RULES: dict[str, str] = {
     "yaml/unreadable": "the file or folder could not be read (missing, no permission, a path too long to open)",
     "yaml/not-a-file": "not a regular file (a FIFO, device or socket): never opened",
     "yaml/outside-tree": "the path or a symlink on it leads outside the working tree: not read",
-    "yaml/too-large": "the file is larger than the configured limit (never read past it)",
+    "yaml/too-large": "the file is larger than the configured limit (never read past it), or its record holds "
+                      "more than 100,000 values",
     "yaml/encoding": "the file is not valid UTF-8",
     "yaml/empty": "the file or its front matter is empty",
     "yaml/front-matter": "the record must stand between a first '---' line and a closing '---' line",
