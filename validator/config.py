@@ -189,9 +189,10 @@ def host_overrides(value: Any) -> dict[str, HostOverride]:
     if not isinstance(value, Mapping) or len(value) > MAX_ITEMS:
         raise ValueError(f"'hosts' must be a table of at most {MAX_ITEMS} host names")
     overrides = {}
-    for host, table in value.items():
+    for name, table in value.items():
+        host = name if isinstance(name, str) and name.isprintable() else shown(name)
         if isinstance(table, HostOverride):
-            overrides[str(host).lower()] = table
+            overrides[str(name).lower()] = table
             continue
         if not isinstance(table, Mapping):
             raise ValueError(f"hosts.{host} must be a table")
@@ -204,5 +205,5 @@ def host_overrides(value: Any) -> dict[str, HostOverride]:
                 changes[str(option.setting).removeprefix(HOST)] = option.value(raw)
             except ValueError as exc:
                 raise ValueError(f"hosts.{host}: {exc}") from exc
-        overrides[str(host).lower()] = HostOverride(**changes)
+        overrides[str(name).lower()] = HostOverride(**changes)
     return overrides
