@@ -81,6 +81,8 @@ def test_nan_and_inf_are_refused_on_the_command_line(text: str, capsys: pytest.C
     ("schema = ''", "'schema' must be a path"),
     ("accept = [" + "200, " * 1001 + "200]", "'accept' takes at most 1000 entries"),
     ("[hosts.'h.example']\ntimeout = nan", "hosts.h.example: 'timeout' must be a finite number"),
+    ("[hosts.'h.example']\nper_host = 1", "hosts.h.example: unknown key 'per_host'; did you mean 'per-host'?"),
+    ("hosts = 3", "'hosts' must be a table of at most 1000 host names"),
     ("[hosts.'h.example']\nper-host = 101", "hosts.h.example: 'per-host' must be a number above 0 and at most 100"),
 ])
 def test_wrong_values_name_the_key(text: str, message: str, tmp_path: Path) -> None:
