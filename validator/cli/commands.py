@@ -1,0 +1,151 @@
+"""The commands: each takes the parsed arguments and returns the exit code (the exit codes are decided here)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from .. import baseline as baseline_file
+from .. import config, pipeline
+from ..errors import UsageError
+from ..interrupt import Interruption
+from ..jsonfile import read_json_object
+from ..models import RunResult, Severity
+from ..progress import ProgressDisplay
+from ..report import console, json_report
+from ..report.diff import diff_reports
+from ..report.diff import render_markdown as render_diff
+from ..report.from_json import run_result
+from ..report.merge import merge_reports
+from ..report.problems import at_or_above, problems
+from ..report.writer import FORMATS, ReportContext, write_atomic, write_reports
+from ..selection import changed_since, files_from
+from ..shard import parse_shard
+from ..validate.schema import load_schema
+from .parser import settings_from
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
+_FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
+
+
+def _schema_command(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    _, path = load_schema(settings.schema_path)
+    if args.content:
+        sys.stdout.write(path.read_text(encoding="utf-8"))
+    else:
+        print(path)
+    return EXIT_OK
+
+
+def _scope(args: argparse.Namespace, settings: config.Settings) -> pipeline.Scope:
+    if args.changed_since and args.files_from:
+        raise UsageError("--changed-since and --files-from each choose the files; give one of them")
+    files = None
+    if args.changed_since:
+        files = tuple(changed_since(args.changed_since, settings.paths))
+    elif args.files_from:
+        files = tuple(files_from(args.files_from))
+    shard = parse_shard(args.shard, total=args.shard_total) if args.shard else None
+    if shard is not None and files is not None:
+        raise UsageError("--shard splits a whole-corpus audit; it does not combine with --changed-since/--files-from")
+    output_dir = getattr(args, "output_dir", None)
+    return pipeline.Scope(files, shard, skip_dirs=(output_dir,) if output_dir is not None else ())
+
+
+def _run(args: argparse.Namespace) -> tuple[RunResult, Interruption]:
+    settings = settings_from(args)
+    if not args.paths and not all(p.exists() for p in settings.paths):
+        raise UsageError(f"no seeds/ folder here ({Path.cwd()}); name the seed files or folders to check")
+    scope = _scope(args, settings)
+    interruption = Interruption()
+    with interruption.installed():
+        result = pipeline.run(settings, scope=scope, progress=None if args.quiet else ProgressDisplay(),
+                              interruption=interruption)
+    return result, interruption
+
+
+def _check_command(args: argparse.Namespace) -> int:
+    formats = [name.strip() for name in args.format.split(",") if name.strip()]
+    unknown = [name for name in formats if name not in FORMATS]
+    if unknown or not formats:
+        raise UsageError(f"--format: unknown format {', '.join(unknown) or '(none)'}; "
+                         f"choose from {', '.join(FORMATS)}")
+    accepted = baseline_file.load(args.baseline) if args.baseline else None
+    previous = _read_report(args.previous) if args.previous else None
+    result, interruption = _run(args)
+    if accepted is not None:
+        result.baseline_keys, result.baseline_file = accepted.keys, accepted.path
+    since = diff_reports(previous, json.loads("".join(json_report.render(result)))) if previous else None
+    fail_on = _FAIL_ON[args.fail_on]
+    written = write_reports(result, formats, ReportContext(args.output_dir, fail_on, since))
+    items = problems(result)
+    if not args.quiet:
+        _print_outcome(result, items, written)
+    if interruption.requested:
+        print(f"seed-validator: interrupted; {', '.join(map(str, written))} hold what was found so far "
+              "(complete: false). Run again to pick up from the cache.", file=sys.stderr)
+        return interruption.exit_code
+    if result.inconclusive:
+        return EXIT_INCONCLUSIVE
+    return EXIT_FINDINGS if at_or_above(items, fail_on) else EXIT_OK
+
+
+def _baseline_command(args: argparse.Namespace) -> int:
+    result, interruption = _run(args)
+    if interruption.requested:
+        print("seed-validator: interrupted; no baseline written", file=sys.stderr)
+        return interruption.exit_code
+    items = problems(result)
+    write_atomic(args.output, [baseline_file.render(items, result.tool_version)])
+    if not args.quiet:
+        print(f"baseline: {len(items)} problem(s) of {result.files} file(s) written to {args.output}; "
+              f"use `seed-validator check --baseline {args.output}` to fail only on new ones")
+    return EXIT_INCONCLUSIVE if result.inconclusive else EXIT_OK
+
+
+def _diff_command(args: argparse.Namespace) -> int:
+    changes = diff_reports(_read_report(args.old), _read_report(args.new))
+    text = "".join(render_diff(changes, heading=f"# Changes from {args.old} to {args.new}"))
+    write_atomic(args.output, [text])
+    sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _merge_command(args: argparse.Namespace) -> int:
+    merged = merge_reports([_read_report(path) for path in args.reports], [str(p) for p in args.reports])
+    write_atomic(args.output_dir / "report.json", [json.dumps(merged, indent=2, ensure_ascii=False) + "\n"])
+    write_reports(run_result(merged), ["md", "sarif"], ReportContext(args.output_dir))
+    state = "complete" if merged["run"]["complete"] else "INCOMPLETE"
+    print(f"merged {len(args.reports)} report(s): {merged['summary']['files']} file(s), "
+          f"{merged['summary']['links']} link(s), {state}; written to {args.output_dir / 'report.json'}")
+    for note in merged["run"]["notes"]:
+        print(f"note: {note}")
+    return EXIT_OK if merged["run"]["complete"] else EXIT_FINDINGS
+
+
+def _read_report(path: Path) -> dict[str, Any]:
+    report = read_json_object(path, "report", UsageError)
+    if report.get("format_version") != 1:
+        raise UsageError(f"{path} is not a seed-validator JSON report (format_version 1)")
+    return report
+
+
+def _print_outcome(result: RunResult, items: list[Any], written: list[Path]) -> None:
+    for line in console.lines(items):
+        print(line)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for line in console.github_annotations(items):
+            print(line)
+    print(console.summary(result, items))
+    for note in result.notes:
+        print(f"note: {note}")
+    print("reports: " + ", ".join(str(path) for path in written))
+
+
+COMMAND_RUNNERS = {"schema": _schema_command, "check": _check_command, "baseline": _baseline_command,
+                   "diff": _diff_command, "merge": _merge_command}
