@@ -61,3 +61,18 @@ def test_since_the_last_run_section_lists_what_changed() -> None:
     assert "Links that broke (1)" in section and "https://x.example/1 (was ok): HTTP 404" in section
     assert "Fixed findings (1)" in section and "&lt;b&gt;bold&lt;/b&gt;" in section
     assert 'id="since"' not in "".join(html.render(ReportInput.of(result_with())))
+
+
+def test_the_page_asks_the_status_vocabulary_it_receives_as_data() -> None:
+    page = "".join(html.render(ReportInput.of(result_with())))
+    data = re.search(r'<script id="report-data" type="application/json">(.*?)</script>', page, re.S)
+    assert data is not None
+    assert json.loads(data.group(1))["statuses"] == [
+        {"name": s.value, "broken": s.is_broken, "urgency": s.urgency, "meaning": s.meaning,
+         "severity": s.severity.value if s.severity else None} for s in LinkStatus]
+    assert '<option value="broken">broken (dead, soft-dead, mismatch)</option>' in page
+    script = page.rsplit("<script>", 1)[1]
+    assert not any(f'"{status}"' in script for status in LinkStatus)  # no status list of its own
+    cards = re.findall(r'data-card="([^"]+)"', page)
+    assert cards == ["records", "links", *(s.value for s in LinkStatus.by_urgency() if s.severity), "errors",
+                     "warnings"]
