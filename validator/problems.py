@@ -24,9 +24,11 @@ class Problem(Finding):
 
     url: str = ""
     baselined: bool = False
-    # What the JSON report marks `baselined`: the finding itself, or the occurrence of a link whose status
-    # counts; None for a link warning (the report does not mark those one by one).
+    # Where the problem comes from: the finding itself, or the occurrence of the link (see mark_of).
     origin: Finding | Occurrence | None = dataclasses.field(default=None, compare=False, repr=False)
+
+
+Mark = tuple[str, str, Finding | Occurrence | None]
 
 
 def key_of(item: Finding) -> Key:
@@ -66,7 +68,7 @@ def problems(result: RunResult) -> list[Problem]:
         for warning in outcome.warnings:
             message = f"{entry.kind} link {entry.url}: {warning}"
             items.extend(Problem(o.file, o.line, None, o.pointer, LINK_WARNING_RULE, Severity.WARNING, message,
-                                 entry.url) for o in entry.occurrences)
+                                 entry.url, origin=o) for o in entry.occurrences)
     accepted = result.baseline_keys
     if accepted:
         items = [dataclasses.replace(p, baselined=True) if key_of(p) in accepted else p for p in items]
@@ -80,14 +82,19 @@ def at_or_above(items: Iterable[Problem], threshold: Severity | None) -> list[Pr
     return [p for p in items if p.severity.rank >= threshold.rank and not p.baselined]
 
 
-def baselined_origins(items: Iterable[Problem]) -> frozenset[tuple[str, Finding | Occurrence]]:
-    """(url, origin) of every problem the baseline accepts ("" for a finding): what the JSON report marks."""
-    return frozenset((p.url, p.origin) for p in items if p.baselined and p.origin is not None)
+def mark_of(problem: Problem) -> Mark:
+    """How the JSON report marks a problem: (rule, url, the finding or the link occurrence it comes from)."""
+    return (problem.rule, problem.url, problem.origin)
 
 
-def matched(items: Iterable[Problem]) -> list[Key]:
-    """The baseline entries that match a problem of this run."""
-    return sorted({key_of(p) for p in items if p.baselined})
+def baselined_marks(items: Iterable[Problem]) -> frozenset[Mark]:
+    """The marks of the problems the baseline accepts: what the JSON report flags `baselined`."""
+    return frozenset(mark_of(p) for p in items if p.baselined)
+
+
+def accepted_keys(result: RunResult, marks: frozenset[Mark]) -> frozenset[Key]:
+    """The keys of the run's problems that carry one of these marks (a report's flags read back)."""
+    return frozenset(key_of(p) for p in problems(result) if mark_of(p) in marks)
 
 
 def fixed(accepted: frozenset[Key], items: Iterable[Problem], checked_files: Iterable[str]) -> list[Key]:

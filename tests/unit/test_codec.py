@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from tests.conftest import assert_valid_report
 from tests.unit.runs import add, link, rich_run
 from validator.errors import UsageError
 from validator.models import LinkStatus, Occurrence, RunResult
+from validator.problems import problems
 from validator.report import codec
 from validator.report.context import ReportInput
 from validator.report.writer import FORMATS
@@ -49,16 +51,22 @@ def test_the_report_marks_what_the_baseline_accepts_one_problem_at_a_time() -> N
     written = document(rich_run())
     assert [v["baselined"] for v in written["violations"]] == [True, False, False]
     image = next(link for link in written["links"] if link["url"] == "https://img.example/a.png")
-    assert [o["baselined"] for o in image["occurrences"]] == [True]
+    assert [(o["baselined"], o["warnings_baselined"]) for o in image["occurrences"]] == [(True, True)]
     dead = next(link for link in written["links"] if link["status"] == "dead")
     assert [o["baselined"] for o in dead["occurrences"]] == [False, False]
     ok = next(link for link in written["links"] if link["status"] == "ok")
-    assert all("baselined" not in o for o in ok["occurrences"])  # a status that never counts is not marked
+    assert all(not o.keys() & {"baselined", "warnings_baselined"} for o in ok["occurrences"])  # nothing to mark
     baseline = written["baseline"]
-    assert (baseline["baselined"], baseline["fixed"]) == (3, [{"file": "seeds/b.txt", "pointer": "/gone",
-                                                              "rule": "schema/required"}])
-    assert {"file": "seeds/a.txt", "pointer": "/webUrl", "rule": "link/warning",
-            "url": "https://img.example/a.png"} in baseline["matched"]
+    assert (baseline["new"], baseline["baselined"]) == (len(problems(rich_run())) - 3, 3)
+    assert baseline["fixed"] == [{"file": "seeds/b.txt", "pointer": "/gone", "rule": "schema/required"}]
+
+
+def test_each_mark_reads_back_as_its_own_baseline_entry() -> None:
+    result = rich_run()
+    assert result.baseline_keys is not None
+    for key in result.baseline_keys:
+        alone = dataclasses.replace(result, baseline_keys=frozenset({key}))
+        assert codec.from_document(document(alone)).baseline_keys == frozenset({key})
 
 
 def test_the_same_place_in_two_links_is_marked_for_its_own_link_only() -> None:
@@ -79,12 +87,12 @@ def test_baseline_entries_that_do_not_bear_on_the_run_are_not_kept_and_no_report
         assert "".join(chosen.render(ReportInput.of(again))) == "".join(chosen.render(ReportInput.of(result))), name
 
 
-def test_a_report_of_an_older_version_without_files_and_matched_still_reads() -> None:
+def test_a_report_of_an_older_version_without_files_still_reads() -> None:
     written = document(rich_run())
-    del written["files"], written["baseline"]["matched"]
+    del written["files"]
     result = codec.from_document(written)
     assert result.checked_files == [] and result.published_years == {}
-    assert result.baseline_keys == frozenset({("seeds/b.txt", "/gone", "schema/required", "")})
+    assert result.baseline_keys == rich_run().baseline_keys
 
 
 def _broken(change: str) -> dict[str, Any]:

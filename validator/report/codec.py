@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from ..errors import UsageError
 from ..jsonfile import read_json_object
 from ..models import Finding, LinkEntry, LinkKind, LinkResult, LinkStatus, Occurrence, RunResult, Severity
-from ..problems import Problem, baselined_origins, entry_of, fixed, key_from_entry, matched
+from ..problems import LINK_WARNING_RULE, Mark, Problem, accepted_keys, baselined_marks, entry_of, fixed, key_from_entry
 from ..problems import problems as problems_of
 from ..urls import normalise
 from .context import ReportInput
@@ -35,8 +35,7 @@ from .fields import (
 
 FORMAT_VERSION = 1
 _E = TypeVar("_E", Severity, LinkKind, LinkStatus)
-# With a baseline: the (url, finding or occurrence) it accepts (problems.baselined_origins); None: no baseline.
-Marks = frozenset[tuple[str, Finding | Occurrence]] | None
+Marks = frozenset[Mark] | None  # with a baseline: the marks of the problems it accepts; None: no baseline
 
 
 def render(report: ReportInput) -> Iterator[str]:
@@ -47,7 +46,7 @@ def render(report: ReportInput) -> Iterator[str]:
 def to_document(result: RunResult, problems: Sequence[Problem] | None = None) -> Iterator[str]:
     """report.json as text chunks. `problems` are the run's (computed here when not given)."""
     found = list(problems) if problems is not None else problems_of(result)
-    marks = baselined_origins(found) if result.baseline_keys is not None else None
+    marks = baselined_marks(found) if result.baseline_keys is not None else None
     yield json.dumps(head(result, found), indent=2, ensure_ascii=False)[:-2]  # reopen the object: '\n}' dropped
     yield from _array("violations", (violation(f, marks) for f in result.sorted_findings()))
     yield from _array("links", (link(e, marks) for e in result.sorted_links() if e.result is not None))
@@ -79,7 +78,6 @@ def head(result: RunResult, problems: Sequence[Problem]) -> dict[str, Any]:
         document["baseline"] = {
             "file": result.baseline_file, "new": len(problems) - accepted, "baselined": accepted,
             "fixed": [entry_of(k) for k in fixed(result.baseline_keys, problems, result.checked_files)],
-            "matched": [entry_of(k) for k in matched(problems)],
         }
     return document
 
@@ -89,7 +87,7 @@ def violation(finding: Finding, marks: Marks = None) -> dict[str, Any]:
         "file": finding.file, "line": finding.line, "column": finding.column, "pointer": finding.pointer,
         "rule": finding.rule, "severity": finding.severity.value, "message": finding.message}
     if marks is not None:
-        item["baselined"] = ("", finding) in marks
+        item["baselined"] = (finding.rule, "", finding) in marks
     return item
 
 
@@ -100,7 +98,9 @@ def link(entry: LinkEntry, marks: Marks = None) -> dict[str, Any]:
     for o in sorted(entry.occurrences, key=lambda o: (o.file, o.line or 0, o.pointer)):
         occurrence: dict[str, Any] = {"file": o.file, "pointer": o.pointer, "line": o.line}
         if marks is not None and outcome.status.severity is not None:
-            occurrence["baselined"] = (entry.url, o) in marks
+            occurrence["baselined"] = (outcome.status.rule_id, entry.url, o) in marks
+        if marks is not None and outcome.warnings:
+            occurrence["warnings_baselined"] = (LINK_WARNING_RULE, entry.url, o) in marks
         occurrences.append(occurrence)
     return {
         "url": entry.url, "kind": entry.kind.value, "status": outcome.status.value,
@@ -133,7 +133,8 @@ def load(path: Path) -> RunResult:
 def from_document(document: Mapping[str, Any], *, name: str = "the report") -> RunResult:
     """The RunResult a report.json document holds; UsageError naming what is wrong when it is not one.
 
-    The baseline comes back as the entries that bear on this run (matched and fixed): all any report reads.
+    The baseline comes back as the entries that bear on this run (those its `baselined` marks show, and the
+    fixed ones): all any report reads.
     """
     if document.get("format_version") != FORMAT_VERSION:
         raise UsageError(f"{name} is not a seed-validator JSON report (format_version {FORMAT_VERSION})")
@@ -156,9 +157,14 @@ def _decode(document: Mapping[str, Any]) -> RunResult:
         interrupted=boolean(run, "interrupted", "run", default=False),
         notes=texts(run, "notes", "run", default=[]),
     )
-    result.findings = [_finding(item, where) for where, item in items(document, "violations")]
+    marks: set[Mark] = set()
+    for where, item in items(document, "violations"):
+        finding = _finding(item, where)
+        result.findings.append(finding)
+        if boolean(item, "baselined", where, default=False):
+            marks.add((finding.rule, "", finding))
     for where, item in items(document, "links"):
-        entry = _link(item, where)
+        entry = _link(item, where, marks)
         result.links[normalise(entry.url)] = entry
     for where, item in items(document, "files", default=[]):
         file = text(item, "file", where)
@@ -170,8 +176,8 @@ def _decode(document: Mapping[str, Any]) -> RunResult:
     if "baseline" in document:
         baseline = mapping(document, "baseline", "")
         result.baseline_file = optional_text(baseline, "file", "baseline")
-        entries = [*items(baseline, "fixed", "baseline"), *items(baseline, "matched", "baseline", default=[])]
-        result.baseline_keys = frozenset(_key(item, where) for where, item in entries)
+        gone = frozenset(_key(item, where) for where, item in items(baseline, "fixed", "baseline"))
+        result.baseline_keys = accepted_keys(result, frozenset(marks)) | gone
     return result
 
 
@@ -181,14 +187,20 @@ def _finding(item: Any, where: str) -> Finding:
                    _enum(Severity, text(item, "severity", where), where), text(item, "message", where))
 
 
-def _link(item: Any, where: str) -> LinkEntry:
+def _link(item: Any, where: str, marks: set[Mark]) -> LinkEntry:
     url = text(item, "url", where)
     kind = _enum(LinkKind, text(item, "kind", where), where)
-    occurrences = [Occurrence(text(o, "file", at), text(o, "pointer", at), optional_integer(o, "line", at))
-                   for at, o in items(item, "occurrences", where)]
-    entry = LinkEntry(url, kind, occurrences)
+    status = _enum(LinkStatus, text(item, "status", where), where)
+    entry = LinkEntry(url, kind)
+    for at, o in items(item, "occurrences", where):
+        occurrence = Occurrence(text(o, "file", at), text(o, "pointer", at), optional_integer(o, "line", at))
+        entry.occurrences.append(occurrence)
+        if boolean(o, "baselined", at, default=False):
+            marks.add((status.rule_id, url, occurrence))
+        if boolean(o, "warnings_baselined", at, default=False):
+            marks.add((LINK_WARNING_RULE, url, occurrence))
     entry.result = LinkResult(
-        url=url, kind=kind, status=_enum(LinkStatus, text(item, "status", where), where),
+        url=url, kind=kind, status=status,
         reason=text(item, "reason", where), http_status=optional_integer(item, "http_status", where),
         final_url=optional_text(item, "final_url", where), redirects=tuple(texts(item, "redirects", where)),
         attempts=integer(item, "attempts", where), elapsed_ms=integer(item, "elapsed_ms", where),
