@@ -94,13 +94,17 @@ def violation(finding: Finding, marks: Marks = None) -> dict[str, Any]:
 def link(entry: LinkEntry, marks: Marks = None) -> dict[str, Any]:
     outcome = entry.result
     assert outcome is not None, "only checked links are written"
+    marked: list[tuple[str, str]] = []  # with a baseline: (field, rule) of the marks each occurrence carries
+    if marks is not None and outcome.status.severity is not None:
+        marked.append(("baselined", outcome.status.rule_id))
+    if marks is not None and outcome.warnings:
+        marked.append(("warnings_baselined", LINK_WARNING_RULE))
+    accepted = marks or frozenset()
     occurrences: list[dict[str, Any]] = []
     for o in sorted(entry.occurrences, key=lambda o: (o.file, o.line or 0, o.pointer)):
         occurrence: dict[str, Any] = {"file": o.file, "pointer": o.pointer, "line": o.line}
-        if marks is not None and outcome.status.severity is not None:
-            occurrence["baselined"] = (outcome.status.rule_id, entry.url, o) in marks
-        if marks is not None and outcome.warnings:
-            occurrence["warnings_baselined"] = (LINK_WARNING_RULE, entry.url, o) in marks
+        for name, rule in marked:
+            occurrence[name] = (rule, entry.url, o) in accepted
         occurrences.append(occurrence)
     return {
         "url": entry.url, "kind": entry.kind.value, "status": outcome.status.value,
