@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from .models import LinkStatus
 from .validate import duplicates
 from .validate.rules import RULES
@@ -18,19 +20,6 @@ LOAD_RULES: dict[str, str] = {
     "yaml/duplicate-key": "a key appears twice in one mapping; YAML keeps only the last value",
 }
 
-LINK_RULES: dict[LinkStatus, str] = {
-    LinkStatus.REDIRECTED: "the link is reachable only through a permanent redirect: update it to the final URL",
-    LinkStatus.DEAD: "the link is provably gone (404/410, unknown host, or a redirect to one)",
-    LinkStatus.SOFT_DEAD: "a 'gone' page served as success (redirect to the home page, a 200 'not found' page)",
-    LinkStatus.MISMATCH: "the link is reachable but does not serve what the record says",
-    LinkStatus.BLOCKED: "the server refused the checker (bot wall, 401/403/429): not known dead",
-    LinkStatus.ERROR: "the link could not be verified (timeouts, resets, 5xx after retries, TLS)",
-}
-
-
-def link_rule_id(status: LinkStatus) -> str:
-    return f"link/{status.value}"
-
 
 def describe(rule_id: str) -> str:
     """A one-line description of any rule id."""
@@ -44,9 +33,7 @@ def describe(rule_id: str) -> str:
     if rule_id.startswith("schema/"):
         return f"the record violates the JSON Schema keyword '{rule_id.removeprefix('schema/')}'"
     if rule_id.startswith("link/"):
-        try:
-            return LINK_RULES[LinkStatus(rule_id.removeprefix("link/"))]
-        except (ValueError, KeyError):
-            pass
+        with contextlib.suppress(ValueError):  # link/warning and unknown ids: described by their id
+            return LinkStatus(rule_id.removeprefix("link/")).meaning
     return rule_id
 

@@ -35,8 +35,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("future-tolerance-hours", Kind.FLOAT, 24.0, "how far in the future a publication date may lie",
            setting="future_tolerance_hours", flag=False, key=True, range=Range(0, 24 * 366)),
     # -- check's reports --
-    Option("format", Kind.STR, "json,md", "report formats, comma-separated: {formats}", commands=("check",),
-           metavar="LIST"),
+    Option("format", Kind.STR, None, "report formats, comma-separated: {formats}", commands=("check", "merge"),
+           metavar="LIST", shown="json,md for check, json,md,sarif for merge"),
     Option("output-dir", Kind.PATH, Path("reports"), "where reports are written", commands=("check", "merge"),
            metavar="DIR", writes="dir"),
     Option("fail-on", Kind.STR, "error", "the lowest severity that makes the exit code 1", commands=("check",),

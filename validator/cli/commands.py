@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from .. import baseline as baseline_file
 from .. import config, pipeline
 from ..errors import UsageError
 from ..interrupt import Interruption
-from ..jsonfile import read_json_object
 from ..models import RunResult, Severity
+from ..problems import Problem, at_or_above, problems
 from ..progress import ProgressDisplay
-from ..report import console, json_report
-from ..report.diff import diff_reports
+from ..report import codec, console
+from ..report.context import ReportInput
+from ..report.diff import diff_results
 from ..report.diff import render_markdown as render_diff
-from ..report.from_json import run_result
-from ..report.merge import merge_reports
-from ..report.problems import at_or_above, problems
-from ..report.writer import FORMATS, ReportContext, write_atomic, write_reports
+from ..report.merge import merge_results
+from ..report.writer import parse_formats, write_atomic, write_reports
 from ..selection import changed_since, files_from
 from ..shard import parse_shard
 from ..validate.schema import load_schema
@@ -30,6 +28,12 @@ from .parser import settings_from
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
 _FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
+# --format when it is not given: what each command writes by default.
+DEFAULT_FORMATS = {"check": "json,md", "merge": "json,md,sarif"}
+
+
+def _formats(args: argparse.Namespace) -> list[str]:
+    return parse_formats(args.format if args.format is not None else DEFAULT_FORMATS[args.command])
 
 
 def _schema_command(args: argparse.Namespace) -> int:
@@ -70,20 +74,17 @@ def _run(args: argparse.Namespace) -> tuple[RunResult, Interruption]:
 
 
 def _check_command(args: argparse.Namespace) -> int:
-    formats = [name.strip() for name in args.format.split(",") if name.strip()]
-    unknown = [name for name in formats if name not in FORMATS]
-    if unknown or not formats:
-        raise UsageError(f"--format: unknown format {', '.join(unknown) or '(none)'}; "
-                         f"choose from {', '.join(FORMATS)}")
+    formats = _formats(args)
     accepted = baseline_file.load(args.baseline) if args.baseline else None
-    previous = _read_report(args.previous) if args.previous else None
+    previous = codec.load(args.previous) if args.previous else None
     result, interruption = _run(args)
     if accepted is not None:
         result.baseline_keys, result.baseline_file = accepted.keys, accepted.path
-    since = diff_reports(previous, json.loads("".join(json_report.render(result)))) if previous else None
     fail_on = _FAIL_ON[args.fail_on]
-    written = write_reports(result, formats, ReportContext(args.output_dir, fail_on, since))
-    items = problems(result)
+    since = diff_results(previous, result) if previous is not None else None
+    report = ReportInput.of(result, fail_on=fail_on, since=since)  # the run's problems, computed once
+    written = write_reports(report, formats, args.output_dir)
+    items = report.problems
     if not args.quiet:
         _print_outcome(result, items, written)
     if interruption.requested:
@@ -109,7 +110,7 @@ def _baseline_command(args: argparse.Namespace) -> int:
 
 
 def _diff_command(args: argparse.Namespace) -> int:
-    changes = diff_reports(_read_report(args.old), _read_report(args.new))
+    changes = diff_results(codec.load(args.old), codec.load(args.new))
     text = "".join(render_diff(changes, heading=f"# Changes from {args.old} to {args.new}"))
     write_atomic(args.output, [text])
     sys.stdout.write(text)
@@ -117,25 +118,18 @@ def _diff_command(args: argparse.Namespace) -> int:
 
 
 def _merge_command(args: argparse.Namespace) -> int:
-    merged = merge_reports([_read_report(path) for path in args.reports], [str(p) for p in args.reports])
-    write_atomic(args.output_dir / "report.json", [json.dumps(merged, indent=2, ensure_ascii=False) + "\n"])
-    write_reports(run_result(merged), ["md", "sarif"], ReportContext(args.output_dir))
-    state = "complete" if merged["run"]["complete"] else "INCOMPLETE"
-    print(f"merged {len(args.reports)} report(s): {merged['summary']['files']} file(s), "
-          f"{merged['summary']['links']} link(s), {state}; written to {args.output_dir / 'report.json'}")
-    for note in merged["run"]["notes"]:
+    formats = _formats(args)
+    merged = merge_results([codec.load(path) for path in args.reports], [str(p) for p in args.reports])
+    written = write_reports(ReportInput.of(merged), formats, args.output_dir)
+    state = "complete" if merged.complete else "INCOMPLETE"
+    print(f"merged {len(args.reports)} report(s): {merged.files} file(s), {sum(merged.count_links().values())} "
+          f"link(s), {state}; written to {', '.join(map(str, written))}")
+    for note in merged.notes:
         print(f"note: {note}")
-    return EXIT_OK if merged["run"]["complete"] else EXIT_FINDINGS
+    return EXIT_OK if merged.complete else EXIT_FINDINGS
 
 
-def _read_report(path: Path) -> dict[str, Any]:
-    report = read_json_object(path, "report", UsageError)
-    if report.get("format_version") != 1:
-        raise UsageError(f"{path} is not a seed-validator JSON report (format_version 1)")
-    return report
-
-
-def _print_outcome(result: RunResult, items: list[Any], written: list[Path]) -> None:
+def _print_outcome(result: RunResult, items: Sequence[Problem], written: list[Path]) -> None:
     for line in console.lines(items):
         print(line)
     if os.environ.get("GITHUB_ACTIONS") == "true":

@@ -7,16 +7,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..catalog import describe
-from ..models import RunResult, Severity
-from .problems import problems
+from ..models import Severity
+from .context import ReportInput
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/seed-validator/"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning"}
 
 
-def render(result: RunResult) -> Iterator[str]:
-    items = problems(result)
+def render(report: ReportInput) -> Iterator[str]:
+    result, items = report.result, report.problems
     rule_ids = sorted({p.rule for p in items})
     index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
     driver = {
