@@ -11,9 +11,8 @@ keep it out of a URL's deadline.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from ..config import LinkSettings
@@ -94,14 +93,9 @@ class Politeness:
         self._run_wide.release()
         self._host(slot.host).slots.release()
 
-    @contextlib.asynccontextmanager
-    async def request(self, host: str) -> AsyncIterator[Slot]:
-        """acquire … release around one request to `host`."""
-        slot = await self.acquire(host)
-        try:
-            yield slot
-        finally:
-            self.release(slot)
+    def request(self, host: str) -> _Request:
+        """`async with politeness.request(host):` acquire … release around one request to `host`."""
+        return _Request(self, host)
 
     async def _turn(self, state: _Host) -> None:
         """Spaces request starts on a host by its minimum interval."""
@@ -150,3 +144,19 @@ class Politeness:
             policy = host_policy(self._links, host)
             state = self._hosts[host] = _Host(policy, asyncio.Semaphore(policy.per_host))
         return state
+
+
+class _Request:
+    """Politeness.request: a plain class, not a generator, as it wraps every request of a run."""
+
+    __slots__ = ("_host", "_politeness", "_slot")
+
+    def __init__(self, politeness: Politeness, host: str) -> None:
+        self._politeness, self._host = politeness, host
+
+    async def __aenter__(self) -> Slot:
+        self._slot = await self._politeness.acquire(self._host)
+        return self._slot
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self._politeness.release(self._slot)

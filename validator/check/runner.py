@@ -170,7 +170,7 @@ class _Run:
             await client.aclose()
 
     async def _check(self, entry: LinkEntry, host: str, client: Getter, probes: SoftNotFoundProbes) -> Checked:
-        key = cache_key(entry)
+        key = cache_key(entry) if self.cache_settings.enabled else ""
         refusal = self.politeness.refusal(host)
         if refusal is not None:
             return Checked(key, host, self._result(entry, Verdict(LinkStatus.ERROR, refusal), attempts=0, elapsed=0))

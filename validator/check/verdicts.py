@@ -34,7 +34,7 @@ class HostFacts:
 class Checked:
     """One URL checked in this run, as the runner saw it."""
 
-    key: str             # its cache key
+    key: str             # its cache key ("" when there is no cache)
     host: str
     result: LinkResult   # as classified; after a deadline: the last attempt's answer as reason, or ""
     deadline: float | None = None  # the URL's deadline in seconds, when it expired before a verdict
