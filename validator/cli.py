@@ -16,6 +16,7 @@ from . import baseline as baseline_file
 from .errors import ConfigError, UsageError, ValidatorError
 from .interrupt import Interruption
 from .jsonfile import read_json_object
+from .load import discover
 from .models import RunResult, Severity
 from .progress import ProgressDisplay
 from .report import console, json_report
@@ -25,11 +26,12 @@ from .report.from_json import run_result
 from .report.merge import merge_reports
 from .report.problems import at_or_above, problems
 from .report.writer import FORMATS, ReportContext, write_atomic, write_reports
-from .selection import changed_since, files_from
+from .selection import changed_since, files_from, repository_root
 from .shard import TOTAL_ENV, parse_shard
 from .validate.schema import load_schema
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
+NO_REPORTS = "none"
 _FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -53,9 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     _add_run_arguments(check)
     check.add_argument("--format", default="json,md", metavar="LIST",
-                       help=f"report formats, comma-separated: {','.join(FORMATS)}")
+                       help=f"report formats, comma-separated: {','.join(FORMATS)}; or '{NO_REPORTS}' "
+                            "(console lines only, nothing written: the pre-commit hook)")
     check.add_argument("--output-dir", type=Path, default=Path("reports"), metavar="DIR",
                        help="where reports are written")
+    _add_report_arguments(check)
     check.add_argument("--fail-on", choices=list(_FAIL_ON), default="error",
                        help="the lowest severity that makes the exit code 1")
     check.add_argument("--baseline", type=Path, metavar="FILE",
@@ -85,7 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
                                             "report; it is complete only when all N shards are present.")
     merge.add_argument("reports", type=Path, nargs="+", metavar="REPORT")
     merge.add_argument("--output-dir", type=Path, default=Path("reports"), metavar="DIR",
-                       help="where report.json, report.md and report.sarif are written [default: reports]")
+                       help="where report.json and the --format reports are written [default: reports]")
+    merge.add_argument("--format", default="md,sarif", metavar="LIST",
+                       help=f"reports beside report.json, comma-separated: {','.join(FORMATS)} [default: md,sarif]")
+    merge.add_argument("--fail-on", choices=list(_FAIL_ON), default="never",
+                       help="exit 1 when the merged report has problems at or above this severity (a scheduled "
+                            "audit: error) [default: never; an incomplete merge always exits 1]")
+    _add_report_arguments(merge)
 
     schema = commands.add_parser("schema", help="print the path (or content) of the schema in use",
                                  description="Print the path of the seed JSON Schema in use.")
@@ -95,10 +105,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_report_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--link-base", metavar="URL",
+                         help="prefix file links in report.md/report.html with this URL (e.g. "
+                              "https://github.com/OWNER/REPO/blob/SHA/) instead of relative links")
+    command.add_argument("--sarif-root", type=Path, metavar="DIR",
+                         help="paths in SARIF and Code Quality reports are relative to DIR "
+                              "[default: the git top-level of the working directory, else the working directory]")
+
+
 def _add_run_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                         help="seed files or folders (folders are searched for .txt/.md/.yaml/.yml) "
-                              "[default: seeds/]")
+                         help="seed folders to check, or seed files to check against the corpus (the configured "
+                              "folders, default seeds/: corpus-wide rules such as duplicate articles still see "
+                              "every file, as with --changed-since) [default: seeds/]")
     command.add_argument("--offline", action="store_true", help="check structure and metadata only; fetch nothing")
     command.add_argument("--quiet", "-q", action="store_true",
                          help="print nothing but run-stopping errors (reports are still written)")
@@ -164,8 +184,9 @@ def settings_from(args: argparse.Namespace) -> config.Settings:
         top["schema_path"] = args.schema
     if args.command == "schema":
         return config.replace(settings, top=top)
-    if args.paths:
-        top["paths"] = tuple(args.paths)
+    folders = tuple(path for path in args.paths if path.is_dir())
+    if folders:
+        top["paths"] = folders
     if args.offline:
         top["offline"] = True
     if args.max_file_size is not None:
@@ -208,18 +229,23 @@ def _schema_command(args: argparse.Namespace) -> int:
 
 
 def _scope(args: argparse.Namespace, settings: config.Settings) -> pipeline.Scope:
-    if args.changed_since and args.files_from:
-        raise UsageError("--changed-since and --files-from each choose the files; give one of them")
+    named = [path for path in args.paths if not path.is_dir()]
+    if sum(map(bool, (args.changed_since, args.files_from, named))) > 1:
+        raise UsageError("seed files named, --changed-since and --files-from each choose the files; give one of them")
+    output_dir = getattr(args, "output_dir", None)
+    skip = (output_dir,) if output_dir is not None else ()
     files = None
-    if args.changed_since:
+    if named:
+        # Files named (pre-commit passes them in batches) are checked against the whole corpus.
+        files = (*named, *discover([p for p in args.paths if p.is_dir()], skip=skip))
+    elif args.changed_since:
         files = tuple(changed_since(args.changed_since, settings.paths))
     elif args.files_from:
         files = tuple(files_from(args.files_from))
     shard = parse_shard(args.shard, total=args.shard_total) if args.shard else None
     if shard is not None and files is not None:
         raise UsageError("--shard splits a whole-corpus audit; it does not combine with --changed-since/--files-from")
-    output_dir = getattr(args, "output_dir", None)
-    return pipeline.Scope(files, shard, skip_dirs=(output_dir,) if output_dir is not None else ())
+    return pipeline.Scope(files, shard, skip_dirs=skip)
 
 
 def _run(args: argparse.Namespace) -> tuple[RunResult, Interruption]:
@@ -234,12 +260,35 @@ def _run(args: argparse.Namespace) -> tuple[RunResult, Interruption]:
     return result, interruption
 
 
-def _check_command(args: argparse.Namespace) -> int:
-    formats = [name.strip() for name in args.format.split(",") if name.strip()]
+def _formats(text: str) -> list[str]:
+    formats = [name.strip() for name in text.split(",") if name.strip()]
+    if formats == [NO_REPORTS]:
+        return []
     unknown = [name for name in formats if name not in FORMATS]
     if unknown or not formats:
         raise UsageError(f"--format: unknown format {', '.join(unknown) or '(none)'}; "
-                         f"choose from {', '.join(FORMATS)}")
+                         f"choose from {', '.join(FORMATS)}, or {NO_REPORTS} alone")
+    return formats
+
+
+def _report_context(args: argparse.Namespace, **fields: Any) -> ReportContext:
+    link_base = args.link_base
+    if link_base is not None:
+        if not re.match(r"^https?://[^\s/]+", link_base) or any(c in link_base for c in "\"'<>` \t\n"):
+            raise UsageError(f"--link-base: {link_base!r} is not an http(s) URL")
+        link_base = link_base if link_base.endswith("/") else link_base + "/"
+    formats = fields.get("formats", ())
+    root = args.sarif_root
+    if root is None and ({"sarif", "codeclimate"} & set(formats)):
+        root = repository_root()
+    elif root is not None and not root.is_dir():
+        raise UsageError(f"--sarif-root: {root} is not a folder")
+    fields.pop("formats", None)
+    return ReportContext(args.output_dir, link_base=link_base, source_root=root, **fields)
+
+
+def _check_command(args: argparse.Namespace) -> int:
+    formats = _formats(args.format)
     accepted = baseline_file.load(args.baseline) if args.baseline else None
     previous = _read_report(args.previous) if args.previous else None
     result, interruption = _run(args)
@@ -247,13 +296,14 @@ def _check_command(args: argparse.Namespace) -> int:
         result.baseline_keys, result.baseline_file = accepted.keys, accepted.path
     since = diff_reports(previous, json.loads("".join(json_report.render(result)))) if previous else None
     fail_on = _FAIL_ON[args.fail_on]
-    written = write_reports(result, formats, ReportContext(args.output_dir, fail_on, since))
+    written = write_reports(result, formats, _report_context(args, formats=formats, fail_on=fail_on, since=since))
     items = problems(result)
     if not args.quiet:
         _print_outcome(result, items, written)
     if interruption.requested:
-        print(f"seed-validator: interrupted; {', '.join(map(str, written))} hold what was found so far "
-              "(complete: false). Run again to pick up from the cache.", file=sys.stderr)
+        held = f"{', '.join(map(str, written))} hold what was found so far (complete: false)" if written else \
+            "no report written (--format none)"
+        print(f"seed-validator: interrupted; {held}. Run again to pick up from the cache.", file=sys.stderr)
         return interruption.exit_code
     if result.inconclusive:
         return EXIT_INCONCLUSIVE
@@ -282,15 +332,26 @@ def _diff_command(args: argparse.Namespace) -> int:
 
 
 def _merge_command(args: argparse.Namespace) -> int:
+    formats = [name for name in _formats(args.format) if name != "json"]
     merged = merge_reports([_read_report(path) for path in args.reports], [str(p) for p in args.reports])
+    fail_on = _FAIL_ON[args.fail_on]
+    context = _report_context(args, formats=formats, fail_on=fail_on)
     write_atomic(args.output_dir / "report.json", [json.dumps(merged, indent=2, ensure_ascii=False) + "\n"])
-    write_reports(run_result(merged), ["md", "sarif"], ReportContext(args.output_dir))
+    result = run_result(merged)
+    write_reports(result, formats, context)
+    failing = at_or_above(problems(result), fail_on)
+    for line in console.lines(failing):
+        print(line)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for line in console.github_annotations(failing):
+            print(line)
     state = "complete" if merged["run"]["complete"] else "INCOMPLETE"
     print(f"merged {len(args.reports)} report(s): {merged['summary']['files']} file(s), "
-          f"{merged['summary']['links']} link(s), {state}; written to {args.output_dir / 'report.json'}")
+          f"{merged['summary']['links']} link(s), {state}, {len(failing)} problem(s) at or above --fail-on; "
+          f"written to {args.output_dir / 'report.json'}")
     for note in merged["run"]["notes"]:
         print(f"note: {note}")
-    return EXIT_OK if merged["run"]["complete"] else EXIT_FINDINGS
+    return EXIT_OK if merged["run"]["complete"] and not failing else EXIT_FINDINGS
 
 
 def _read_report(path: Path) -> dict[str, Any]:
@@ -309,4 +370,5 @@ def _print_outcome(result: RunResult, items: list[Any], written: list[Path]) -> 
     print(console.summary(result, items))
     for note in result.notes:
         print(f"note: {note}")
-    print("reports: " + ", ".join(str(path) for path in written))
+    if written:
+        print("reports: " + ", ".join(str(path) for path in written))

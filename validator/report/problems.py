@@ -6,10 +6,8 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..catalog import link_rule_id
+from ..catalog import LINK_WARNING_RULE, link_rule_id
 from ..models import Finding, RunResult, Severity
-
-LINK_WARNING_RULE = "link/warning"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,9 +8,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..catalog import homepage
 from ..models import RunResult, Severity
-from . import html, json_report, junit, markdown, sarif
+from . import codeclimate, html, json_report, junit, markdown, sarif
 from .diff import ReportDiff
+from .locations import SourceRoot
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +22,8 @@ class ReportContext:
     output_dir: Path
     fail_on: Severity | None = Severity.ERROR
     since: ReportDiff | None = None
+    link_base: str | None = None  # --link-base: an absolute URL prefix for file links (else relative links)
+    source_root: Path | None = None  # --sarif-root: paths in SARIF/Code Quality are from here (else cwd)
 
 
 Renderer = Callable[[RunResult, ReportContext], Iterable[str]]
@@ -27,17 +31,17 @@ Renderer = Callable[[RunResult, ReportContext], Iterable[str]]
 # format name → (file name, renderer); renderers are pure, the writer does the I/O.
 FORMATS: dict[str, tuple[str, Renderer]] = {
     "json": ("report.json", lambda result, ctx: json_report.render(result)),
-    "md": ("report.md", lambda result, ctx: markdown.render(result, link_base=_link_base(ctx.output_dir),
-                                                             since=ctx.since)),
+    "md": ("report.md", lambda result, ctx: markdown.render(result, link_base=_link_base(ctx), since=ctx.since)),
     "junit": ("report.junit.xml", lambda result, ctx: junit.render(result, fail_on=ctx.fail_on)),
-    "sarif": ("report.sarif", lambda result, ctx: sarif.render(result)),
-    "html": ("report.html", lambda result, ctx: html.render(result, since=ctx.since,
-                                                             link_base=_link_base(ctx.output_dir))),
+    "sarif": ("report.sarif", lambda result, ctx: sarif.render(result, source=_source(ctx), home=homepage())),
+    "html": ("report.html", lambda result, ctx: html.render(result, since=ctx.since, link_base=_link_base(ctx))),
+    "codeclimate": ("report.codeclimate.json", lambda result, ctx: codeclimate.render(result, source=_source(ctx))),
 }
 
 
 def write_reports(result: RunResult, formats: Sequence[str], context: ReportContext) -> list[Path]:
-    context.output_dir.mkdir(parents=True, exist_ok=True)
+    if formats:
+        context.output_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name in formats:
         filename, renderer = FORMATS[name]
@@ -69,7 +73,15 @@ def _current_umask() -> int:
 _UMASK = _current_umask()
 
 
-def _link_base(output_dir: Path) -> str:
-    """The relative way from the report's folder back to the working directory (file paths start there)."""
-    relative = os.path.relpath(Path.cwd(), output_dir.resolve())
+def _link_base(context: ReportContext) -> str:
+    """--link-base, or the relative way from the report's folder back to the working directory (file paths
+    start there)."""
+    if context.link_base is not None:
+        return context.link_base
+    relative = os.path.relpath(Path.cwd(), context.output_dir.resolve())
     return "" if relative == "." else relative.replace(os.sep, "/") + "/"
+
+
+def _source(context: ReportContext) -> SourceRoot:
+    cwd = Path.cwd().resolve()
+    return SourceRoot((context.source_root or cwd).resolve().as_posix(), cwd.as_posix())
