@@ -97,7 +97,7 @@ class Settings:
 
 # File keys (kebab-case, as in other [tool.*] tables) → (section, field).
 _TOP_KEYS = {"max-file-size": "max_file_size", "future-tolerance-hours": "future_tolerance_hours",
-             "schema": "schema_path"}
+             "schema": "schema_path", "paths": "paths"}
 _LINK_KEYS = {f.name.replace("_", "-"): f.name for f in dataclasses.fields(LinkSettings)}
 _CACHE_KEYS = {"cache": "path", "cache-max-age-good": "max_age_good", "cache-max-age-bad": "max_age_bad"}
 _HOST_KEYS = {f.name.replace("_", "-"): f.name for f in dataclasses.fields(HostOverride)}
@@ -153,6 +153,11 @@ def apply_file(settings: Settings, path: Path, table: Mapping[str, Any]) -> Sett
             raise ConfigError(f"{path}: unknown key '{key}'{hint}")
     if "schema_path" in top:
         top["schema_path"] = (path.parent / str(top["schema_path"])).resolve()
+    if "paths" in top:  # the seed folders (the corpus), relative to the config file
+        folders = top["paths"]
+        if not isinstance(folders, list) or not folders or not all(isinstance(f, str) and f for f in folders):
+            raise ConfigError(f"{path}: 'paths' must be a list of seed folders, not {folders!r}")
+        top["paths"] = [path.parent / folder for folder in folders]
     if "path" in cache:
         cache["path"] = Path(str(cache["path"]))
     try:
