@@ -136,3 +136,38 @@ def test_the_readme_configuration_example_is_accepted_key_for_key() -> None:
     settings = config.apply_file(config.Settings(), ROOT / "pyproject.toml", example)
     assert settings.links.hosts["slow.example.com"].per_host == 1
     assert settings.links.exclude == ("^https://www\\.linkedin\\.com/",)
+
+
+def _doc_block(relative: str, after: str) -> dict[str, Any]:
+    text = (ROOT / relative).read_text(encoding="utf-8")
+    block = text.split(after, 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    loaded = yaml.safe_load(block)
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def test_the_gitlab_ci_example_is_valid_and_reports_to_merge_requests() -> None:
+    gitlab = _doc_block("docs/ci.md", "## GitLab CI")
+    schema = json.loads((resources.files("check_jsonschema.builtin_schemas.vendor") / "gitlab-ci.json").read_text(
+        encoding="utf-8"))
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in Draft7Validator(schema).iter_errors(gitlab)]
+    assert errors == []
+    changes, audit, merge = gitlab["seeds:changes"], gitlab["seeds:audit"], gitlab["seeds:audit-merge"]
+    assert '--changed-since "$CI_MERGE_REQUEST_DIFF_BASE_SHA"' in changes["script"][0]
+    assert changes["rules"][0]["if"] == '$CI_PIPELINE_SOURCE == "merge_request_event"'
+    for job in (changes, merge):
+        reports = job["artifacts"]["reports"]
+        assert reports["junit"].endswith("report.junit.xml") and reports["codequality"].endswith(
+            "report.codeclimate.json")
+        assert "junit" in job["script"][0] and "codeclimate" in job["script"][0]
+    assert audit["parallel"] == 4 and "--shard auto" in audit["script"][0]
+    assert merge["needs"] == ["seeds:audit"]
+    assert "seed-validator merge reports/shard-*/report.json" in merge["script"][0]
+
+
+def test_the_documented_pre_commit_config_names_the_hooks_that_exist() -> None:
+    hooks = {hook["id"] for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    for relative in ("docs/ci.md", "README.md"):
+        config = _doc_block(relative, "pre-commit")
+        assert {h["id"] for repo in config["repos"] for h in repo["hooks"]} <= hooks
+        assert config["repos"][0]["repo"] == "https://github.com/seed-validator/seed-validator"
