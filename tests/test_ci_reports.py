@@ -144,7 +144,7 @@ def test_merge_fails_on_the_merged_findings_and_says_where(repo: Path) -> None:
     shards = ["shard-1/report.json", "shard-2/report.json"]
     lenient = run("merge", *shards, "--output-dir", "merged", cwd=repo)
     assert lenient.returncode == 0, lenient.stdout
-    strict = run("merge", *shards, "--output-dir", "strict", "--fail-on", "error", "--format", "md,codeclimate",
+    strict = run("merge", *shards, "--output-dir", "strict", "--fail-on", "error", "--format", "json,md,codeclimate",
                  cwd=repo, env={"GITHUB_ACTIONS": "true"})
     assert strict.returncode == 1
     assert "seeds/bad.txt:11:10: error schema/type 'lots' is not of type 'integer' (/quality)" in strict.stdout

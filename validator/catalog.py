@@ -5,10 +5,12 @@ SARIF rules (help text, helpUri), Markdown legends and docs/rules.md all read it
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from importlib import metadata
 
 from .models import LinkStatus, Severity
+from .problems import LINK_WARNING_RULE
 from .validate import duplicates
 from .validate.rules import RULES
 
@@ -28,17 +30,11 @@ LOAD_RULES: dict[str, str] = {
     "yaml/duplicate-key": "a key appears twice in one mapping; YAML keeps only the last value",
 }
 
-LINK_RULES: dict[LinkStatus, str] = {
-    LinkStatus.REDIRECTED: "the link is reachable only through a permanent redirect: update it to the final URL",
-    LinkStatus.DEAD: "the link is provably gone (404/410, unknown host, or a redirect to one)",
-    LinkStatus.SOFT_DEAD: "a 'gone' page served as success (redirect to the home page, a 200 'not found' page)",
-    LinkStatus.MISMATCH: "the link is reachable but does not serve what the record says",
-    LinkStatus.BLOCKED: "the server refused the checker (bot wall, 401/403/429): not known dead",
-    LinkStatus.ERROR: "the link could not be verified (timeouts, resets, 5xx after retries, TLS)",
-}
-LINK_WARNING_RULE = "link/warning"
 LINK_WARNING = ("the link answered, but the answer cannot be fully trusted (e.g. the host serves the same page "
                 "for paths that do not exist)")
+
+# The link statuses that are problems (they count against --fail-on), most urgent first.
+LINK_RULE_IDS = tuple(status.rule_id for status in LinkStatus.by_urgency() if status.severity is not None)
 
 # How to fix what each rule reports: one line, shown as SARIF help and in docs/rules.md.
 FIXES: dict[str, str] = {
@@ -84,14 +80,9 @@ class RuleInfo:
     severity: Severity  # the severity its findings have (a link rule's: its status's)
 
 
-def link_rule_id(status: LinkStatus) -> str:
-    return f"link/{status.value}"
-
-
 def all_rules() -> list[RuleInfo]:
     """Every rule with a fixed id (schema/<keyword> rules are documented together under 'schema')."""
-    ids = [*LOAD_RULES, *(r.id for r in RULES), duplicates.RULE_ID, *(link_rule_id(s) for s in LINK_RULES),
-           LINK_WARNING_RULE]
+    ids = [*LOAD_RULES, *(r.id for r in RULES), duplicates.RULE_ID, *LINK_RULE_IDS, LINK_WARNING_RULE]
     return [info(rule_id) for rule_id in ids]
 
 
@@ -129,10 +120,8 @@ def describe(rule_id: str) -> str:
     if rule_id.startswith("schema/"):
         return f"the record violates the JSON Schema keyword '{rule_id.removeprefix('schema/')}'"
     if rule_id.startswith("link/"):
-        try:
-            return LINK_RULES[LinkStatus(rule_id.removeprefix("link/"))]
-        except (ValueError, KeyError):
-            pass
+        with contextlib.suppress(ValueError):  # unknown ids: described by their id
+            return LinkStatus(rule_id.removeprefix("link/")).meaning
     return rule_id
 
 

@@ -83,7 +83,7 @@ def run(settings: Settings, *, scope: Scope = Scope(), clock: Clock = utc_now,
                     interruption=interruption)
     if interruption is not None and interruption.requested:
         result.complete = False
-        result.interrupted = interruption.signal
+        result.interrupted = True
     result.finished_at = rfc3339(clock())
     return result
 

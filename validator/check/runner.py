@@ -6,7 +6,6 @@ import asyncio
 import dataclasses
 import hashlib
 import random
-import re
 import secrets
 import time
 from collections import deque
@@ -22,6 +21,7 @@ from ..clock import Clock, rfc3339
 from ..config import Settings
 from ..interrupt import Interruption
 from ..models import LinkEntry, LinkKind, LinkResult, LinkStatus, Progress, RunResult
+from ..patterns import compile_url_pattern
 from ..urls import normalise
 from .cache import LinkCache
 from .classify import Expectation, HostProbe, Retry, Verdict, classify, retry_after_seconds, retry_policy
@@ -82,8 +82,8 @@ class _Checker:
         self.rng = rng
         self.notes: list[str] = []
         self.inconclusive = False
-        self.include = [re.compile(p) for p in self.links.include]
-        self.exclude = [re.compile(p) for p in self.links.exclude]
+        self.include = [compile_url_pattern(p) for p in self.links.include]
+        self.exclude = [compile_url_pattern(p) for p in self.links.exclude]
         self.hosts: dict[str, _Host] = {}
         self.done = 0
         self.broken = 0

@@ -65,8 +65,9 @@ def _command(env: Mapping[str, str], out: Path) -> tuple[list[str], scope.Plan, 
             raise UsageError(f"merge: {env['SV_MERGE']!r}: give patterns relative to the working directory") from exc
         if not reports:
             raise UsageError(f"merge: no report matches {env['SV_MERGE']}")
-        merged_formats = ",".join(f for f in formats.split(",") if f.strip() != "json") or "md"
-        return ["merge", *reports, *common, "--format", merged_formats, *extra], \
+        # The merged report.json is always written (the report-json output, a later step's input).
+        names = [name.strip() for name in formats.split(",") if name.strip() not in ("", "json", "none")]
+        return ["merge", *reports, *common, "--format", ",".join(["json", *names]), *extra], \
             scope.Plan("all", f"merging {len(reports)} shard report(s)"), None
     chosen = scope.plan(env.get("GITHUB_EVENT_NAME", ""), env.get("GITHUB_REF", ""), _event(env),
                         whole=env.get("SV_SCOPE", "changed") == "all")

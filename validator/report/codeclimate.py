@@ -10,17 +10,19 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from ..models import RunResult, Severity
+from ..models import Severity
+from ..problems import Problem
+from .context import ReportInput
 from .locations import SourceRoot, fingerprint
-from .problems import Problem, problems
 
 _SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor"}
 BASELINED = "info"  # accepted in the baseline: shown, never a new issue to act on
 
 
-def render(result: RunResult, *, source: SourceRoot) -> Iterator[str]:
+def render(report: ReportInput) -> Iterator[str]:
+    source = report.source or SourceRoot.at()
     yield "["
-    for n, p in enumerate(problems(result)):
+    for n, p in enumerate(report.problems):
         yield ("," if n else "") + "\n  " + json.dumps(issue(p, source), ensure_ascii=False)
     yield "\n]\n"
 

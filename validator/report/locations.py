@@ -6,10 +6,10 @@ import hashlib
 import json
 import posixpath
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
-from .problems import Problem
+from ..problems import Problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +19,13 @@ class SourceRoot:
 
     root: str
     cwd: str
+
+    @classmethod
+    def at(cls, root: Path | None = None) -> SourceRoot:
+        """Paths from root (--sarif-root, the git top-level; None: the working directory) for file paths given
+        relative to the working directory."""
+        cwd = Path.cwd().resolve()
+        return cls((root or cwd).resolve().as_posix(), cwd.as_posix())
 
     def relative(self, file: str) -> str | None:
         """The file's path from the repository root ('/'-separated), or None when it lies outside."""

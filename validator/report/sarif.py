@@ -10,10 +10,11 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from ..catalog import help_uri, info
-from ..models import RunResult, Severity
+from ..catalog import help_uri, homepage, info
+from ..models import Severity
+from ..problems import Problem
+from .context import ReportInput
 from .locations import SourceRoot, fingerprint
-from .problems import Problem, problems
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 ROOT_ID = "%SRCROOT%"
@@ -21,9 +22,11 @@ FINGERPRINT = "seedValidator/v1"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning"}
 
 
-def render(result: RunResult, *, source: SourceRoot, home: str | None = None) -> Iterator[str]:
-    """source maps the report's file paths to the repository; home is the project's URL (documentation)."""
-    items = problems(result)
+def render(report: ReportInput) -> Iterator[str]:
+    """report.source maps the report's file paths to the repository; the project's URL (documentation) comes
+    from its installed metadata."""
+    result, items = report.result, report.problems
+    source, home = report.source or SourceRoot.at(), homepage()
     rule_ids = sorted({p.rule for p in items})
     index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
     driver: dict[str, Any] = {"name": "seed-validator", "version": result.tool_version,
