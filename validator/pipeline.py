@@ -55,12 +55,10 @@ def run(settings: Settings, *, scope: Scope = Scope(), clock: Clock = utc_now,
         result.complete = False  # one shard is never the whole report; `merge` makes it whole
     duplicates = DuplicateArticles()
     if scope.files is not None:
-        # Only these files are checked, but corpus-wide rules still compare them with every other file.
-        chosen = {display_path(path) for path in scope.files}
+        # Only these files are checked, but corpus-wide rules still compare each with every other file of
+        # the corpus (the chosen ones included): the result for a file does not depend on what else is chosen.
         for path in discover(settings.paths, skip=scope.skip_dirs):
-            file = display_path(path)
-            if file not in chosen:
-                duplicates.remember(file, scan_article_urls(path))
+            duplicates.remember(display_path(path), scan_article_urls(path))
     for path in scope.files if scope.files is not None else discover(settings.paths, skip=scope.skip_dirs):
         if interruption is not None and interruption.requested:
             break

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from itertools import groupby
+from urllib.parse import quote
 
 from ..models import LinkStatus, RunResult, Severity
 from ..problems import Problem, fixed
@@ -54,7 +55,7 @@ def render(report: ReportInput) -> Iterator[str]:
         yield f"### `{file}` — {errors} error(s), {len(file_problems) - errors} warning(s)\n\n"
         yield "| | line | rule | pointer | message |\n|---|---:|---|---|---|\n"
         for p in file_problems:
-            line = f"[{p.line}]({link_base}{file}#L{p.line})" if p.line else "-"
+            line = f"[{p.line}]({link_base}{quote(file)}#L{p.line})" if p.line else "-"
             yield f"| {_ICON[p.severity]} | {line} | `{p.rule}` | `{p.pointer or '/'}` | {_cell(p.message)} |\n"
         yield "\n"
     yield from _links_needing_action(result)
