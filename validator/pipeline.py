@@ -17,7 +17,7 @@ from .load import load_file
 from .models import Finding, LinkEntry, LinkRef, Progress, RunResult, Severity
 from .shard import Shard
 from .text import bounded
-from .tree import Tree, display_path, working_tree
+from .tree import Tree, display_path
 from .urls import host_of, normalise
 from .validate.duplicates import DuplicateArticles, article_urls, scan_article_urls
 from .validate.record import RecordValidator
@@ -25,7 +25,7 @@ from .validate.rules import RuleContext
 from .validate.schema import load_schema
 
 if TYPE_CHECKING:
-    import httpx
+    from .check import LinkChecker
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,13 +35,17 @@ class Scope:
     files: tuple[Path, ...] | None = None
     shard: Shard | None = None
     skip_dirs: tuple[Path, ...] = ()  # never seed folders: the reports a run writes
+    tree: Tree | None = None  # what the run may read; by default the working tree (settings.follow_symlinks)
 
 
 def run(settings: Settings, *, scope: Scope = Scope(), clock: Clock = utc_now,
-        transport: httpx.AsyncBaseTransport | None = None,
+        checker: LinkChecker | None = None,
         progress: Callable[[Progress], None] | None = None,
         interruption: Interruption | None = None) -> RunResult:
-    """Validate (and unless offline, link-check) the seed files in scope. Prints nothing."""
+    """Validate (and unless offline, link-check) the seed files in scope. Prints nothing.
+
+    `checker` gives the links their verdicts; by default the httpx engine of check/ (check.runner.HttpChecker).
+    """
     schema, _ = load_schema(settings.schema_path)
     started = clock()
     validator = RecordValidator(schema, RuleContext(
@@ -53,17 +57,16 @@ def run(settings: Settings, *, scope: Scope = Scope(), clock: Clock = utc_now,
         result.shard = (shard.index, shard.total)
         result.complete = False  # one shard is never the whole report; `merge` makes it whole
     duplicates = DuplicateArticles()
-    tree = Tree(working_tree(), follow_symlinks=settings.follow_symlinks)
+    tree = scope.tree if scope.tree is not None else Tree.working(follow_symlinks=settings.follow_symlinks)
     if scope.files is not None:
-        # Only these files are checked, but corpus-wide rules still compare them with every other file.
-        chosen = {display_path(path) for path in scope.files}
+        # Only these files are checked, but corpus-wide rules still compare each with every other file of
+        # the corpus (the chosen ones included): the result for a file does not depend on what else is chosen.
         for path in tree.walk(settings.paths, skip=scope.skip_dirs):
             file = display_path(path)
-            if file not in chosen:
-                try:
-                    duplicates.remember(file, scan_article_urls(path, max_bytes=settings.max_file_size, tree=tree))
-                except Exception as exc:  # a file this run does not check never stops it
-                    result.notes.append(f"{internal_error(file, exc).message} (while indexing {file})")
+            try:
+                duplicates.remember(file, scan_article_urls(path, max_bytes=settings.max_file_size, tree=tree))
+            except Exception as exc:  # a file this run does not check never stops it
+                result.notes.append(f"{internal_error(file, exc).message} (while indexing {file})")
     for path in scope.files if scope.files is not None else tree.walk(settings.paths, skip=scope.skip_dirs):
         if interruption is not None and interruption.requested:
             break
@@ -81,14 +84,15 @@ def run(settings: Settings, *, scope: Scope = Scope(), clock: Clock = utc_now,
         except Exception as exc:  # the last line of defence: one file never stops the run
             result.findings.append(internal_error(file, exc))
     if not settings.offline and not (interruption is not None and interruption.requested):
-        # Imported here: an --offline run (the CI fast path) does not pay for loading the network stack.
-        from .check.runner import check_links  # noqa: PLC0415
+        if checker is None:
+            # Imported here: an --offline run (the CI fast path) does not pay for loading the network stack.
+            from .check.runner import HttpChecker  # noqa: PLC0415
 
-        check_links(result, settings, transport=transport, clock=clock, progress=progress,
-                    interruption=interruption)
+            checker = HttpChecker()
+        checker.check(result, settings, clock=clock, progress=progress, interruption=interruption)
     if interruption is not None and interruption.requested:
         result.complete = False
-        result.interrupted = interruption.signal
+        result.interrupted = True
     result.finished_at = rfc3339(clock())
     return result
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import UsageError
-from .tree import SEED_SUFFIXES
+from .tree import SEED_SUFFIXES, working_tree
 
 
 def changed_since(ref: str, paths: Sequence[Path]) -> list[Path]:
@@ -56,3 +56,9 @@ def _git(args: list[str], failure: str) -> str:
         detail = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
         raise UsageError(failure + (f" ({detail})" if detail else ""))
     return done.stdout
+
+
+def repository_root() -> Path:
+    """The git top-level of the working directory, or the working directory outside a git checkout: the one
+    root the run reads within (tree.working_tree) and that SARIF paths start from."""
+    return working_tree()

@@ -42,6 +42,11 @@ class Tree:
         self._refused: dict[str, Refusal] = {}  # what the walk already found it cannot read
 
     @classmethod
+    def working(cls, *, follow_symlinks: bool = False) -> Tree:
+        """The tree a run reads: the working tree (see working_tree)."""
+        return cls(working_tree(), follow_symlinks=follow_symlinks)
+
+    @classmethod
     def unconfined(cls) -> Tree:
         """A tree that reads anything it is given and follows every symlink (library use, tests)."""
         return cls(Path("/"), follow_symlinks=True, confined=False)
@@ -77,11 +82,7 @@ class Tree:
         skipped = {os.path.realpath(folder) for folder in skip}
         visited: set[str] = set()
         for path in paths:
-            try:
-                is_dir = stat.S_ISDIR(os.stat(path).st_mode)
-            except OSError:
-                is_dir = False
-            if not is_dir or self.refusal(path) is not None:
+            if not is_folder(path) or self.refusal(path) is not None:
                 yield path
                 continue
             yield from self._walk(path, self._real_dir(str(path)), visited, skipped)
@@ -150,6 +151,14 @@ class Tree:
                 real = os.path.join(real, os.path.basename(current))
             self._real_dirs[current] = real
         return real
+
+
+def is_folder(path: Path) -> bool:
+    """Whether path leads to a folder; False for a path that cannot even be looked at (too long, a loop)."""
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _leads_to_folder(entry: os.DirEntry[str]) -> bool:

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from validator import pipeline
 from validator.config import Settings
-from validator.report.writer import FORMATS, ReportContext, write_reports
+from validator.report.context import ReportInput
+from validator.report.writer import FORMATS, write_reports
 
 FRAGMENTS = [
     "title: ", "quality: ", "heat: ", "webUrl: ", "originalUrl: ", "ampWebUrl: ", "cdnAmpWebUrl: ",
@@ -46,12 +47,13 @@ def test_arbitrary_input_goes_through_every_stage_and_renderer(tmp_path_factory:
         (base / "seeds" / os.fsdecode(name + suffix)).write_text(text, encoding="utf-8")  # the bytes as they are
         with contextlib.chdir(base):
             result = pipeline.run(Settings(paths=(Path("seeds"),), offline=True))
-            written = write_reports(result, list(FORMATS), ReportContext(Path("reports")))
+            written = write_reports(ReportInput.of(result), list(FORMATS), Path("reports"))
         assert result.files == (0 if name.startswith(b".") else 1)
         assert [f for f in result.findings if f.rule == "internal/error"] == []
         assert len(written) == len(FORMATS)
         json.loads((base / "reports" / "report.json").read_text(encoding="utf-8"))
         json.loads((base / "reports" / "report.sarif").read_text(encoding="utf-8"))
+        json.loads((base / "reports" / "report.codeclimate.json").read_text(encoding="utf-8"))
         ET.parse(base / "reports" / "report.junit.xml")
     finally:
         shutil.rmtree(base)

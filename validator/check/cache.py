@@ -9,12 +9,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ..models import LinkKind, LinkResult, LinkStatus
+from ..models import CacheClass, LinkKind, LinkResult, LinkStatus
 
 SCHEMA_VERSION = 1
-_GOOD = frozenset({LinkStatus.OK, LinkStatus.REDIRECTED})
-# Transient outcomes are not verdicts: caching them would freeze a one-off timeout into the next run.
-_NOT_CACHED = frozenset({LinkStatus.ERROR, LinkStatus.SKIPPED})
 _COMMIT_EVERY = 200
 
 
@@ -80,7 +77,7 @@ class LinkCache:
         if row is None:
             return None
         status, checked, data = LinkStatus(row[0]), float(row[1]), row[2]
-        max_age = self._max_age_good if status in _GOOD else self._max_age_bad
+        max_age = self._max_age_good if status.cache is CacheClass.GOOD else self._max_age_bad
         if self._now() - checked > max_age:
             return None
         try:
@@ -94,7 +91,8 @@ class LinkCache:
             return None  # written by another version: fetch again
 
     def put(self, key: str, result: LinkResult) -> None:
-        if result.status in _NOT_CACHED:
+        # Transient outcomes are not verdicts: caching them would freeze a one-off timeout into the next run.
+        if result.status.cache is CacheClass.NEVER:
             self.forget(key)
             return
         data = json.dumps({k: v for k, v in dataclasses.asdict(result).items() if k != "from_cache"})
@@ -113,6 +111,20 @@ class LinkCache:
             self._db.execute("DELETE FROM verdicts WHERE key = ?", (key,))
         except sqlite3.DatabaseError as exc:
             self._degrade(exc)
+
+    def failures(self, key: str) -> tuple[float, int] | None:
+        """The URL's run of failed checks so far: (first failure, failures in a row), or None."""
+        try:
+            row = self._db.execute("SELECT first, count FROM failures WHERE key = ?", (key,)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            self._degrade(exc)
+            return None
+        if row is None:
+            return None
+        try:
+            return float(row[0]), int(row[1])
+        except (TypeError, ValueError):
+            return None  # written by another version: the run of failures starts anew
 
     def record_failure(self, key: str, now: float) -> tuple[float, int]:
         """Note one more run in which the URL could not be verified; (first failure, failures in a row)."""

@@ -1,16 +1,18 @@
-"""One attempt at a URL: GET, redirects walked hop by hop, body read up to a bound. I/O only, no verdicts."""
+"""One attempt at a URL: GET, redirects walked hop by hop, body read up to a bound. I/O only, no verdicts.
+
+What it returns is plain data (attempt.py): nothing of the HTTP engine leaves this module and client.py.
+"""
 
 from __future__ import annotations
 
-import enum
 import errno
 import ssl
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 import httpx
 
+from .attempt import CONNECTION_FAILURES, NETWORK_FAILURES, Failure, Fetched, Hop, header_map
 from .client import Getter
 from .guard import BlockedAddress, DnsFailure
 from .probe import needs_more_bytes
@@ -19,56 +21,8 @@ REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 # Enough for an HTML head, an image header, or a 404 page's title; images' sizes mostly sit in the first KBs.
 PAGE_BYTES = 256 * 1024
 ERROR_PAGE_BYTES = 16 * 1024
-
-
-class Failure(enum.StrEnum):
-    """Why no final response was had; the retry policy and classification key on this, never on text."""
-
-    BLOCKED_ADDRESS = "blocked-address"
-    DNS_NXDOMAIN = "dns-nxdomain"
-    DNS_ERROR = "dns-error"
-    CONNECT_REFUSED = "connect-refused"
-    CONNECT_TIMEOUT = "connect-timeout"
-    CONNECT_ERROR = "connect-error"
-    NO_ROUTE = "no-route"
-    TLS = "tls"
-    READ_TIMEOUT = "read-timeout"
-    RESET = "reset"
-    PROTOCOL = "protocol"
-    DECODING = "decoding"
-    REDIRECT_LOOP = "redirect-loop"
-    TOO_MANY_REDIRECTS = "too-many-redirects"
-    BAD_REDIRECT = "bad-redirect"
-    UNSUPPORTED_SCHEME = "unsupported-scheme"
-
-
-CONNECTION_FAILURES = frozenset({Failure.CONNECT_REFUSED, Failure.CONNECT_TIMEOUT, Failure.CONNECT_ERROR,
-                                 Failure.NO_ROUTE, Failure.DNS_ERROR, Failure.TLS})
-# Failures that say the network, not the host, is missing: all of them at once make a run inconclusive.
-NETWORK_FAILURES = frozenset({Failure.DNS_NXDOMAIN, Failure.DNS_ERROR, Failure.NO_ROUTE})
 _NO_ROUTE_ERRNOS = frozenset({errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN})
-
-
-@dataclass(frozen=True, slots=True)
-class Hop:
-    url: str
-    status: int
-
-
-@dataclass(slots=True)
-class Fetched:
-    """What one attempt saw: the hops, then either a final response (status, headers, body head) or a failure."""
-
-    url: str
-    hops: list[Hop] = field(default_factory=list)
-    status: int | None = None
-    final_url: str | None = None
-    headers: httpx.Headers = field(default_factory=httpx.Headers)
-    body: bytes = b""
-    body_truncated: bool = False
-    failure: Failure | None = None
-    detail: str = ""
-    connected: bool = False
+__all__ = ["CONNECTION_FAILURES", "NETWORK_FAILURES", "Failure", "Fetched", "Hop", "fetch"]
 
 
 async def fetch(client: Getter, url: str, *, max_redirects: int, max_body: int, image: bool = False) -> Fetched:
@@ -111,7 +65,7 @@ async def fetch(client: Getter, url: str, *, max_redirects: int, max_body: int, 
                 continue
             outcome.status = response.status_code
             outcome.final_url = current
-            outcome.headers = response.headers
+            outcome.headers = header_map(response.headers.multi_items())
             outcome.body, outcome.body_truncated = await _read_bounded(response, limit, image=image)
             return outcome
         except httpx.HTTPError as exc:

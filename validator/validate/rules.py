@@ -173,7 +173,7 @@ def url_scheme(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
 
 
 @rule("seed/url-malformed", Severity.ERROR,
-      "http(s) URLs must parse: an IP address in brackets, a port in 0-65535, a host that Unicode "
+      "URLs (http, https) must parse: an IP address in brackets, a port in 0-65535, a host that Unicode "
       "normalisation leaves as it is", supersedes=_URL_RULES)
 def url_malformed(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
     for field in subject.urls:
@@ -183,7 +183,7 @@ def url_malformed(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
             yield Hit(field.pointer, f"URL is malformed, {bounded(problem)}: {bounded(url)}")
 
 
-@rule("seed/url-no-host", Severity.ERROR, "http(s) URLs must name a host", supersedes=_URL_RULES)
+@rule("seed/url-no-host", Severity.ERROR, "URLs (http, https) must name a host", supersedes=_URL_RULES)
 def url_no_host(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
     for field in subject.urls:
         url = field.url.strip()
