@@ -38,8 +38,14 @@ def _brotli_module() -> Any:
 
 
 _BROTLI = _brotli_module()
-# What the checker asks servers for: only the codings it can decode with a bound.
-ACCEPT_ENCODING = "gzip, deflate, br" if _BROTLI is not None else "gzip, deflate"
+
+
+def accept_encoding() -> str:
+    """What the checker asks servers for: only the codings it can decode with a bound."""
+    return "gzip, deflate, br" if _BROTLI is not None else "gzip, deflate"
+
+
+ACCEPT_ENCODING = accept_encoding()
 
 
 class _Layer(Protocol):
