@@ -49,6 +49,14 @@ class Verdict:
     redirects: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
 
+    @classmethod
+    def internal_error(cls, exc: Exception) -> Verdict:
+        """An exception the checker did not expect while checking one URL: that link is `error`, naming it."""
+        text = str(exc)
+        shown = text if len(text) <= 200 else text[:200] + "…"
+        return cls(LinkStatus.ERROR, f"internal error while checking this URL ({type(exc).__name__}: {shown!r}); "
+                                     "not a verdict on the link, please report it")
+
 
 @dataclass(frozen=True, slots=True)
 class HostProbe:

@@ -90,6 +90,7 @@ class _Checker:
         self.total = 0
         self.started = time.monotonic()
         self.dns_dead: list[tuple[str, LinkResult]] = []
+        self.internal_errors: set[str] = set()  # our failure, not the link's: never counted as unreachable
 
     async def run(self, entries: list[LinkEntry]) -> None:
         cache = self._open_cache()
@@ -181,7 +182,11 @@ class _Checker:
                 entry = host.queue.popleft()
                 async with slots:
                     started = time.monotonic()
-                    verdict, attempts = await self._check(entry, host, client)
+                    try:
+                        verdict, attempts = await self._check(entry, host, client)
+                    except Exception as exc:  # the last line of defence: one URL never stops the run
+                        verdict, attempts = Verdict.internal_error(exc), 1
+                        self.internal_errors.add(entry.url)
                 entry.result = self._result(entry, verdict, attempts, elapsed=time.monotonic() - started)
                 # An unknown host is a verdict only once the network is known to be up (see _conclude).
                 provisional = verdict.status is LinkStatus.DEAD and host.dns_failed
@@ -318,7 +323,8 @@ class _Checker:
         now = self.clock()
         for entry in entries:
             result = entry.result
-            if result is None or result.from_cache or result.status is LinkStatus.SKIPPED:
+            if (result is None or result.from_cache or result.status is LinkStatus.SKIPPED
+                    or entry.url in self.internal_errors):
                 continue
             key = _cache_key(entry)
             if result.status is not LinkStatus.ERROR:
