@@ -20,6 +20,7 @@ import json
 import subprocess
 import sys
 import tempfile
+import time
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -125,6 +126,18 @@ def write_seeds(directory: Path, hosts: int, port: int) -> None:
             'secured: "YWJj;ZGVm"\n---\n', encoding="utf-8")
 
 
+def time_jpeg_fill(mib: int) -> float:
+    """Seconds to scan, as it arrives in 64 KiB chunks, a JPEG of `mib` MiB of fill bytes after its start."""
+    from validator.check.probe import ImageHeaderScan  # noqa: PLC0415 -- only this mode needs the checker
+
+    scan, body = ImageHeaderScan(), bytearray(b"\xff\xd8")
+    started = time.perf_counter()
+    for _ in range(mib * 16):
+        body += b"\xff" * 65536
+        scan.wants_more(body)
+    return time.perf_counter() - started
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bombs", type=int, default=64)
@@ -133,7 +146,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8091)
     parser.add_argument("--serve", action="store_true", help="only serve the bombs (used by the benchmark itself)")
     parser.add_argument("--lifetime", type=float, default=900.0)
+    parser.add_argument("--jpeg-fill-mib", type=int, default=0,
+                        help="only time the image header scan over a JPEG of this many MiB of fill bytes")
     args = parser.parse_args(argv)
+    if args.jpeg_fill_mib:
+        print(f"JPEG of {args.jpeg_fill_mib} MiB of fill bytes, scanned as it arrives: "
+              f"{time_jpeg_fill(args.jpeg_fill_mib):.3f} s")
+        return 0
     if args.serve:
         asyncio.run(serve(args.bombs, args.port, args.size_gib << 30, args.lifetime))
         return 0

@@ -115,6 +115,10 @@ class _Zlib:
 
 
 class _Brotli:
+    """br through brotli >= 1.2. Its output limit is a floor, not a cap (the buffer grows in blocks of up to
+    32 KiB), so a step can exceed the slice by one block. Bytes after the end of the stream are an error
+    here: brotli does not say where its stream ended."""
+
     def __init__(self) -> None:
         self._machine = _BROTLI.Decompressor()
         self._pending = b""

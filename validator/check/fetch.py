@@ -158,7 +158,7 @@ async def _read_bounded(response: httpx.Response, limit: int, *, image: bool) ->
                 break
             body += piece
             if len(body) >= limit:
-                return bytes(body[:limit]), True
+                return bytes(memoryview(body)[:limit]), True  # one copy, not two
             if scan is not None and piece and not scan.wants_more(body):
                 return bytes(body), False
             if decoder.layered:
