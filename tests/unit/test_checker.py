@@ -15,7 +15,7 @@ import respx
 from tests.linkcheck import NOW, Sleeps, amp_page, entry, html, jpeg_header, png, run_links, verdict
 from validator import config
 from validator.check.guard import BlockedAddress, DnsFailure
-from validator.check.runner import check_links
+from validator.check.runner import HttpChecker
 from validator.models import LinkKind, LinkStatus, Progress, RunResult
 
 A = "https://news.example/2021/04/story"
@@ -422,8 +422,9 @@ def test_progress_does_not_count_unknown_hosts_as_broken_before_the_network_is_k
     for url in (A, "https://other.example/x"):
         result.links[url] = entry(url)
     nxdomain = DnsFailure("cannot resolve", permanent=True)
-    check_links(result, config.replace(config.Settings(), cache={"enabled": False}),
-                transport=transport(router, {"news.example": nxdomain, "other.example": nxdomain}),
-                clock=lambda: NOW, progress=seen.append, sleep=Sleeps())
+    checker = HttpChecker(transport=transport(router, {"news.example": nxdomain, "other.example": nxdomain}),
+                          sleep=Sleeps())
+    checker.check(result, config.replace(config.Settings(), cache={"enabled": False}), clock=lambda: NOW,
+                  progress=seen.append)
     assert result.inconclusive
     assert [(p.done, p.total, p.broken) for p in seen] == [(1, 2, 0), (2, 2, 0)]

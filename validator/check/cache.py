@@ -17,12 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..models import LinkKind, LinkResult, LinkStatus
+from ..models import CacheClass, LinkKind, LinkResult, LinkStatus
 
 SCHEMA_VERSION = 1
-_GOOD = frozenset({LinkStatus.OK, LinkStatus.REDIRECTED})
-# Transient outcomes are not verdicts: caching them would freeze a one-off timeout into the next run.
-_NOT_CACHED = frozenset({LinkStatus.ERROR, LinkStatus.SKIPPED})
 _COMMIT_EVERY = 200
 # SQLite's answers that say the file cannot be written here, not that it is damaged.
 _UNWRITABLE = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH", "SQLITE_IOERR")
@@ -137,13 +134,14 @@ class LinkCache:
         except _UNREADABLE_ROW:
             self._unreadable()
             return None
-        max_age = self._max_age_good if result.status in _GOOD else self._max_age_bad
+        max_age = self._max_age_good if result.status.cache is CacheClass.GOOD else self._max_age_bad
         if self._now() - checked > max_age:
             return None
         return result
 
     def put(self, key: str, result: LinkResult) -> None:
-        if result.status in _NOT_CACHED:
+        # Transient outcomes are not verdicts: caching them would freeze a one-off timeout into the next run.
+        if result.status.cache is CacheClass.NEVER:
             self.forget(key)
             return
         data = json.dumps({k: v for k, v in dataclasses.asdict(result).items() if k != "from_cache"})
@@ -162,6 +160,21 @@ class LinkCache:
             self._db.execute("DELETE FROM verdicts WHERE key = ?", (key,))
         except sqlite3.DatabaseError as exc:
             self._degrade(exc)
+
+    def failures(self, key: str) -> tuple[float, int] | None:
+        """The URL's run of failed checks so far: (first failure, failures in a row), or None."""
+        try:
+            row = self._db.execute("SELECT first, count FROM failures WHERE key = ?", (key,)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            self._degrade(exc)
+            return None
+        if row is None:
+            return None
+        try:
+            return _checked(row[0]), _count(row[1])
+        except _UNREADABLE_ROW:
+            self._unreadable()  # written by another version, or damaged: the run of failures starts anew
+            return None
 
     def record_failure(self, key: str, now: float) -> tuple[float, int]:
         """Note one more run in which the URL could not be verified; (first failure, failures in a row)."""

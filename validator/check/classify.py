@@ -1,18 +1,17 @@
-"""Pure: what one attempt saw → a verdict, and whether another attempt could change it."""
+"""Pure: what one attempt saw → a verdict. No I/O is imported here (the attempt is plain data, attempt.py)."""
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 from ..models import ImageSpec, LinkKind, LinkStatus
 from ..urls import host_of, normalise, registrable_domain
-from .fetch import Failure, Fetched
+from .attempt import Failure, Fetched
 from .probe import page_facts, says_not_found, sniff_image
+from .retry import is_retried
 
 PERMANENT_REDIRECTS = frozenset({301, 308})
 _BLOCKING_CODES = frozenset({401, 403, 999})
@@ -22,12 +21,6 @@ _CHALLENGE_BODY = re.compile(
     rb"access denied|request unsuccessful\. incapsula",
     re.IGNORECASE,
 )
-
-
-class Retry(enum.Enum):
-    NO = "no"
-    BACKOFF = "backoff"        # transient: exponential backoff with jitter
-    RETRY_AFTER = "after"      # the server said when (429, 503 with Retry-After)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,35 +58,6 @@ class HostProbe:
     status: int | None
     final_url: str | None
     title: str
-
-
-_RETRIED_FAILURES = frozenset({Failure.READ_TIMEOUT, Failure.RESET, Failure.PROTOCOL, Failure.CONNECT_TIMEOUT})
-
-
-def retry_policy(fetched: Fetched) -> Retry:
-    """Retry 5xx, 408, 429 and timeouts/resets; never refused connections, DNS, TLS or 4xx verdicts."""
-    if fetched.failure is not None:
-        return Retry.BACKOFF if fetched.failure in _RETRIED_FAILURES else Retry.NO
-    status = fetched.status or 0
-    if status == 429 or (status == 503 and "retry-after" in fetched.headers):
-        return Retry.RETRY_AFTER
-    if 500 <= status < 600 or status == 408:
-        return Retry.BACKOFF
-    return Retry.NO
-
-
-def retry_after_seconds(value: str | None, now_epoch: float) -> float | None:
-    """The Retry-After header (seconds or an HTTP date) as a delay, or None when absent or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - now_epoch)
 
 
 def classify(fetched: Fetched, expect: Expectation, *, attempts: int = 1, probe: HostProbe | None = None) -> Verdict:
@@ -134,7 +98,7 @@ def _failure_verdict(failure: Failure, detail: str, attempts: int) -> tuple[Link
         return LinkStatus.SKIPPED, f"not an http(s) URL: {detail}"
     if failure is Failure.DNS_NXDOMAIN:
         return LinkStatus.DEAD, f"unknown host (NXDOMAIN): {detail}"
-    if failure in _RETRIED_FAILURES:
+    if is_retried(failure):
         return LinkStatus.ERROR, f"{detail}{_after(attempts)}"
     return LinkStatus.ERROR, detail
 

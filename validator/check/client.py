@@ -18,6 +18,8 @@ from .guard import GuardedBackend
 
 # The origin being checked plus one redirect target (http → https, www → apex) kept alive.
 WORKER_CONNECTIONS = 2
+# What requests are sent through: the engine's seam (tests give an httpx.MockTransport or respx's).
+Transport = httpx.AsyncBaseTransport
 
 
 class _SequentialConnections:
@@ -107,7 +109,7 @@ class Connections:
     """Hands each worker a Getter: over its own guarded pool, or over the one transport a test injected."""
 
     def __init__(self, backend: GuardedBackend, *, user_agent: str, timeout: float, connect_timeout: float,
-                 shared: httpx.AsyncBaseTransport | None = None) -> None:
+                 shared: Transport | None = None) -> None:
         self._backend = backend
         self._ssl_context = httpx.create_ssl_context(trust_env=False)
         self._shared = shared

@@ -1,17 +1,19 @@
-"""One attempt at a URL: GET, redirects walked hop by hop, body read up to a bound. I/O only, no verdicts."""
+"""One attempt at a URL: GET, redirects walked hop by hop, body read up to a bound. I/O only, no verdicts.
+
+What it returns is plain data (attempt.py): nothing of the HTTP engine leaves this module and client.py.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import enum
 import errno
 import ssl
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from .attempt import CONNECTION_FAILURES, NETWORK_FAILURES, Failure, Fetched, Hop, header_map
 from .client import Getter
 from .decode import BodyDecoder, DecodeError
 from .guard import BlockedAddress, DnsFailure
@@ -23,56 +25,8 @@ PAGE_BYTES = 256 * 1024
 ERROR_PAGE_BYTES = 16 * 1024
 # Besides twice the limit, what each decoding layer may take in (headers, a stored block, slack).
 DECODE_SLACK = 1024 * 1024
-
-
-class Failure(enum.StrEnum):
-    """Why no final response was had; the retry policy and classification key on this, never on text."""
-
-    BLOCKED_ADDRESS = "blocked-address"
-    DNS_NXDOMAIN = "dns-nxdomain"
-    DNS_ERROR = "dns-error"
-    CONNECT_REFUSED = "connect-refused"
-    CONNECT_TIMEOUT = "connect-timeout"
-    CONNECT_ERROR = "connect-error"
-    NO_ROUTE = "no-route"
-    TLS = "tls"
-    READ_TIMEOUT = "read-timeout"
-    RESET = "reset"
-    PROTOCOL = "protocol"
-    DECODING = "decoding"
-    REDIRECT_LOOP = "redirect-loop"
-    TOO_MANY_REDIRECTS = "too-many-redirects"
-    BAD_REDIRECT = "bad-redirect"
-    UNSUPPORTED_SCHEME = "unsupported-scheme"
-
-
-CONNECTION_FAILURES = frozenset({Failure.CONNECT_REFUSED, Failure.CONNECT_TIMEOUT, Failure.CONNECT_ERROR,
-                                 Failure.NO_ROUTE, Failure.DNS_ERROR, Failure.TLS})
-# Failures that say the network, not the host, is missing: all of them at once make a run inconclusive.
-NETWORK_FAILURES = frozenset({Failure.DNS_NXDOMAIN, Failure.DNS_ERROR, Failure.NO_ROUTE})
 _NO_ROUTE_ERRNOS = frozenset({errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN})
-
-
-@dataclass(frozen=True, slots=True)
-class Hop:
-    url: str
-    status: int
-
-
-@dataclass(slots=True)
-class Fetched:
-    """What one attempt saw: the hops, then either a final response (status, headers, body head) or a failure."""
-
-    url: str
-    hops: list[Hop] = field(default_factory=list)
-    status: int | None = None
-    final_url: str | None = None
-    headers: httpx.Headers = field(default_factory=httpx.Headers)
-    body: bytes = b""
-    body_truncated: bool = False
-    failure: Failure | None = None
-    detail: str = ""
-    connected: bool = False
+__all__ = ["CONNECTION_FAILURES", "NETWORK_FAILURES", "Failure", "Fetched", "Hop", "fetch"]
 
 
 async def fetch(client: Getter, url: str, *, max_redirects: int, max_body: int, image: bool = False) -> Fetched:
@@ -119,8 +73,9 @@ async def fetch(client: Getter, url: str, *, max_redirects: int, max_body: int, 
                 continue
             outcome.status = response.status_code
             outcome.final_url = current
-            outcome.headers = response.headers
-            outcome.body, outcome.body_truncated = await _read_bounded(response, limit, image=image)
+            outcome.headers = header_map(response.headers.multi_items())
+            outcome.body, outcome.body_truncated = await _read_bounded(
+                response, limit, coding=outcome.headers.get("content-encoding"), image=image)
             return outcome
         except httpx.HTTPError as exc:
             outcome.failure, outcome.detail = _failure_of(exc)
@@ -131,18 +86,19 @@ async def fetch(client: Getter, url: str, *, max_redirects: int, max_body: int, 
             await response.aclose()
 
 
-async def _read_bounded(response: httpx.Response, limit: int, *, image: bool) -> tuple[bytes, bool]:
+async def _read_bounded(response: httpx.Response, limit: int, *, coding: str | None,
+                        image: bool) -> tuple[bytes, bool]:
     """At most `limit` bytes after decompression, so a gzip bomb costs no more than a plain body.
 
     The raw bytes are decoded here (check/decode.py), a bounded slice per step with the event loop
     given its turn between steps, so the limit holds for every coding and stack of codings and a
     decoding body cannot hold up other URLs' deadlines. An image is read only until its header has
-    told its size.
+    told its size. `coding` is the Content-Encoding as the attempt records it (its header map).
     """
     if response.status_code >= 400 and response.status_code not in (404, 410):
         limit = min(limit, ERROR_PAGE_BYTES)  # read only for signs of a bot wall
     try:
-        decoder = BodyDecoder(response.headers.get("content-encoding"), budget=2 * limit + DECODE_SLACK)
+        decoder = BodyDecoder(coding, budget=2 * limit + DECODE_SLACK)
     except DecodeError as exc:
         raise httpx.DecodingError(str(exc)) from exc
     body = bytearray()
