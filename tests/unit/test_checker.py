@@ -266,6 +266,12 @@ IMG = "https://img.example/a.png"
      LinkStatus.OK, "HTTP 200"),
     (httpx.Response(200, content=jpeg_header(800, 450), headers={"Content-Type": "image/jpeg"}),
      LinkStatus.MISMATCH, "declared 480x320, served jpeg is 800x450"),
+    # No size found: not ok for the declared size, and not a mismatch either (it may well be right).
+    (httpx.Response(200, content=b"\xff\xd8" + b"\xff" * (3 << 20), headers={"Content-Type": "image/jpeg"}),
+     LinkStatus.ERROR, "could not find the image size in the first 2,097,152 bytes (the read limit); "
+                       "declared 480x320 not verified"),
+    (httpx.Response(200, content=png(480, 320)[:20], headers={"Content-Type": "image/png"}),
+     LinkStatus.ERROR, "the png header holds no size this checker can read; declared 480x320 not verified"),
 ])
 def test_images(router: respx.MockRouter, response: httpx.Response, status: LinkStatus, reason: str) -> None:
     router.get(IMG).mock(return_value=response)

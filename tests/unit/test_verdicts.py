@@ -78,6 +78,15 @@ def test_an_answer_ends_the_run_of_failures_and_skips_are_neither() -> None:
     assert (outcome.failed, outcome.answered) == ((), ("gone",))
 
 
+def test_an_internal_error_is_neither_a_failure_nor_an_answer_however_long_it_lasts() -> None:
+    error = LinkResult("https://a.example/x", LinkKind.PAGE, LinkStatus.ERROR,
+                       "internal error while checking this URL (RuntimeError: 'boom')")
+    outcome = run(Checked("k", "a.example", error, internal_error=True),
+                  history={"k": (NOW.timestamp() - 9 * DAY, 9)})  # a long run of real failures before
+    assert outcome.results == (error,)  # not turned dead by flake memory
+    assert (outcome.failed, outcome.answered) == ((), ())  # the link's own run of failures is left as it was
+
+
 def test_without_a_cache_nothing_is_remembered() -> None:
     outcome = run(checked(LinkStatus.ERROR, "HTTP 503"), history=None)
     assert outcome.results[0].status is LinkStatus.ERROR

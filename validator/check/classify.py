@@ -42,6 +42,14 @@ class Verdict:
     redirects: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
 
+    @classmethod
+    def internal_error(cls, exc: Exception) -> Verdict:
+        """An exception the checker did not expect while checking one URL: that link is `error`, naming it."""
+        text = str(exc)
+        shown = text if len(text) <= 200 else text[:200] + "…"
+        return cls(LinkStatus.ERROR, f"internal error while checking this URL ({type(exc).__name__}: {shown!r}); "
+                                     "not a verdict on the link, please report it")
+
 
 @dataclass(frozen=True, slots=True)
 class HostProbe:
@@ -119,9 +127,9 @@ def _content_verdict(fetched: Fetched, expect: Expectation, probe: HostProbe | N
     warnings: list[str] = []
 
     if expect.kind is LinkKind.IMAGE:
-        problem = _image_problem(fetched.body, content_type, expect.image)
+        problem = _image_problem(fetched, content_type, expect.image)
         if problem:
-            return _verdict(fetched, LinkStatus.MISMATCH, problem)
+            return _verdict(fetched, *problem)
     elif expect.kind is LinkKind.AMP_CACHE and fetched.hops and host_of(final_url) != host_of(fetched.url):
         return _verdict(fetched, LinkStatus.MISMATCH,
                         f"the AMP cache redirects to {final_url}: it does not serve this page as valid AMP")
@@ -163,20 +171,33 @@ def _lands_like_a_missing_page(url: str, final_url: str, probe: HostProbe | None
     return same_site and (len(path) <= 1 or path not in final_url)
 
 
-def _image_problem(body: bytes, content_type: str, declared: ImageSpec | None) -> str | None:
-    facts = sniff_image(body)
+# Formats whose header holds the pixel size where this checker reads it.
+_SIZED_FORMATS = frozenset({"png", "gif", "jpeg", "webp", "bmp"})
+
+
+def _image_problem(fetched: Fetched, content_type: str, declared: ImageSpec | None,
+                   ) -> tuple[LinkStatus, str] | None:
+    facts = sniff_image(fetched.body)
     if not content_type.startswith("image/"):
         served = content_type or "no Content-Type"
-        return f"serves {served}, not an image" + (f" (the bytes are {facts.format})" if facts else "")
+        return LinkStatus.MISMATCH, f"serves {served}, not an image" + (
+            f" (the bytes are {facts.format})" if facts else "")
     if facts is None:
-        return f"Content-Type is {content_type} but the bytes are not an image"
+        return LinkStatus.MISMATCH, f"Content-Type is {content_type} but the bytes are not an image"
     if declared is None or declared.width is None or declared.height is None:
         return None
     if facts.width is None or facts.height is None:
-        return None  # a format whose header this reader cannot size (svg, avif...): nothing to compare
+        if facts.format not in _SIZED_FORMATS:
+            return None  # a format whose header this reader cannot size (svg, avif...): nothing to compare
+        # The size may well be right: not a verdict on the image, so `error` (could not be verified), never ok.
+        claim = f"declared {declared.width}x{declared.height} not verified"
+        if fetched.body_truncated:
+            return LinkStatus.ERROR, (f"could not find the image size in the first {len(fetched.body):,} bytes "
+                                      f"(the read limit); {claim}")
+        return LinkStatus.ERROR, f"the {facts.format} header holds no size this checker can read; {claim}"
     if (facts.width, facts.height) != (declared.width, declared.height):
-        return (f"declared {declared.width}x{declared.height}, served {facts.format} is "
-                f"{facts.width}x{facts.height}")
+        return LinkStatus.MISMATCH, (f"declared {declared.width}x{declared.height}, served {facts.format} is "
+                                     f"{facts.width}x{facts.height}")
     return None
 
 

@@ -13,6 +13,7 @@ import ssl
 import httpcore
 import httpx
 
+from .decode import ACCEPT_ENCODING
 from .guard import GuardedBackend
 
 # The origin being checked plus one redirect target (http → https, www → apex) kept alive.
@@ -89,7 +90,7 @@ class Getter:
         self._owns_transport = owns_transport
         self._headers = [("User-Agent", user_agent),
                          ("Accept", "text/html,application/xhtml+xml,image/*;q=0.9,*/*;q=0.8"),
-                         ("Accept-Language", "en;q=0.9,*;q=0.5"), ("Accept-Encoding", "gzip, deflate")]
+                         ("Accept-Language", "en;q=0.9,*;q=0.5"), ("Accept-Encoding", ACCEPT_ENCODING)]
         self._extensions = {"timeout": httpx.Timeout(timeout, connect=connect_timeout).as_dict()}
 
     async def get(self, url: str) -> httpx.Response:

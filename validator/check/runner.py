@@ -160,7 +160,12 @@ class _Run:
         try:
             while queue:
                 entry = queue.popleft()
-                checked = await self._check(entry, host, client, probes)
+                started = time.monotonic()
+                try:
+                    checked = await self._check(entry, host, client, probes)
+                except Exception as exc:  # the last line of defence: one URL never stops the run
+                    result = self._result(entry, Verdict.internal_error(exc), 1, time.monotonic() - started)
+                    checked = Checked(self._key(entry), host, result, internal_error=True)
                 entry.result = checked.result
                 if cache is not None and not checked.held_back:
                     cache.put(checked.key, checked.result)
@@ -170,7 +175,7 @@ class _Run:
             await client.aclose()
 
     async def _check(self, entry: LinkEntry, host: str, client: Getter, probes: SoftNotFoundProbes) -> Checked:
-        key = cache_key(entry) if self.cache_settings.enabled else ""
+        key = self._key(entry)
         refusal = self.politeness.refusal(host)
         if refusal is not None:
             return Checked(key, host, self._result(entry, Verdict(LinkStatus.ERROR, refusal), attempts=0, elapsed=0))
@@ -215,6 +220,9 @@ class _Run:
             started = time.monotonic()
             await self.engine.sleep(delay)
             left -= time.monotonic() - started
+
+    def _key(self, entry: LinkEntry) -> str:
+        return cache_key(entry) if self.cache_settings.enabled else ""
 
     def _result(self, entry: LinkEntry, verdict: Verdict, attempts: int, elapsed: float) -> LinkResult:
         return LinkResult(

@@ -8,7 +8,11 @@ cache, not those skipped before any request), in this order:
 2. network unavailable: no host connected and every attempted one failed at DNS or routing → nothing
    fetched is a verdict: dead becomes error "not verified", the run is inconclusive, nothing is cached;
 3. flake memory (with a cache): a URL unverifiable run after run (persistent_checks runs over at least
-   persistent_days) → dead, "persistently unreachable since …".
+   persistent_days) → dead, "persistently unreachable since …";
+4. internal errors are not remembered: a URL whose check raised inside the checker (the runner's last
+   line of defence, Verdict.internal_error) stays error and is neither recorded as failing nor as
+   answered. The failure is the checker's, not the link's: a bug hit run after run must never add up
+   to "persistently unreachable", nor end (or start) the link's own run of failures.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ class Checked:
     result: LinkResult   # as classified; after a deadline: the last attempt's answer as reason, or ""
     deadline: float | None = None  # the URL's deadline in seconds, when it expired before a verdict
     held_back: bool = False        # a verdict to cache only once the network is known up (see provisional)
+    internal_error: bool = False   # checking it raised inside the checker: no verdict on the link (rule 4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +90,9 @@ def conclude(checked: Sequence[Checked], hosts: HostFacts, *, history: Mapping[s
     failed: list[str] = []
     answered: list[str] = []
     for item, result in zip(checked, results, strict=True):
+        if item.internal_error:  # rule 4: the checker's failure, not the link's
+            final.append(result)
+            continue
         if result.status is LinkStatus.ERROR:
             failed.append(item.key)
             final.append(_flake(result, history.get(item.key), now, memory))
