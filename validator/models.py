@@ -1,10 +1,19 @@
-"""The typed values that flow between the stages: findings, links, link results, the run result."""
+"""The typed values that flow between the stages: findings, links, link results, the run result.
+
+Credentials never travel past here: every URL a link is known by (LinkRef, LinkEntry, LinkResult: its URL,
+final URL, redirects) holds the redacted form (urls.redact: `user:***@`), and every message or reason the
+user information of any URL it quotes (urls.redact_text), whoever builds the value (extraction, the checker
+with a server's Location header, the cache, a report read back). So no report, console line, cache key or
+cached verdict can hold them. The checker sends no credentials either (check/client.py sends no auth).
+"""
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
 from typing import Any
+
+from .urls import redact, redact_text
 
 
 class Severity(enum.StrEnum):
@@ -147,6 +156,9 @@ class Finding:
     severity: Severity
     message: str
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", redact_text(self.message))
+
     def sort_key(self) -> tuple[str, int, str, str, str]:
         return (self.file, self.line or 0, self.pointer, self.rule, self.message)
 
@@ -179,6 +191,10 @@ class LinkRef:
     canonical_candidates: tuple[str, ...] = ()
     image: ImageSpec | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "url", redact(self.url))
+        object.__setattr__(self, "canonical_candidates", tuple(map(redact, self.canonical_candidates)))
+
 
 @dataclass(frozen=True, slots=True)
 class LinkResult:
@@ -197,6 +213,14 @@ class LinkResult:
     from_cache: bool = False
     warnings: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "url", redact(self.url))
+        if self.final_url is not None:
+            object.__setattr__(self, "final_url", redact(self.final_url))
+        object.__setattr__(self, "redirects", tuple(map(redact, self.redirects)))
+        object.__setattr__(self, "reason", redact_text(self.reason))
+        object.__setattr__(self, "warnings", tuple(map(redact_text, self.warnings)))
+
 
 @dataclass(slots=True)
 class LinkEntry:
@@ -208,6 +232,10 @@ class LinkEntry:
     canonical_candidates: set[str] = field(default_factory=set)
     image: ImageSpec | None = None
     result: LinkResult | None = None
+
+    def __post_init__(self) -> None:
+        self.url = redact(self.url)
+        self.canonical_candidates = set(map(redact, self.canonical_candidates))
 
 
 @dataclass(frozen=True, slots=True)
