@@ -9,6 +9,7 @@ from ..models import LinkStatus, RunResult, Severity
 from ..problems import Problem, fixed
 from .context import ReportInput
 from .diff import render_markdown as render_diff
+from .escape import markdown_text as _cell
 
 _ICON = {Severity.ERROR: "❌", Severity.WARNING: "⚠️"}
 
@@ -71,7 +72,7 @@ def _baseline_section(result: RunResult, items: Sequence[Problem]) -> Iterator[s
         yield "\n</details>\n\n"
     if gone:
         yield f"### Fixed since the baseline ({len(gone)}): remove them from it\n\n"
-        yield "".join(f"- `{f}` `{r}` {ptr or '/'} {u}\n" for f, ptr, r, u in gone) + "\n"
+        yield "".join(f"- `{_cell(f)}` `{_cell(r)}` {_cell(ptr or '/')} {_cell(u)}\n" for f, ptr, r, u in gone) + "\n"
 
 
 def _links_needing_action(result: RunResult) -> Iterator[str]:
@@ -97,9 +98,3 @@ def _links_needing_action(result: RunResult) -> Iterator[str]:
 def _file_urgency(file_problems: list[Problem]) -> tuple[int, int, str]:
     errors = sum(p.severity is Severity.ERROR for p in file_problems)
     return (-max(p.severity.rank for p in file_problems), -errors, file_problems[0].file)
-
-
-def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell: no pipes or line breaks, HTML-ish text inert."""
-    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
-            .replace("<", "&lt;").replace(">", "&gt;"))
