@@ -7,6 +7,7 @@ from itertools import groupby
 
 from ..models import LinkStatus, RunResult, Severity
 from ..problems import Problem, fixed
+from ..urls import file_uri_path
 from .context import ReportInput
 from .diff import render_markdown as render_diff
 from .escape import markdown_text as _cell
@@ -55,7 +56,7 @@ def render(report: ReportInput) -> Iterator[str]:
         yield f"### `{file}` — {errors} error(s), {len(file_problems) - errors} warning(s)\n\n"
         yield "| | line | rule | pointer | message |\n|---|---:|---|---|---|\n"
         for p in file_problems:
-            line = f"[{p.line}]({link_base}{file}#L{p.line})" if p.line else "-"
+            line = f"[{p.line}]({file_uri_path(link_base + file)}#L{p.line})" if p.line else "-"
             yield f"| {_ICON[p.severity]} | {line} | `{p.rule}` | `{p.pointer or '/'}` | {_cell(p.message)} |\n"
         yield "\n"
     yield from _links_needing_action(result)
