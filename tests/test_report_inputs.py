@@ -33,7 +33,7 @@ def baseline_document() -> dict[str, Any]:
     return document
 
 
-def write_json(document: dict[str, Any]) -> Callable[[Path], None]:
+def write_json(document: dict[str, Any]) -> Callable[[Path], object]:
     return lambda path: path.write_text(json.dumps(document), encoding="utf-8")
 
 
@@ -46,7 +46,7 @@ def nested_in_a_report(path: Path) -> None:
                     encoding="utf-8")
 
 
-def padded(document: dict[str, Any]) -> Callable[[Path], None]:
+def padded(document: dict[str, Any]) -> Callable[[Path], object]:
     return lambda path: path.write_text(json.dumps(document) + " " * (2 * CAP), encoding="utf-8")
 
 

@@ -90,15 +90,19 @@ def _finite(text: str) -> float:
 
 
 def _deeper_than(document: Any, limit: int) -> bool:
-    """Whether arrays and objects nest more than limit levels (the document itself is level 1); no recursion."""
-    pending: list[tuple[Any, int]] = [(document, 1)]
-    while pending:
-        value, depth = pending.pop()
-        if depth > limit:
-            return True
-        children = value.values() if isinstance(value, dict) else value
-        pending.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return False
+    """Whether arrays and objects nest more than limit levels (the document itself is level 1): level by
+    level, no recursion, each container visited once."""
+    level = [document]
+    for _ in range(limit):
+        deeper = []
+        for value in level:
+            for child in value.values() if type(value) is dict else value:
+                if type(child) is dict or type(child) is list:
+                    deeper.append(child)
+        if not deeper:
+            return False
+        level = deeper
+    return True
 
 
 def schema_problem(document: Any, schema_name: str) -> str | None:

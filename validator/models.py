@@ -1,10 +1,9 @@
 """The typed values that flow between the stages: findings, links, link results, the run result.
 
-Credentials never travel past here: every URL a link is known by (LinkRef, LinkEntry, LinkResult: its URL,
-final URL, redirects) holds the redacted form (urls.redact: `user:***@`), and every message or reason the
-user information of any URL it quotes (urls.redact_text), whoever builds the value (extraction, the checker
-with a server's Location header, the cache, a report read back). So no report, console line, cache key or
-cached verdict can hold them. The checker sends no credentials either (check/client.py sends no auth).
+Credentials never get past here: every URL a link is known by (LinkRef, LinkEntry, LinkResult: URL, final
+URL, redirects) is the redacted form (urls.redact: `user:***@`), and every message, reason or warning has
+the user information of the URLs it quotes masked (urls.redact_text), whoever builds the value (extraction,
+the checker from a Location header, the cache, a report read back): no output or cache entry can hold them.
 """
 
 from __future__ import annotations
@@ -193,7 +192,8 @@ class LinkRef:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "url", redact(self.url))
-        object.__setattr__(self, "canonical_candidates", tuple(map(redact, self.canonical_candidates)))
+        if self.canonical_candidates:
+            object.__setattr__(self, "canonical_candidates", tuple(map(redact, self.canonical_candidates)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +214,8 @@ class LinkResult:
     warnings: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        if "@" not in "".join((self.url, self.final_url or "", self.reason, *self.redirects, *self.warnings)):
+            return  # nothing to redact (nearly always): no call per field
         object.__setattr__(self, "url", redact(self.url))
         if self.final_url is not None:
             object.__setattr__(self, "final_url", redact(self.final_url))
