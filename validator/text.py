@@ -6,10 +6,16 @@ import reprlib
 from itertools import islice
 from typing import Any
 
+from .urls import redact, redact_text
+
 MAX_QUOTED = 160  # characters of a value quoted in a message (a long URL still shows whole)
 
 
 class _BoundedRepr(reprlib.Repr):
+    def repr_str(self, x: str, level: int) -> str:
+        # a long string is cut: its URLs' credentials are masked first, so no cut leaves half a secret
+        return super().repr_str(redact_text(x) if len(x) > self.maxstring else x, level)
+
     def repr_dict(self, x: dict[Any, Any], level: int) -> str:
         # reprlib sorts every key first; the first few in document order are enough, and cost no more.
         if not x:
@@ -37,8 +43,14 @@ def bounded(text: str, limit: int = MAX_QUOTED) -> str:
     """text itself when it is short, else its start and end around '…' (at most limit characters)."""
     if len(text) <= limit:
         return text
-    head = (limit - 1) * 2 // 3
+    text = redact_text(text)  # masked before the cut: a cut through '//user:secret@' would hide the '@' that
+    head = (limit - 1) * 2 // 3  # marks the secret from Finding's own masking, leaving part of it shown
     return text[:head] + "…" + text[len(text) - (limit - 1 - head):]
+
+
+def bounded_url(url: str, limit: int = MAX_QUOTED) -> str:
+    """A URL quoted in a message: its credentials masked (urls.redact), then bounded."""
+    return bounded(redact(url), limit)
 
 
 def value_repr(value: object) -> str:

@@ -133,6 +133,19 @@ def test_a_megabyte_url_is_quoted_shortened() -> None:
     assert len(found.message) < 300
 
 
+@pytest.mark.parametrize("url", [
+    "ftp://user:{secret}@files.example/a",  # seed/url-scheme
+    "https://user:{secret}@gizmodo.com:99999/a",  # seed/url-malformed
+    "https://user:{secret}@gizmodo.com/a b",  # seed/url-whitespace
+    "https://{secret}@gizmodo.com/polic\u00e9-used" + "/x" * 100,  # seed/url-non-ascii, a long URL
+])
+def test_a_long_secret_is_masked_before_a_message_is_shortened(url: str) -> None:
+    secret = "S3CR3T" * 60  # longer than a quoted value: a cut before the '@' must not leave part of it
+    text = variant((f'webUrl: "{WEB}"', f'webUrl: "{url.format(secret=secret)}"'))
+    found = [f for f in findings(text) if f.rule.startswith(("seed/url-", "schema/"))]
+    assert found and all("S3CR3T" not in f.message for f in found), [f.message for f in found]
+
+
 def test_non_ascii_host_is_shown_punycoded() -> None:
     text = variant((f'webUrl: "{WEB}"', 'webUrl: "https://bücher.example/a"'))
     found = rule_findings(text, "seed/url-non-ascii")

@@ -114,8 +114,8 @@ def _exists(path: Path) -> bool:
 def _check_command(args: argparse.Namespace) -> int:
     formats = _formats(args)
     placing = _placing(args, formats)
-    accepted = baseline_file.load(args.baseline) if args.baseline else None
-    previous = codec.load(args.previous) if args.previous else None
+    accepted = baseline_file.load(args.baseline, max_bytes=args.max_report_size) if args.baseline else None
+    previous = codec.load(args.previous, max_bytes=args.max_report_size) if args.previous else None
     result, interruption = _run(args)
     if accepted is not None:
         result.baseline_keys, result.baseline_file = accepted.keys, accepted.path
@@ -150,7 +150,8 @@ def _baseline_command(args: argparse.Namespace) -> int:
 
 
 def _diff_command(args: argparse.Namespace) -> int:
-    changes = diff_results(codec.load(args.old), codec.load(args.new))
+    limit = args.max_report_size
+    changes = diff_results(codec.load(args.old, max_bytes=limit), codec.load(args.new, max_bytes=limit))
     text = "".join(render_diff(changes, heading=f"# Changes from {args.old} to {args.new}"))
     write_atomic(args.output, [text])
     sys.stdout.write(text)
@@ -160,7 +161,8 @@ def _diff_command(args: argparse.Namespace) -> int:
 def _merge_command(args: argparse.Namespace) -> int:
     formats = _formats(args)
     placing = _placing(args, formats)
-    merged = merge_results([codec.load(path) for path in args.reports], [str(p) for p in args.reports])
+    reports = [codec.load(path, max_bytes=args.max_report_size) for path in args.reports]
+    merged = merge_results(reports, [str(p) for p in args.reports])
     # JUnit marks as failing what --fail-on names; without it, errors (as in the unsharded run's report).
     report = ReportInput.of(merged, fail_on=_FAIL_ON[args.fail_on or "error"], **placing)
     written = write_reports(report, formats, args.output_dir)

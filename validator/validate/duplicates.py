@@ -13,7 +13,7 @@ from ..files import DEFAULT_MAX_BYTES, read_bounded
 from ..load import PLAIN_YAML_SUFFIXES, front_matter
 from ..models import Finding, Severity
 from ..positions import SourceMap, locate
-from ..text import bounded
+from ..text import bounded_url
 from ..tree import Tree
 from ..urls import normalise
 
@@ -67,7 +67,7 @@ class DuplicateArticles:
             if first is not None:
                 line, column = locate(source, f"/{key}")
                 findings.append(Finding(file, line, column, f"/{key}", RULE_ID, Severity.WARNING,
-                                        f"same article as {first}: {bounded(url.strip())}"))
+                                        f"same article as {first}: {bounded_url(url.strip())}"))
         return findings
 
 

@@ -11,8 +11,8 @@ from typing import Any
 from .. import amp
 from ..extract import UrlField, url_fields
 from ..models import Severity
-from ..text import bounded
-from ..urls import host_matches_domain, host_of, iri_to_uri, malformation, repair_mojibake, scheme_of
+from ..text import bounded, bounded_url
+from ..urls import has_userinfo, host_matches_domain, host_of, iri_to_uri, malformation, repair_mojibake, scheme_of
 
 # No web article predates the first web site (1991-08-06).
 _EARLIEST_WEB_DATE = datetime(1991, 8, 6, tzinfo=UTC)
@@ -97,7 +97,7 @@ def amp_cache_url(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
         expected = amp.cache_url(amp_url.strip())
         if expected is not None and cdn_url.strip() != expected:
             yield Hit(f"{base}/cdnAmpWebUrl",
-                      f"cdnAmpWebUrl is not the AMP Cache URL of ampWebUrl; expected {bounded(expected)}")
+                      f"cdnAmpWebUrl is not the AMP Cache URL of ampWebUrl; expected {bounded_url(expected)}")
 
 
 @rule("seed/provider-domain", Severity.WARNING,
@@ -157,7 +157,7 @@ def url_empty(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
 def url_whitespace(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
     for field in subject.urls:
         if field.url.strip() and _WHITESPACE.search(field.url):
-            yield Hit(field.pointer, f"URL contains whitespace: {bounded(field.url)!r}")
+            yield Hit(field.pointer, f"URL contains whitespace: {bounded_url(field.url)!r}")
 
 
 @rule("seed/url-scheme", Severity.ERROR, "URLs must be absolute http(s) URLs", supersedes=_URL_RULES)
@@ -169,7 +169,8 @@ def url_scheme(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
         scheme = scheme_of(url)
         if scheme not in _WEB_SCHEMES:
             problem = f"scheme '{bounded(scheme, 40)}:'" if scheme else "no scheme"
-            yield Hit(field.pointer, f"URL has {problem}; only absolute http(s) URLs can be checked: {bounded(url)}")
+            yield Hit(field.pointer,
+                      f"URL has {problem}; only absolute http(s) URLs can be checked: {bounded_url(url)}")
 
 
 @rule("seed/url-malformed", Severity.ERROR,
@@ -180,7 +181,7 @@ def url_malformed(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
         url = field.url.strip()
         problem = malformation(url) if scheme_of(url) in _WEB_SCHEMES else None
         if problem is not None:
-            yield Hit(field.pointer, f"URL is malformed, {bounded(problem)}: {bounded(url)}")
+            yield Hit(field.pointer, f"URL is malformed, {bounded(problem)}: {bounded_url(url)}")
 
 
 @rule("seed/url-no-host", Severity.ERROR, "URLs (http, https) must name a host", supersedes=_URL_RULES)
@@ -188,7 +189,7 @@ def url_no_host(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
     for field in subject.urls:
         url = field.url.strip()
         if scheme_of(url) in _WEB_SCHEMES and malformation(url) is None and not host_of(url):
-            yield Hit(field.pointer, f"URL has no host (nothing between '//' and the path): {bounded(url)}")
+            yield Hit(field.pointer, f"URL has no host (nothing between '//' and the path): {bounded_url(url)}")
 
 
 @rule("seed/url-mojibake", Severity.ERROR,
@@ -198,7 +199,7 @@ def url_mojibake(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
         repaired = repair_mojibake(field.url)
         if repaired is not None:
             yield Hit(field.pointer,
-                      f"URL contains mojibake (UTF-8 read as CP1252); did you mean {bounded(repaired)}?")
+                      f"URL contains mojibake (UTF-8 read as CP1252); did you mean {bounded_url(repaired)}?")
 
 
 @rule("seed/url-non-ascii", Severity.WARNING,
@@ -209,7 +210,17 @@ def url_non_ascii(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
         url = field.url.strip()
         if (not url.isascii() and repair_mojibake(url) is None and not _WHITESPACE.search(url)
                 and malformation(url) is None):
-            yield Hit(field.pointer, f"URL has non-ASCII characters; write it as {bounded(iri_to_uri(url))}")
+            yield Hit(field.pointer, f"URL has non-ASCII characters; write it as {bounded_url(iri_to_uri(url))}")
+
+
+@rule("seed/url-credentials", Severity.WARNING,
+      "URLs must not carry credentials (user information before the host): the record publishes them")
+def url_credentials(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
+    for field in subject.urls:
+        if has_userinfo(field.url):
+            yield Hit(field.pointer, "URL carries credentials (user information before '@'): anyone who reads the "
+                                     "record can use them; remove them (they are never sent when checking, and "
+                                     "reports show them as ***)")
 
 
 @rule("seed/null-topic", Severity.WARNING, "topics should not have empty items")
