@@ -16,7 +16,7 @@ from typing import Any
 
 from .declared import AT_SETTING, FILE_KEYS, HOST_KEYS
 from .errors import ConfigError
-from .load import DEFAULT_MAX_BYTES
+from .files import DEFAULT_MAX_BYTES
 from .options import HOST, MAX_ITEMS, Kind, Option, parse_allowed, shown
 
 CONFIG_FILE = "seed-validator.toml"
@@ -81,6 +81,9 @@ class Settings:
     schema_path: Path | None = _default("schema_path")
     max_file_size: int = _default("max_file_size")
     future_tolerance_hours: float = _default("future_tolerance_hours")
+    # Read through symlinks that leave the working tree. A command-line choice only, never a config key
+    # (declared.py): a pull request can change a config file, and must not make CI read outside the checkout.
+    follow_symlinks: bool = _default("follow_symlinks")
     links: LinkSettings = field(default_factory=LinkSettings)
     cache: CacheSettings = field(default_factory=CacheSettings)
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from . import __version__
 from .baseline import DEFAULT_FILE as BASELINE_FILE
+from .files import DEFAULT_MAX_BYTES
 from .jsonfile import DEFAULT_MAX_BYTES as REPORT_MAX_BYTES
-from .load import DEFAULT_MAX_BYTES
 from .options import HOST, Kind, Option, Range, allowed_entry, header_value, http_url, url_pattern
 from .shard import MAX_SHARDS, TOTAL_ENV
 
@@ -35,6 +35,11 @@ OPTIONS: tuple[Option, ...] = (
            shown="seed-validator.toml, else [tool.seed-validator] in pyproject.toml"),
     Option("max-file-size", Kind.INT, DEFAULT_MAX_BYTES, "larger files are reported, not read",
            setting="max_file_size", key=True, range=Range(1, 1024 * _MIB), metavar="BYTES"),
+    # A flag only, never a config key: a pull request can change a config file, and must not make CI read
+    # outside the checkout.
+    Option("follow-symlinks", Kind.BOOL, False, "read what symlinks point to even outside the working tree (the "
+           "git top-level, else the current directory); without it they are reported, not read",
+           setting="follow_symlinks"),
     Option("future-tolerance-hours", Kind.FLOAT, 24.0, "how far in the future a publication date may lie",
            setting="future_tolerance_hours", flag=False, key=True, range=Range(0, 24 * 366)),
     # -- check's reports --

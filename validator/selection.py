@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import UsageError
-from .load import SEED_SUFFIXES
+from .tree import SEED_SUFFIXES, working_tree
 
 
 def changed_since(ref: str, paths: Sequence[Path]) -> list[Path]:
@@ -26,8 +26,16 @@ def changed_since(ref: str, paths: Sequence[Path]) -> list[Path]:
     untracked = _git(["ls-files", "--others", "--exclude-standard", "-z", "--", *specs],
                      "git ls-files failed").split("\0")
     files = [Path(name) for name in sorted({n for n in changed + untracked if n})]
-    return [path for path in files if path.suffix.lower() in SEED_SUFFIXES and path.is_file()
+    # Not only regular files: a changed symlink or FIFO gets its own finding (outside the tree, not a file).
+    return [path for path in files if path.suffix.lower() in SEED_SUFFIXES and _present(path)
             and not any(part.startswith(".") for part in path.parts)]
+
+
+def _present(path: Path) -> bool:
+    try:
+        return path.is_symlink() or (path.exists() and not path.is_dir())
+    except OSError:
+        return True  # a path too long to look at: its finding says so
 
 
 def files_from(source: str) -> list[Path]:
@@ -51,10 +59,6 @@ def _git(args: list[str], failure: str) -> str:
 
 
 def repository_root() -> Path:
-    """The git top-level of the working directory, or the working directory outside a git checkout."""
-    try:
-        done = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False)
-    except OSError:
-        return Path.cwd()
-    top = done.stdout.strip()
-    return Path(top) if done.returncode == 0 and top else Path.cwd()
+    """The git top-level of the working directory, or the working directory outside a git checkout: the one
+    root the run reads within (tree.working_tree) and that SARIF paths start from."""
+    return working_tree()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import unicodedata
 from functools import cache
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -18,6 +19,31 @@ _URI_SAFE = "!#$%&'()*+,/:;=?@[]~"
 _URL_USERINFO = re.compile(r"^(\s*(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//)([^/?#]*)@")
 _TEXT_USERINFO = re.compile(r"(//)([^/?#\s]*)@")
 MASK = "***"
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def scheme_of(url: str) -> str:
+    """The scheme of url, lower-cased ('' when it has none), without parsing the rest."""
+    match = _SCHEME.match(url.strip())
+    return match.group(1).lower() if match else ""
+
+
+def malformation(url: str) -> str | None:
+    """Why url cannot be parsed as written, or None: what urlsplit refuses (brackets that are not an IP
+    address, a port that is not a number in 0-65535, a netloc that Unicode normalisation would turn into
+    a '/', '?', '#', '@' or ':', as U+2100 'a/c' does) or a host that NFKC normalisation changes
+    (full-width letters, ligatures)."""
+    try:
+        parts = urlsplit(url.strip())
+        _ = parts.port
+    except ValueError as exc:
+        return str(exc)
+    host = parts.hostname or ""
+    if not host.isascii():
+        normal = unicodedata.normalize("NFKC", host)
+        if normal != host:
+            return f"its host '{host}' changes under Unicode normalisation (NFKC) into '{normal}'"
+    return None
 
 
 def normalise(url: str) -> str:

@@ -60,6 +60,8 @@ def test_pyproject_table_is_used_when_there_is_no_own_file(tmp_path: Path) -> No
 @pytest.mark.parametrize("text, message", [
     ("per_host = 2", "unknown key 'per_host'; did you mean 'per-host'?"),
     ("zzz = 1", "unknown key 'zzz'; known keys:"),
+    # a flag only: a pull request that changes the config must not make CI read outside the checkout
+    ("follow-symlinks = true", "unknown key 'follow-symlinks'"),
     ("per-host = 'two'", "'per-host' must be a whole number"),
     ("timeout = true", "'timeout' must be a number"),
     ("concurrency = 0", "'concurrency' must be at least 1"),

@@ -13,7 +13,6 @@ from .. import baseline as baseline_file
 from .. import config, pipeline
 from ..errors import UsageError
 from ..interrupt import Interruption
-from ..load import discover
 from ..models import RunResult, Severity
 from ..problems import Problem, at_or_above, problems
 from ..progress import ProgressDisplay
@@ -26,6 +25,7 @@ from ..report.merge import merge_results
 from ..report.writer import NO_REPORTS, parse_formats, write_atomic, write_reports
 from ..selection import changed_since, files_from, repository_root
 from ..shard import parse_shard
+from ..tree import Tree, is_folder
 from ..validate.schema import load_schema
 from .parser import settings_from
 
@@ -70,15 +70,16 @@ def _schema_command(args: argparse.Namespace) -> int:
 
 
 def _scope(args: argparse.Namespace, settings: config.Settings) -> pipeline.Scope:
-    named = [path for path in args.paths if not path.is_dir()]
+    named = [path for path in args.paths if not is_folder(path)]
     if sum(map(bool, (args.changed_since, args.files_from, named))) > 1:
         raise UsageError("seed files named, --changed-since and --files-from each choose the files; give one of them")
     output_dir = getattr(args, "output_dir", None)
     skip = (output_dir,) if output_dir is not None else ()
     files = None
+    tree = Tree.working(follow_symlinks=settings.follow_symlinks)  # what the run may read, walks included
     if named:
         # Files named (pre-commit passes them in batches) are checked against the whole corpus.
-        files = (*named, *discover([path for path in args.paths if path.is_dir()], skip=skip))
+        files = (*named, *tree.walk([path for path in args.paths if is_folder(path)], skip=skip))
     elif args.changed_since:
         files = tuple(changed_since(args.changed_since, settings.paths))
     elif args.files_from:
@@ -86,14 +87,14 @@ def _scope(args: argparse.Namespace, settings: config.Settings) -> pipeline.Scop
     shard = parse_shard(args.shard, total=args.shard_total) if args.shard else None
     if shard is not None and files is not None:
         raise UsageError("--shard splits a whole-corpus audit; it does not combine with --changed-since/--files-from")
-    return pipeline.Scope(files, shard, skip_dirs=skip)
+    return pipeline.Scope(files, shard, skip_dirs=skip, tree=tree)
 
 
 def _run(args: argparse.Namespace) -> tuple[RunResult, Interruption]:
     # The folders named are the corpus; files named are checked against it (the configured folders, else
     # seeds/, when no folder is named).
-    settings = settings_from(argparse.Namespace(**{**vars(args), "paths": [p for p in args.paths if p.is_dir()]}))
-    if not args.paths and not all(p.exists() for p in settings.paths):
+    settings = settings_from(argparse.Namespace(**{**vars(args), "paths": [p for p in args.paths if is_folder(p)]}))
+    if not args.paths and not all(map(_exists, settings.paths)):
         raise UsageError(f"no seeds/ folder here ({Path.cwd()}); name the seed files or folders to check")
     scope = _scope(args, settings)
     interruption = Interruption()
@@ -101,6 +102,13 @@ def _run(args: argparse.Namespace) -> tuple[RunResult, Interruption]:
         result = pipeline.run(settings, scope=scope, progress=None if args.quiet else ProgressDisplay(),
                               interruption=interruption)
     return result, interruption
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:
+        return True  # a path too long to look at: the run names it in a finding
 
 
 def _check_command(args: argparse.Namespace) -> int:
