@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 from .. import baseline as baseline_file
@@ -13,12 +12,13 @@ from .. import config, pipeline
 from ..errors import UsageError
 from ..interrupt import Interruption
 from ..models import RunResult, Severity
-from ..problems import Problem, at_or_above, problems
+from ..problems import problems
 from ..progress import ProgressDisplay
 from ..report import codec, console
 from ..report.context import ReportInput
 from ..report.diff import diff_results
 from ..report.diff import render_markdown as render_diff
+from ..report.escape import console_line, markdown_text
 from ..report.merge import merge_results
 from ..report.writer import parse_formats, write_atomic, write_reports
 from ..selection import changed_since, files_from
@@ -27,6 +27,10 @@ from ..validate.schema import load_schema
 from .parser import settings_from
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
+EXIT_MEANINGS = {EXIT_OK: "nothing fails", EXIT_FINDINGS: "problems that fail",
+                 EXIT_USAGE: "usage or configuration error",
+                 EXIT_INCONCLUSIVE: "inconclusive, run again when the network is back (or use --offline)",
+                 130: "interrupted (Ctrl-C)", 143: "interrupted (SIGTERM)"}
 _FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
 # --format when it is not given: what each command writes by default.
 DEFAULT_FORMATS = {"check": "json,md", "merge": "json,md,sarif"}
@@ -67,8 +71,9 @@ def _run(args: argparse.Namespace) -> tuple[RunResult, Interruption]:
         raise UsageError(f"no seeds/ folder here ({Path.cwd()}); name the seed files or folders to check")
     scope = _scope(args, settings)
     interruption = Interruption()
+    quiet = args.quiet or args.silent
     with interruption.installed():
-        result = pipeline.run(settings, scope=scope, progress=None if args.quiet else ProgressDisplay(),
+        result = pipeline.run(settings, scope=scope, progress=None if quiet else ProgressDisplay(),
                               interruption=interruption)
     return result, interruption
 
@@ -82,18 +87,20 @@ def _check_command(args: argparse.Namespace) -> int:
         result.baseline_keys, result.baseline_file = accepted.keys, accepted.path
     fail_on = _FAIL_ON[args.fail_on]
     since = diff_results(previous, result) if previous is not None else None
-    report = ReportInput.of(result, fail_on=fail_on, since=since)  # the run's problems, computed once
+    report = ReportInput.of(result, fail_on=fail_on, since=since)  # the run's problems and counts, once
     written = write_reports(report, formats, args.output_dir)
-    items = report.problems
-    if not args.quiet:
-        _print_outcome(result, items, written)
     if interruption.requested:
-        print(f"seed-validator: interrupted; {', '.join(map(str, written))} hold what was found so far "
-              "(complete: false). Run again to pick up from the cache.", file=sys.stderr)
-        return interruption.exit_code
-    if result.inconclusive:
-        return EXIT_INCONCLUSIVE
-    return EXIT_FINDINGS if at_or_above(items, fail_on) else EXIT_OK
+        code = interruption.exit_code
+    elif result.inconclusive:
+        code = EXIT_INCONCLUSIVE
+    else:
+        code = EXIT_FINDINGS if report.summary.failing else EXIT_OK
+    if not args.silent:
+        _print_outcome(report, written, args, code)
+    if interruption.requested and not args.silent:
+        print(console_line(f"seed-validator: interrupted; {', '.join(map(str, written))} hold what was found so "
+                           "far (complete: false). Run again to pick up from the cache."), file=sys.stderr)
+    return code
 
 
 def _baseline_command(args: argparse.Namespace) -> int:
@@ -103,15 +110,16 @@ def _baseline_command(args: argparse.Namespace) -> int:
         return interruption.exit_code
     items = problems(result)
     write_atomic(args.output, [baseline_file.render(items, result.tool_version)])
-    if not args.quiet:
-        print(f"baseline: {len(items)} problem(s) of {result.files} file(s) written to {args.output}; "
-              f"use `seed-validator check --baseline {args.output}` to fail only on new ones")
+    if not (args.quiet or args.silent):
+        print(console_line(f"baseline: {len(items)} problem(s) of {result.files} file(s) written to {args.output}; "
+                           f"use `seed-validator check --baseline {args.output}` to fail only on new ones"))
     return EXIT_INCONCLUSIVE if result.inconclusive else EXIT_OK
 
 
 def _diff_command(args: argparse.Namespace) -> int:
     changes = diff_results(codec.load(args.old), codec.load(args.new))
-    text = "".join(render_diff(changes, heading=f"# Changes from {args.old} to {args.new}"))
+    text = "".join(render_diff(changes, heading=f"# Changes from {markdown_text(str(args.old))} to "
+                                                f"{markdown_text(str(args.new))}"))
     write_atomic(args.output, [text])
     sys.stdout.write(text)
     return EXIT_OK
@@ -122,23 +130,32 @@ def _merge_command(args: argparse.Namespace) -> int:
     merged = merge_results([codec.load(path) for path in args.reports], [str(p) for p in args.reports])
     written = write_reports(ReportInput.of(merged), formats, args.output_dir)
     state = "complete" if merged.complete else "INCOMPLETE"
-    print(f"merged {len(args.reports)} report(s): {merged.files} file(s), {sum(merged.count_links().values())} "
-          f"link(s), {state}; written to {', '.join(map(str, written))}")
-    for note in merged.notes:
-        print(f"note: {note}")
+    print(console_line(f"merged {len(args.reports)} report(s): {merged.files} file(s), "
+                       f"{sum(merged.count_links().values())} link(s), {state}; written to "
+                       f"{', '.join(map(str, written))}"))
+    for line in console.notes(merged):
+        print(line)
     return EXIT_OK if merged.complete else EXIT_FINDINGS
 
 
-def _print_outcome(result: RunResult, items: Sequence[Problem], written: list[Path]) -> None:
-    for line in console.lines(items):
+def _print_outcome(report: ReportInput, written: list[Path], args: argparse.Namespace, code: int) -> None:
+    """Problems (and annotations under GitHub Actions); unless --quiet, the notes, where the reports are, the
+    counts and the verdict with the exit code's meaning."""
+    result, items = report.result, report.problems
+    palette = console.Palette(console.colour_wanted(sys.stdout, os.environ))
+    for line in console.lines(result, items, palette):
         print(line)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for line in console.github_annotations(items):
             print(line)
-    print(console.summary(result, items))
-    for note in result.notes:
-        print(f"note: {note}")
-    print("reports: " + ", ".join(str(path) for path in written))
+    if args.quiet:
+        return
+    for line in console.notes(result):
+        print(line)
+    print(console_line("reports: " + ", ".join(str(path) for path in written)))
+    print(console.counts(result, report.summary))
+    print(console.verdict(result, report.summary, fail_on=args.fail_on, code=code,
+                          meaning=EXIT_MEANINGS.get(code, "interrupted"), palette=palette))
 
 
 COMMAND_RUNNERS = {"schema": _schema_command, "check": _check_command, "baseline": _baseline_command,

@@ -1,4 +1,5 @@
-"""What every renderer reads: the run, its problems (computed once per run) and how reports are written."""
+"""What every renderer reads: the run, its problems and their counts (computed once per run) and how reports
+are written."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ from dataclasses import dataclass
 from ..models import RunResult, Severity
 from ..problems import Problem, problems
 from .diff import ReportDiff
+from .summary import Summary
 
 
 @dataclass(frozen=True, slots=True)
 class ReportInput:
     result: RunResult
     problems: tuple[Problem, ...]
+    summary: Summary  # the counts every output shows (summary.py)
     fail_on: Severity | None = Severity.ERROR  # junit: which problems fail a file's testcase
     since: ReportDiff | None = None  # with --previous: what changed since that run
     link_base: str = ""  # the way from the report's folder back to the files (set by the writer)
@@ -20,5 +23,6 @@ class ReportInput:
     @classmethod
     def of(cls, result: RunResult, *, fail_on: Severity | None = Severity.ERROR,
            since: ReportDiff | None = None) -> ReportInput:
-        """The input for a run's reports, its problems computed here, once."""
-        return cls(result, tuple(problems(result)), fail_on, since)
+        """The input for a run's reports, its problems and their counts computed here, once."""
+        items = tuple(problems(result))
+        return cls(result, items, Summary.of(result, items, fail_on), fail_on, since)

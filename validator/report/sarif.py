@@ -9,6 +9,7 @@ from typing import Any
 from ..catalog import describe
 from ..models import Severity
 from .context import ReportInput
+from .summary import FINDINGS, LINK_PROBLEMS, LINKS, Summary
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/seed-validator/"
@@ -28,7 +29,8 @@ def render(report: ReportInput) -> Iterator[str]:
     invocation = {"executionSuccessful": True, "startTimeUtc": result.started_at,
                   "endTimeUtc": result.finished_at or result.started_at}
     head = {"$schema": SCHEMA, "version": "2.1.0",
-            "runs": [{"tool": {"driver": driver}, "invocations": [invocation], "columnKind": "unicodeCodePoints"}]}
+            "runs": [{"tool": {"driver": driver}, "invocations": [invocation], "columnKind": "unicodeCodePoints",
+                      "properties": {"summary": _summary(report.summary)}}]}
     text = json.dumps(head, indent=2, ensure_ascii=False)
     # Stream the results into the run object: reopen it before its closing brace.
     yield text[: text.rindex("}", 0, text.rindex("]"))].rstrip() + ',\n      "results": ['
@@ -41,8 +43,23 @@ def render(report: ReportInput) -> Iterator[str]:
                 "logicalLocations": [{"fullyQualifiedName": p.pointer or "/", "kind": "member"}],
             }],
         }
+        if result.baseline_keys is not None:  # SARIF's own word for a result a baseline accepts
+            entry["baselineState"] = "unchanged" if p.baselined else "new"
         if p.line:
             region = {"startLine": p.line, **({"startColumn": p.column} if p.column else {})}
             entry["locations"][0]["physicalLocation"]["region"] = region
         yield ("," if n else "") + "\n        " + json.dumps(entry, ensure_ascii=False)
     yield "\n      ]\n    }\n  ]\n}\n"
+
+
+def _summary(summary: Summary) -> dict[str, Any]:
+    """The run's counts in the run's property bag, labelled as in every report (the results are the problems:
+    structure findings and link problems)."""
+    counts: dict[str, Any] = {"files": summary.files, "records": summary.records,
+                              FINDINGS: {s.value: summary.findings[s] for s in Severity}}
+    if summary.links_checked:
+        counts[LINK_PROBLEMS] = {s.value: summary.link_problems[s] for s in Severity}
+        counts[f"{LINK_PROBLEMS} by status"] = {s.value: n for s, n in summary.link_problems_by_status.items()}
+        counts[LINKS] = {s.value: n for s, n in summary.links_by_status.items()}
+    counts["baselined"] = summary.baselined
+    return counts

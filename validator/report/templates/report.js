@@ -1,5 +1,6 @@
 "use strict";
 (function () {
+  document.documentElement.classList.replace("no-js", "js");
   const data = JSON.parse(document.getElementById("report-data").textContent);
   const PAGE = 500;
   // The status vocabulary comes as data (name, broken, urgency, meaning): no status list of its own here.
@@ -13,9 +14,10 @@
     if (className) node.className = className;
     return node;
   }
-  function fileLink(file, line) {
+  // href: the file's path percent-encoded by the report (never a scheme, whatever the name).
+  function fileLink(file, href, line) {
     const a = el("a", line ? file + ":" + line : file);
-    a.href = data.linkBase + file + (line ? "#L" + line : "");
+    a.href = data.linkBase + href + (line ? "#L" + line : "");
     return a;
   }
   function fillOptions(select, values, titles) {
@@ -96,7 +98,7 @@
       const tr = el("tr");
       tr.dataset.severity = r.severity;
       tr.appendChild(el("td", r.severity + (r.baselined ? " (baselined)" : ""), "sev-" + r.severity));
-      const where = el("td"); where.appendChild(fileLink(r.file, r.line)); tr.appendChild(where);
+      const where = el("td"); where.appendChild(fileLink(r.file, r.href, r.line)); tr.appendChild(where);
       tr.appendChild(el("td", r.rule));
       tr.appendChild(el("td", r.pointer || "/"));
       tr.appendChild(el("td", r.message, "msg"));
@@ -118,7 +120,9 @@
       tr.dataset.status = r.status;
       const status = tr.appendChild(el("td", r.status + (r.cached ? " (cached)" : ""), "status " + r.status));
       if (STATUS.has(r.status)) status.title = STATUS.get(r.status).meaning;
-      const url = el("td", null, "url"); const a = el("a", r.url); a.href = r.url; a.rel = "noopener noreferrer"; url.appendChild(a);
+      // Only http(s) URLs become links (r.web, decided by the report): javascript:, data: and the like stay text.
+      const url = el("td", r.web ? null : r.url, "url");
+      if (r.web) { const a = el("a", r.url); a.href = r.url; a.rel = "noopener noreferrer"; url.appendChild(a); }
       tr.appendChild(url);
       tr.appendChild(el("td", r.kind));
       tr.appendChild(el("td", r.http === null ? "–" : r.http));
@@ -129,7 +133,7 @@
       tr.appendChild(reason);
       const used = el("td");
       for (const o of r.occurrences.slice(0, 5)) {
-        const line = el("small"); line.appendChild(fileLink(o.file, o.line)); line.appendChild(document.createTextNode(" " + o.pointer));
+        const line = el("small"); line.appendChild(fileLink(o.file, o.href, o.line)); line.appendChild(document.createTextNode(" " + o.pointer));
         used.appendChild(line);
       }
       if (r.occurrences.length > 5) used.appendChild(el("small", "+" + (r.occurrences.length - 5) + " more"));
