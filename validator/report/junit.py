@@ -15,7 +15,7 @@ from ..models import Severity
 from ..problems import Problem, fails
 from .context import ReportInput
 from .escape import visible
-from .summary import FINDINGS, LINK_PROBLEMS, LINKS, Summary
+from .summary import Summary
 
 
 def render(report: ReportInput) -> Iterator[str]:
@@ -36,17 +36,9 @@ def render(report: ReportInput) -> Iterator[str]:
 
 
 def _properties(summary: Summary) -> ET.Element:
-    """The run's counts: `structure findings: error`, `link problems: dead`, `links by status: ok`, ..."""
-    counts: list[tuple[str, int]] = [("files", summary.files), ("records", summary.records)]
-    counts += [(f"{FINDINGS}: {s.value}", summary.findings[s]) for s in Severity]
-    if summary.links_checked:
-        counts += [(f"{LINK_PROBLEMS}: {s.value}", summary.link_problems[s]) for s in Severity]
-        counts += [(f"{LINK_PROBLEMS}: {status}", n) for status, n in summary.link_problems_by_status.items()]
-        counts += [(f"{LINK_PROBLEMS}: link warnings", summary.link_warnings), ("links", summary.links)]
-        counts += [(f"{LINKS}: {status}", n) for status, n in summary.links_by_status.items()]
-    counts.append(("baselined problems", summary.baselined))
+    """The run's counts, labelled as in every report: `structure findings: errors`, `links by status: ok`, ..."""
     properties = ET.Element("properties")
-    for name, value in counts:
+    for name, value in summary.rows(every=True):
         ET.SubElement(properties, "property", name=name, value=str(value))
     return properties
 

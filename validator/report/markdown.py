@@ -11,7 +11,7 @@ from .context import ReportInput
 from .diff import render_markdown as render_diff
 from .escape import markdown_code, markdown_path
 from .escape import markdown_text as _text
-from .summary import FINDINGS, LINK_PROBLEMS, LINKS, Summary
+from .summary import Summary
 
 _ICON = {Severity.ERROR: "❌", Severity.WARNING: "⚠️"}
 
@@ -57,18 +57,9 @@ def render(report: ReportInput) -> Iterator[str]:
 
 def _summary_table(summary: Summary) -> Iterator[str]:
     """The counts, each row labelled by what it counts (the words of every report)."""
-    rows: list[tuple[str, int | str]] = [("files", summary.files), ("records", summary.records)]
-    rows += [(f"{FINDINGS}: {s.value}s", summary.findings[s]) for s in Severity]
-    if summary.links_checked:
-        rows += [(f"{LINK_PROBLEMS}: {s.value}s", summary.link_problems[s]) for s in Severity]
-        rows += [(f"{LINK_PROBLEMS}: {status}", n) for status, n in summary.link_problems_by_status.items() if n]
-        rows += [(f"{LINK_PROBLEMS}: link warnings", summary.link_warnings)] if summary.link_warnings else []
-        rows.append(("links", summary.links))
-        rows += [(f"{LINKS}: {status}", n) for status, n in summary.links_by_status.items() if n]
-    else:
-        rows.append(("links", "not checked (--offline)"))
-    if summary.baselined:
-        rows.append(("baselined problems", summary.baselined))
+    rows: list[tuple[str, int | str]] = list(summary.rows())
+    if not summary.links_checked:
+        rows.insert(len(rows) - bool(summary.baselined), ("links", "not checked (--offline)"))
     yield "| | count |\n|---|---:|\n" + "".join(f"| {label} | {n} |\n" for label, n in rows) + "\n"
 
 

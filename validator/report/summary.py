@@ -93,6 +93,20 @@ class Summary:
         """Problems of a severity that the baseline does not accept (the console prints these)."""
         return self.problems[severity] - self.baselined_by_severity[severity]
 
+    def rows(self, *, every: bool = False) -> list[tuple[str, int]]:
+        """The counts as labelled rows (report.md's table, JUnit's properties); every=False leaves out the
+        statuses, link warnings and baselined problems that are 0."""
+        rows = [("files", self.files), ("records", self.records)]
+        rows += [(f"{FINDINGS}: {s.value}s", self.findings[s]) for s in Severity]
+        if self.links_checked:
+            rows += [(f"{LINK_PROBLEMS}: {s.value}s", self.link_problems[s]) for s in Severity]
+            rows += [(f"{LINK_PROBLEMS}: {status}", n) for status, n in self.link_problems_by_status.items()
+                     if n or every]
+            rows += [(f"{LINK_PROBLEMS}: link warnings", self.link_warnings)] if self.link_warnings or every else []
+            rows.append(("links", self.links))
+            rows += [(f"{LINKS}: {status}", n) for status, n in self.links_by_status.items() if n or every]
+        return rows + ([("baselined problems", self.baselined)] if self.baselined or every else [])
+
     def document(self) -> dict[str, Any]:
         """The additions to report.json's summary (the contract: docs/report-contract.md)."""
         return {
