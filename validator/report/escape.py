@@ -63,7 +63,7 @@ def console_line(text: str) -> str:
 
 def annotation_data(text: str) -> str:
     """The message of a workflow command (`::error ...::MESSAGE`)."""
-    return visible(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return console_text(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def annotation_property(text: str) -> str:
