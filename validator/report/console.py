@@ -68,9 +68,11 @@ def lines(result: RunResult, items: Sequence[Problem], palette: Palette = PLAIN)
             continue
         cause, group = grouped[id(p)]
         if group[0] is p:
-            hosts = {host_of(g.url) or g.url for g in group}
-            yield _line(p, f"{plural(len(group), 'link')} on {plural(len(hosts), 'host')} could not be verified: "
-                           f"{cause} (the first is here; every one is in the reports)", palette)
+            urls = {g.url for g in group}
+            hosts = {host_of(url) or url for url in urls}
+            yield _line(p, f"{plural(len(group), 'link problem')} ({plural(len(urls), 'link')} on "
+                           f"{plural(len(hosts), 'host')}) could not be verified: {cause} (the first is here; every "
+                           "one is in the reports)", palette)
 
 
 def _line(p: Problem, message: str, palette: Palette) -> str:
