@@ -17,6 +17,7 @@ Python's repr shows it. On top of that:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import quote
 
 # C0 and C1 controls and DEL, line and paragraph separators, lone surrogates (undecodable file names),
@@ -26,8 +27,8 @@ _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u
                      "\ud800-\udfff\ufffe\uffff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _LEGACY_COMMAND = "##["
-_MARKDOWN = re.compile(r"[\\`*_\[\]|~$#]")
-_MARKDOWN_ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
+# Markdown's active punctuation backslash-escaped; &, < and > as entities (no HTML, no character reference).
+_MARKDOWN = str.maketrans({**{char: "\\" + char for char in "\\`*_[]|~$#"}, "&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _PLAIN_TOKEN = re.compile(r"[A-Za-z0-9/._:@+-]+")
 _WEB = re.compile(r"https?://[^\s]", re.IGNORECASE)
 
@@ -73,11 +74,7 @@ def annotation_property(text: str) -> str:
 
 def markdown_text(text: str) -> str:
     """Inline Markdown (a table cell, a heading, a list item) that shows exactly text."""
-    text = visible(text)
-    for char, entity in _MARKDOWN_ENTITIES:
-        if char in text:
-            text = text.replace(char, entity)
-    return _MARKDOWN.sub(r"\\\g<0>", text)
+    return visible(text).translate(_MARKDOWN)
 
 
 def markdown_code(text: str) -> str:
@@ -85,6 +82,7 @@ def markdown_code(text: str) -> str:
     return f"`{text}`" if _PLAIN_TOKEN.fullmatch(text) else markdown_text(text)
 
 
+@lru_cache(maxsize=4096)  # a report names each file many times
 def markdown_path(path: str) -> str:
     """A relative file path as a Markdown link destination: percent-encoded, so never a scheme or markup."""
     return quote(path, safe="/")

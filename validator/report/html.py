@@ -71,8 +71,8 @@ def context(report: ReportInput) -> dict[str, Any]:
         "card_groups": _cards(summary),
         "status_bars": _bars([(s.value, summary.links_by_status[s]) for s in LinkStatus
                               if summary.links_by_status[s]], css_by_label=True),
-        "host_bars": _bars(Counter(host_of(e.url) or "?" for e in links if e.result and e.result.status.is_broken)
-                           .most_common(10)),
+        "host_bars": _bars(Counter(row["host"] or "?" for row, e in zip(link_rows, links, strict=True)
+                                   if e.result and e.result.status.is_broken).most_common(10)),
         "year_bars": _year_bars(result),
         "rule_bars": _bars(list(summary.problems_by_rule[:12])),
         "since": report.since,
