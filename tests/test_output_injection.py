@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import REAL_SEED, real_seed_text
 from tests.test_cli import run
+from validator.ci import github
 from validator.report.escape import console_line, markdown_text, visible, web_link
 
 FORGED = "\n::error file=README.md::forged"
@@ -114,3 +115,13 @@ def test_console_lines_never_start_a_workflow_command(text: str, line: str) -> N
 ])
 def test_only_http_urls_become_links(url: str, link: bool) -> None:
     assert web_link(url) is link
+
+
+def test_the_github_action_driver_prints_no_forged_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    # A merge pattern that matches nothing: the error names it, line break and all.
+    code = github.main({"SV_MERGE": f"none{FORGED}", "SV_OUTPUT_DIR": str(tmp_path / "out")})
+    out = capsys.readouterr().out
+    assert code == 2
+    assert out == "::error title=seed-validator::merge: no report matches none\\n::error file=README.md::forged\n"

@@ -172,10 +172,14 @@ def apply_file(settings: Settings, path: Path, table: Mapping[str, Any]) -> Sett
             value = _checked(option, raw)
         except ValueError as exc:
             raise ConfigError(f"{path}: {exc}") from exc
-        if option.file_relative:
-            value = (path.parent / value).resolve()
+        if option.file_relative:  # relative to the config file (paths: the seed folders, the corpus)
+            value = tuple(_beside(path, v) for v in value) if isinstance(value, tuple) else _beside(path, value)
         values[option.setting] = value
     return with_values(settings, values)
+
+
+def _beside(config_file: Path, value: Path) -> Path:
+    return (config_file.parent / value).resolve()
 
 
 def unknown_key(key: str, known: Mapping[str, Option]) -> str:

@@ -5,23 +5,27 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from .. import baseline as baseline_file
 from .. import config, pipeline
 from ..errors import UsageError
 from ..interrupt import Interruption
+from ..load import discover
 from ..models import RunResult, Severity
-from ..problems import problems
+from ..problems import Problem, at_or_above, problems
 from ..progress import ProgressDisplay
 from ..report import codec, console
 from ..report.context import ReportInput
 from ..report.diff import diff_results
 from ..report.diff import render_markdown as render_diff
 from ..report.escape import console_line, markdown_text
+from ..report.locations import SourceRoot
 from ..report.merge import merge_results
-from ..report.writer import parse_formats, write_atomic, write_reports
-from ..selection import changed_since, files_from
+from ..report.writer import NO_REPORTS, parse_formats, write_atomic, write_reports
+from ..selection import changed_since, files_from, repository_root
 from ..shard import parse_shard
 from ..validate.schema import load_schema
 from .parser import settings_from
@@ -32,12 +36,32 @@ EXIT_MEANINGS = {EXIT_OK: "nothing fails", EXIT_FINDINGS: "problems that fail",
                  EXIT_INCONCLUSIVE: "inconclusive, run again when the network is back (or use --offline)",
                  130: "interrupted (Ctrl-C)", 143: "interrupted (SIGTERM)"}
 _FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
-# --format when it is not given: what each command writes by default.
+# --format and --fail-on when they are not given: what each command writes, and when it fails, by default.
 DEFAULT_FORMATS = {"check": "json,md", "merge": "json,md,sarif"}
+DEFAULT_FAIL_ON = {"check": "error", "merge": "never"}
+_ROOTED = {"sarif", "codeclimate"}  # formats whose paths are from the repository root
 
 
 def _formats(args: argparse.Namespace) -> list[str]:
     return parse_formats(args.format if args.format is not None else DEFAULT_FORMATS[args.command])
+
+
+def _fail_on(args: argparse.Namespace) -> Severity | None:
+    return _FAIL_ON[args.fail_on or DEFAULT_FAIL_ON[args.command]]
+
+
+def _placing(args: argparse.Namespace, formats: list[str]) -> dict[str, Any]:
+    """Where the reports point: --link-base (ending in '/') and where SARIF/Code Quality paths start
+    (--sarif-root, else the git top-level when one of them is written). Checked before any work."""
+    link_base = args.link_base or ""
+    if link_base and not link_base.endswith("/"):
+        link_base += "/"
+    root = args.sarif_root
+    if root is not None and not root.is_dir():
+        raise UsageError(f"--sarif-root: {root} is not a folder")
+    if root is None and _ROOTED & set(formats):
+        root = repository_root()
+    return {"link_base": link_base, "source": SourceRoot.at(root) if root else None}
 
 
 def _schema_command(args: argparse.Namespace) -> int:
@@ -51,22 +75,29 @@ def _schema_command(args: argparse.Namespace) -> int:
 
 
 def _scope(args: argparse.Namespace, settings: config.Settings) -> pipeline.Scope:
-    if args.changed_since and args.files_from:
-        raise UsageError("--changed-since and --files-from each choose the files; give one of them")
+    named = [path for path in args.paths if not path.is_dir()]
+    if sum(map(bool, (args.changed_since, args.files_from, named))) > 1:
+        raise UsageError("seed files named, --changed-since and --files-from each choose the files; give one of them")
+    output_dir = getattr(args, "output_dir", None)
+    skip = (output_dir,) if output_dir is not None else ()
     files = None
-    if args.changed_since:
+    if named:
+        # Files named (pre-commit passes them in batches) are checked against the whole corpus.
+        files = (*named, *discover([path for path in args.paths if path.is_dir()], skip=skip))
+    elif args.changed_since:
         files = tuple(changed_since(args.changed_since, settings.paths))
     elif args.files_from:
         files = tuple(files_from(args.files_from))
     shard = parse_shard(args.shard, total=args.shard_total) if args.shard else None
     if shard is not None and files is not None:
         raise UsageError("--shard splits a whole-corpus audit; it does not combine with --changed-since/--files-from")
-    output_dir = getattr(args, "output_dir", None)
-    return pipeline.Scope(files, shard, skip_dirs=(output_dir,) if output_dir is not None else ())
+    return pipeline.Scope(files, shard, skip_dirs=skip)
 
 
 def _run(args: argparse.Namespace) -> tuple[RunResult, Interruption]:
-    settings = settings_from(args)
+    # The folders named are the corpus; files named are checked against it (the configured folders, else
+    # seeds/, when no folder is named).
+    settings = settings_from(argparse.Namespace(**{**vars(args), "paths": [p for p in args.paths if p.is_dir()]}))
     if not args.paths and not all(p.exists() for p in settings.paths):
         raise UsageError(f"no seeds/ folder here ({Path.cwd()}); name the seed files or folders to check")
     scope = _scope(args, settings)
@@ -80,14 +111,15 @@ def _run(args: argparse.Namespace) -> tuple[RunResult, Interruption]:
 
 def _check_command(args: argparse.Namespace) -> int:
     formats = _formats(args)
-    accepted = baseline_file.load(args.baseline) if args.baseline else None
-    previous = codec.load(args.previous) if args.previous else None
+    placing = _placing(args, formats)
+    accepted = baseline_file.load(args.baseline, max_bytes=args.max_report_size) if args.baseline else None
+    previous = codec.load(args.previous, max_bytes=args.max_report_size) if args.previous else None
     result, interruption = _run(args)
     if accepted is not None:
         result.baseline_keys, result.baseline_file = accepted.keys, accepted.path
-    fail_on = _FAIL_ON[args.fail_on]
+    fail_on = _fail_on(args)
     since = diff_results(previous, result) if previous is not None else None
-    report = ReportInput.of(result, fail_on=fail_on, since=since)  # the run's problems and counts, once
+    report = ReportInput.of(result, fail_on=fail_on, since=since, **placing)  # the problems and counts, once
     written = write_reports(report, formats, args.output_dir)
     if interruption.requested:
         code = interruption.exit_code
@@ -98,8 +130,10 @@ def _check_command(args: argparse.Namespace) -> int:
     if not args.silent:
         _print_outcome(report, written, args, code)
     if interruption.requested and not args.silent:
-        print(console_line(f"seed-validator: interrupted; {', '.join(map(str, written))} hold what was found so "
-                           "far (complete: false). Run again to pick up from the cache."), file=sys.stderr)
+        held = (f"{', '.join(map(str, written))} hold what was found so far (complete: false)" if written
+                else f"no report written (--format {NO_REPORTS})")
+        print(console_line(f"seed-validator: interrupted; {held}. Run again to pick up from the cache."),
+              file=sys.stderr)
     return code
 
 
@@ -117,7 +151,8 @@ def _baseline_command(args: argparse.Namespace) -> int:
 
 
 def _diff_command(args: argparse.Namespace) -> int:
-    changes = diff_results(codec.load(args.old), codec.load(args.new))
+    limit = args.max_report_size
+    changes = diff_results(codec.load(args.old, max_bytes=limit), codec.load(args.new, max_bytes=limit))
     text = "".join(render_diff(changes, heading=f"# Changes from {markdown_text(str(args.old))} to "
                                                 f"{markdown_text(str(args.new))}"))
     write_atomic(args.output, [text])
@@ -127,34 +162,49 @@ def _diff_command(args: argparse.Namespace) -> int:
 
 def _merge_command(args: argparse.Namespace) -> int:
     formats = _formats(args)
-    merged = merge_results([codec.load(path) for path in args.reports], [str(p) for p in args.reports])
-    written = write_reports(ReportInput.of(merged), formats, args.output_dir)
+    placing = _placing(args, formats)
+    reports = [codec.load(path, max_bytes=args.max_report_size) for path in args.reports]
+    merged = merge_results(reports, [str(p) for p in args.reports])
+    # JUnit marks as failing what --fail-on names; without it, errors (as in the unsharded run's report).
+    report = ReportInput.of(merged, fail_on=_FAIL_ON[args.fail_on or "error"], **placing)
+    written = write_reports(report, formats, args.output_dir)
+    failing = at_or_above(report.problems, _fail_on(args))
+    _print_problems(merged, failing)
     state = "complete" if merged.complete else "INCOMPLETE"
+    where = f"written to {', '.join(map(str, written))}" if written else "nothing written"
     print(console_line(f"merged {len(args.reports)} report(s): {merged.files} file(s), "
-                       f"{sum(merged.count_links().values())} link(s), {state}; written to "
-                       f"{', '.join(map(str, written))}"))
+                       f"{sum(merged.count_links().values())} link(s), {state}, {len(failing)} problem(s) at or "
+                       f"above --fail-on; {where}"))
     for line in console.notes(merged):
         print(line)
-    return EXIT_OK if merged.complete else EXIT_FINDINGS
+    return EXIT_OK if merged.complete and not failing else EXIT_FINDINGS
 
 
-def _print_outcome(report: ReportInput, written: list[Path], args: argparse.Namespace, code: int) -> None:
-    """Problems (and annotations under GitHub Actions); unless --quiet, the notes, where the reports are, the
-    counts and the verdict with the exit code's meaning."""
-    result, items = report.result, report.problems
+def _print_problems(result: RunResult, items: Sequence[Problem]) -> console.Palette:
+    """A line per problem (coloured when wanted), and GitHub annotations under GitHub Actions; returns the
+    palette used, for the lines after them."""
     palette = console.Palette(console.colour_wanted(sys.stdout, os.environ))
     for line in console.lines(result, items, palette):
         print(line)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for line in console.github_annotations(items):
             print(line)
+    return palette
+
+
+def _print_outcome(report: ReportInput, written: list[Path], args: argparse.Namespace, code: int) -> None:
+    """Problems (and annotations under GitHub Actions); unless --quiet, the notes, where the reports are, the
+    counts and the verdict with the exit code's meaning."""
+    result = report.result
+    palette = _print_problems(result, report.problems)
     if args.quiet:
         return
     for line in console.notes(result):
         print(line)
-    print(console_line("reports: " + ", ".join(str(path) for path in written)))
+    if written:
+        print(console_line("reports: " + ", ".join(str(path) for path in written)))
     print(console.counts(result, report.summary))
-    print(console.verdict(result, report.summary, fail_on=args.fail_on, code=code,
+    print(console.verdict(result, report.summary, fail_on=args.fail_on or DEFAULT_FAIL_ON[args.command], code=code,
                           meaning=EXIT_MEANINGS.get(code, "interrupted"), palette=palette))
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..models import RunResult, Severity
 from ..problems import Problem, problems
 from .diff import ReportDiff
+from .locations import SourceRoot
 from .summary import Summary
 
 
@@ -18,11 +19,14 @@ class ReportInput:
     summary: Summary  # the counts every output shows (summary.py)
     fail_on: Severity | None = Severity.ERROR  # junit: which problems fail a file's testcase
     since: ReportDiff | None = None  # with --previous: what changed since that run
-    link_base: str = ""  # the way from the report's folder back to the files (set by the writer)
+    # What file links start with: --link-base (an absolute URL), or, left empty, the way from the report's
+    # folder back to the files (set by the writer).
+    link_base: str = ""
+    source: SourceRoot | None = None  # SARIF and Code Quality paths are from here (None: the working directory)
 
     @classmethod
-    def of(cls, result: RunResult, *, fail_on: Severity | None = Severity.ERROR,
-           since: ReportDiff | None = None) -> ReportInput:
+    def of(cls, result: RunResult, *, fail_on: Severity | None = Severity.ERROR, since: ReportDiff | None = None,
+           link_base: str = "", source: SourceRoot | None = None) -> ReportInput:
         """The input for a run's reports, its problems and their counts computed here, once."""
         items = tuple(problems(result))
-        return cls(result, items, Summary.of(result, items, fail_on), fail_on, since)
+        return cls(result, items, Summary.of(result, items, fail_on), fail_on, since, link_base, source)

@@ -8,17 +8,18 @@ Python's repr shows it. On top of that:
   leading white space, as the runner does) or hold a legacy one (`##[name]`, found anywhere in a line). Only
   the tool's own `::error`/`::warning`/`::notice` lines, built by `annotation`, start with `::`.
 - `markdown_text`: inline Markdown that renders as the text itself (no emphasis, code, link, HTML, table
-  cell break or math); `markdown_code` keeps plain tokens (rule ids) in a code span.
+  cell break or math); `markdown_code` keeps tokens (rule ids, file names) in a code span.
 - `annotation_data` / `annotation_property`: GitHub's own escaping of a workflow command's message and
   properties, on top of `visible`.
 - `web_link`: the URLs that may become links in an HTML page: http(s) only.
+
+Text read back from a report or a baseline (diff, --previous, a baseline's fixed entries) goes through the same
+functions as seed text. File links are percent-encoded by `urls.file_uri_path`, never built here.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from urllib.parse import quote
 
 # C0 and C1 controls and DEL, line and paragraph separators, lone surrogates (undecodable file names),
 # the bidirectional overrides and isolates (text that displays other than it reads) and the two
@@ -29,7 +30,9 @@ _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _LEGACY_COMMAND = "##["
 # Markdown's active punctuation backslash-escaped; &, < and > as entities (no HTML, no character reference).
 _MARKDOWN = str.maketrans({**{char: "\\" + char for char in "\\`*_[]|~$#"}, "&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_PLAIN_TOKEN = re.compile(r"[A-Za-z0-9/._:@+-]+")
+# What a code span shows as it is: no backtick (which would end it), no pipe (a table cell break even in a
+# code span), no white space at either end (it would be trimmed); control characters are ruled out apart.
+_CODE_SPAN = re.compile(r"[^`|\s](?:[^`|]*[^`|\s])?")
 _WEB = re.compile(r"https?://[^\s]", re.IGNORECASE)
 
 
@@ -78,14 +81,9 @@ def markdown_text(text: str) -> str:
 
 
 def markdown_code(text: str) -> str:
-    """A plain token (rule id, file name) in a code span; anything else as markdown_text."""
-    return f"`{text}`" if _PLAIN_TOKEN.fullmatch(text) else markdown_text(text)
-
-
-@lru_cache(maxsize=4096)  # a report names each file many times
-def markdown_path(path: str) -> str:
-    """A relative file path as a Markdown link destination: percent-encoded, so never a scheme or markup."""
-    return quote(path, safe="/")
+    """A token (rule id, file name) in a code span, shown exactly; text a code span cannot hold as it is
+    (a backtick, a pipe, a control character) as markdown_text."""
+    return f"`{text}`" if _CODE_SPAN.fullmatch(text) and not _UNSAFE.search(text) else markdown_text(text)
 
 
 def web_link(url: str) -> bool:

@@ -4,7 +4,7 @@ Rendered through a Jinja2 template with autoescaping. The summary, the charts an
 table are in the page itself (it reads without JavaScript); the findings and links also travel as JSON that
 the page's script turns into whole, filterable, sortable tables using textContent only, so nothing from a
 seed or a server can become markup. Only http(s) URLs become links (escape.web_link), file links are
-percent-encoded relative paths.
+percent-encoded relative paths (one `hrefs` map, computed once).
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from markupsafe import Markup
 from ..models import LinkEntry, LinkKind, LinkStatus, RunResult, Severity
 from ..options import number_text
 from ..problems import Problem
-from ..urls import host_of
+from ..urls import file_uri_path, host_of
 from .context import ReportInput
-from .escape import markdown_path, web_link
+from .escape import web_link
 from .summary import FINDINGS, LINK_PROBLEMS, LINKS, Summary
 
 FIRST_ROWS = 50  # rows of each table in the page itself, for a reader without JavaScript
@@ -64,6 +64,7 @@ def context(report: ReportInput) -> dict[str, Any]:
     links = [e for e in result.sorted_links() if e.result is not None]
     findings = [_finding_row(p) for p in report.problems if p.url == ""]
     link_rows = [_link_row(e) for e in links]
+    hrefs = _hrefs(report, links)
     return {
         "result": result,
         "duration": _duration(result.started_at, result.finished_at),
@@ -85,9 +86,10 @@ def context(report: ReportInput) -> dict[str, Any]:
         "finding_count": len(findings),
         "first_links": sorted(link_rows, key=_link_order)[:FIRST_ROWS],
         "link_count": len(link_rows),
-        "link_base": report.link_base,
+        "hrefs": hrefs,
         "data": _json_for_script({
-            "linkBase": report.link_base,
+            # Each file's link, percent-encoded once here (RFC 3986): the page only appends '#L<line>'.
+            "hrefs": hrefs,
             "findings": findings,
             "links": link_rows,
             # The status vocabulary as data: the page's filters and sorting ask it, they keep no list of their own.
@@ -129,7 +131,7 @@ def setting_text(value: Any) -> str:
 
 
 def _finding_row(p: Problem) -> dict[str, Any]:
-    return {"file": p.file, "href": markdown_path(p.file), "line": p.line, "column": p.column,
+    return {"file": p.file, "line": p.line, "column": p.column,
             "pointer": p.pointer, "rule": p.rule, "severity": p.severity.value, "message": p.message,
             "baselined": p.baselined}
 
@@ -142,6 +144,11 @@ def _link_order(row: dict[str, Any]) -> tuple[int, str]:
     return (LinkStatus(row["status"]).urgency, row["url"])  # the script's default sort: status
 
 
+def _hrefs(report: ReportInput, links: list[LinkEntry]) -> dict[str, str]:
+    files = {p.file for p in report.problems} | {o.file for e in links for o in e.occurrences}
+    return {file: report.link_base + file_uri_path(file) for file in sorted(files)}
+
+
 def _link_row(entry: LinkEntry) -> dict[str, Any]:
     outcome = entry.result
     assert outcome is not None
@@ -150,9 +157,8 @@ def _link_row(entry: LinkEntry) -> dict[str, Any]:
         "host": host_of(entry.url) or "", "http": outcome.http_status, "final": outcome.final_url,
         "redirects": list(outcome.redirects), "reason": outcome.reason, "warnings": list(outcome.warnings),
         "cached": outcome.from_cache,
-        # a file's path as a relative link, percent-encoded: never a scheme, whatever the name
-        "occurrences": [{"file": o.file, "href": markdown_path(o.file), "line": o.line, "column": o.column,
-                         "pointer": o.pointer} for o in entry.occurrences],
+        "occurrences": [{"file": o.file, "line": o.line, "column": o.column, "pointer": o.pointer}
+                        for o in entry.occurrences],
     }
 
 

@@ -7,9 +7,10 @@ from itertools import groupby
 
 from ..models import LinkStatus, RunResult, Severity
 from ..problems import Problem, fixed
+from ..urls import file_uri_path
 from .context import ReportInput
 from .diff import render_markdown as render_diff
-from .escape import markdown_code, markdown_path
+from .escape import markdown_code
 from .escape import markdown_text as _text
 from .summary import Summary
 
@@ -44,9 +45,9 @@ def render(report: ReportInput) -> Iterator[str]:
     for file in sorted(by_file, key=lambda f: _file_urgency(by_file[f])):
         file_problems = sorted(by_file[file], key=lambda p: (-p.severity.rank, p.line or 0, p.pointer))
         errors = sum(p.severity is Severity.ERROR for p in file_problems)
-        yield f"### {_text(file)} — {errors} error(s), {len(file_problems) - errors} warning(s)\n\n"
+        yield f"### {markdown_code(file)} — {errors} error(s), {len(file_problems) - errors} warning(s)\n\n"
         yield "| | line | rule | pointer | message |\n|---|---:|---|---|---|\n"
-        target = link_base + markdown_path(file)
+        target = link_base + file_uri_path(file)
         for p in file_problems:
             line = f"[{p.line}]({target}#L{p.line})" if p.line else "-"
             yield (f"| {_ICON[p.severity]} | {line} | {markdown_code(p.rule)} | {_text(p.pointer or '/')} "
@@ -74,7 +75,8 @@ def _baseline_section(result: RunResult, items: Sequence[Problem]) -> Iterator[s
         yield "\n</details>\n\n"
     if gone:
         yield f"### Fixed since the baseline ({len(gone)}): remove them from it\n\n"
-        yield "".join(f"- {_text(f)} {markdown_code(r)} {_text(ptr or '/')} {_text(u)}\n" for f, ptr, r, u in gone)
+        yield "".join(f"- {markdown_code(f)} {markdown_code(r)} {_text(ptr or '/')} {_text(u)}\n"
+                      for f, ptr, r, u in gone)
         yield "\n"
 
 

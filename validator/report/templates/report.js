@@ -14,10 +14,10 @@
     if (className) node.className = className;
     return node;
   }
-  // href: the file's path percent-encoded by the report (never a scheme, whatever the name).
-  function fileLink(file, href, line) {
+  // data.hrefs: each file's link, percent-encoded by the report (never a scheme, whatever the name).
+  function fileLink(file, line) {
     const a = el("a", line ? file + ":" + line : file);
-    a.href = data.linkBase + href + (line ? "#L" + line : "");
+    a.href = data.hrefs[file] + (line ? "#L" + line : "");
     return a;
   }
   function fillOptions(select, values, titles) {
@@ -98,7 +98,7 @@
       const tr = el("tr");
       tr.dataset.severity = r.severity;
       tr.appendChild(el("td", r.severity + (r.baselined ? " (baselined)" : ""), "sev-" + r.severity));
-      const where = el("td"); where.appendChild(fileLink(r.file, r.href, r.line)); tr.appendChild(where);
+      const where = el("td"); where.appendChild(fileLink(r.file, r.line)); tr.appendChild(where);
       tr.appendChild(el("td", r.rule));
       tr.appendChild(el("td", r.pointer || "/"));
       tr.appendChild(el("td", r.message, "msg"));
@@ -133,7 +133,7 @@
       tr.appendChild(reason);
       const used = el("td");
       for (const o of r.occurrences.slice(0, 5)) {
-        const line = el("small"); line.appendChild(fileLink(o.file, o.href, o.line)); line.appendChild(document.createTextNode(" " + o.pointer));
+        const line = el("small"); line.appendChild(fileLink(o.file, o.line)); line.appendChild(document.createTextNode(" " + o.pointer));
         used.appendChild(line);
       }
       if (r.occurrences.length > 5) used.appendChild(el("small", "+" + (r.occurrences.length - 5) + " more"));
