@@ -27,8 +27,10 @@ OPTIONS: tuple[Option, ...] = (
            "seed files named instead are checked against the corpus, which corpus-wide rules see whole",
            setting="paths", key=True, positional=True, nargs="*", metavar="PATH", file_relative=True),
     Option("offline", Kind.BOOL, False, "check structure and metadata only; fetch nothing", setting="offline"),
-    Option("quiet", Kind.BOOL, False, "print nothing but run-stopping errors (reports are still written)",
-           short="-q"),
+    Option("quiet", Kind.BOOL, False, "print the problems only: no progress, notes, counts or verdict (reports "
+           "are still written)", short="-q"),
+    Option("silent", Kind.BOOL, False, "print nothing but run-stopping errors (reports are still written; the exit "
+           "code still says how the run went)"),
     Option("schema", Kind.PATH, None, "validate against this JSON Schema", setting="schema_path", key=True,
            commands=_CONFIG, metavar="FILE", shown="the built-in schema", file_relative=True),
     Option("config", Kind.PATH, None, "read settings from this TOML file", commands=_CONFIG, metavar="FILE",

@@ -164,11 +164,13 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class Occurrence:
-    """Where a URL stands: the file, the JSON pointer of the field and its line."""
+    """Where a URL stands: the file, the JSON pointer of the field, and the line and column (1-based) where
+    its value starts."""
 
     file: str
     pointer: str
     line: int | None
+    column: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

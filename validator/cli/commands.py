@@ -20,6 +20,7 @@ from ..report import codec, console
 from ..report.context import ReportInput
 from ..report.diff import diff_results
 from ..report.diff import render_markdown as render_diff
+from ..report.escape import console_line, markdown_text
 from ..report.locations import SourceRoot
 from ..report.merge import merge_results
 from ..report.writer import NO_REPORTS, parse_formats, write_atomic, write_reports
@@ -30,6 +31,10 @@ from ..validate.schema import load_schema
 from .parser import settings_from
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
+EXIT_MEANINGS = {EXIT_OK: "nothing fails", EXIT_FINDINGS: "problems that fail",
+                 EXIT_USAGE: "usage or configuration error",
+                 EXIT_INCONCLUSIVE: "inconclusive, run again when the network is back (or use --offline)",
+                 130: "interrupted (Ctrl-C)", 143: "interrupted (SIGTERM)"}
 _FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
 # --format and --fail-on when they are not given: what each command writes, and when it fails, by default.
 DEFAULT_FORMATS = {"check": "json,md", "merge": "json,md,sarif"}
@@ -98,8 +103,9 @@ def _run(args: argparse.Namespace) -> tuple[RunResult, Interruption]:
         raise UsageError(f"no seeds/ folder here ({Path.cwd()}); name the seed files or folders to check")
     scope = _scope(args, settings)
     interruption = Interruption()
+    quiet = args.quiet or args.silent
     with interruption.installed():
-        result = pipeline.run(settings, scope=scope, progress=None if args.quiet else ProgressDisplay(),
+        result = pipeline.run(settings, scope=scope, progress=None if quiet else ProgressDisplay(),
                               interruption=interruption)
     return result, interruption
 
@@ -121,19 +127,22 @@ def _check_command(args: argparse.Namespace) -> int:
         result.baseline_keys, result.baseline_file = accepted.keys, accepted.path
     fail_on = _fail_on(args)
     since = diff_results(previous, result) if previous is not None else None
-    report = ReportInput.of(result, fail_on=fail_on, since=since, **placing)  # the problems, computed once
+    report = ReportInput.of(result, fail_on=fail_on, since=since, **placing)  # the problems and counts, once
     written = write_reports(report, formats, args.output_dir)
-    items = report.problems
-    if not args.quiet:
-        _print_outcome(result, items, written)
     if interruption.requested:
+        code = interruption.exit_code
+    elif result.inconclusive:
+        code = EXIT_INCONCLUSIVE
+    else:
+        code = EXIT_FINDINGS if report.summary.failing else EXIT_OK
+    if not args.silent:
+        _print_outcome(report, written, args, code)
+    if interruption.requested and not args.silent:
         held = (f"{', '.join(map(str, written))} hold what was found so far (complete: false)" if written
                 else f"no report written (--format {NO_REPORTS})")
-        print(f"seed-validator: interrupted; {held}. Run again to pick up from the cache.", file=sys.stderr)
-        return interruption.exit_code
-    if result.inconclusive:
-        return EXIT_INCONCLUSIVE
-    return EXIT_FINDINGS if at_or_above(items, fail_on) else EXIT_OK
+        print(console_line(f"seed-validator: interrupted; {held}. Run again to pick up from the cache."),
+              file=sys.stderr)
+    return code
 
 
 def _baseline_command(args: argparse.Namespace) -> int:
@@ -143,16 +152,17 @@ def _baseline_command(args: argparse.Namespace) -> int:
         return interruption.exit_code
     items = problems(result)
     write_atomic(args.output, [baseline_file.render(items, result.tool_version)])
-    if not args.quiet:
-        print(f"baseline: {len(items)} problem(s) of {result.files} file(s) written to {args.output}; "
-              f"use `seed-validator check --baseline {args.output}` to fail only on new ones")
+    if not (args.quiet or args.silent):
+        print(console_line(f"baseline: {len(items)} problem(s) of {result.files} file(s) written to {args.output}; "
+                           f"use `seed-validator check --baseline {args.output}` to fail only on new ones"))
     return EXIT_INCONCLUSIVE if result.inconclusive else EXIT_OK
 
 
 def _diff_command(args: argparse.Namespace) -> int:
     limit = args.max_report_size
     changes = diff_results(codec.load(args.old, max_bytes=limit), codec.load(args.new, max_bytes=limit))
-    text = "".join(render_diff(changes, heading=f"# Changes from {args.old} to {args.new}"))
+    text = "".join(render_diff(changes, heading=f"# Changes from {markdown_text(str(args.old))} to "
+                                                f"{markdown_text(str(args.new))}"))
     write_atomic(args.output, [text])
     sys.stdout.write(text)
     return EXIT_OK
@@ -167,31 +177,43 @@ def _merge_command(args: argparse.Namespace) -> int:
     report = ReportInput.of(merged, fail_on=_FAIL_ON[args.fail_on or "error"], **placing)
     written = write_reports(report, formats, args.output_dir)
     failing = at_or_above(report.problems, _fail_on(args))
-    _print_problems(failing)
+    _print_problems(merged, failing)
     state = "complete" if merged.complete else "INCOMPLETE"
     where = f"written to {', '.join(map(str, written))}" if written else "nothing written"
-    print(f"merged {len(args.reports)} report(s): {merged.files} file(s), {sum(merged.count_links().values())} "
-          f"link(s), {state}, {len(failing)} problem(s) at or above --fail-on; {where}")
-    for note in merged.notes:
-        print(f"note: {note}")
+    print(console_line(f"merged {len(args.reports)} report(s): {merged.files} file(s), "
+                       f"{sum(merged.count_links().values())} link(s), {state}, {len(failing)} problem(s) at or "
+                       f"above --fail-on; {where}"))
+    for line in console.notes(merged):
+        print(line)
     return EXIT_OK if merged.complete and not failing else EXIT_FINDINGS
 
 
-def _print_problems(items: Sequence[Problem]) -> None:
-    for line in console.lines(items):
+def _print_problems(result: RunResult, items: Sequence[Problem]) -> console.Palette:
+    """A line per problem (coloured when wanted), and GitHub annotations under GitHub Actions; returns the
+    palette used, for the lines after them."""
+    palette = console.Palette(console.colour_wanted(sys.stdout, os.environ))
+    for line in console.lines(result, items, palette):
         print(line)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for line in console.github_annotations(items):
             print(line)
+    return palette
 
 
-def _print_outcome(result: RunResult, items: Sequence[Problem], written: list[Path]) -> None:
-    _print_problems(items)
-    print(console.summary(result, items))
-    for note in result.notes:
-        print(f"note: {note}")
+def _print_outcome(report: ReportInput, written: list[Path], args: argparse.Namespace, code: int) -> None:
+    """Problems (and annotations under GitHub Actions); unless --quiet, the notes, where the reports are, the
+    counts and the verdict with the exit code's meaning."""
+    result = report.result
+    palette = _print_problems(result, report.problems)
+    if args.quiet:
+        return
+    for line in console.notes(result):
+        print(line)
     if written:
-        print("reports: " + ", ".join(str(path) for path in written))
+        print(console_line("reports: " + ", ".join(str(path) for path in written)))
+    print(console.counts(result, report.summary))
+    print(console.verdict(result, report.summary, fail_on=args.fail_on or DEFAULT_FAIL_ON[args.command], code=code,
+                          meaning=EXIT_MEANINGS.get(code, "interrupted"), palette=palette))
 
 
 COMMAND_RUNNERS = {"schema": _schema_command, "check": _check_command, "baseline": _baseline_command,

@@ -32,6 +32,7 @@ from .fields import (
     text,
     texts,
 )
+from .summary import Summary
 
 FORMAT_VERSION = 1
 SCHEMA = "report.schema.json"  # in schemas/
@@ -41,21 +42,23 @@ Marks = frozenset[Mark] | None  # with a baseline: the marks of the problems it 
 
 def render(report: ReportInput) -> Iterator[str]:
     """The `json` format of the report registry."""
-    return to_document(report.result, report.problems)
+    return to_document(report.result, report.problems, report.summary)
 
 
-def to_document(result: RunResult, problems: Sequence[Problem] | None = None) -> Iterator[str]:
-    """report.json as text chunks. `problems` are the run's (computed here when not given)."""
+def to_document(result: RunResult, problems: Sequence[Problem] | None = None,
+                summary: Summary | None = None) -> Iterator[str]:
+    """report.json as text chunks. `problems` and `summary` are the run's (computed here when not given)."""
     found = list(problems) if problems is not None else problems_of(result)
+    counts = summary if summary is not None else Summary.of(result, found)
     marks = baselined_marks(found) if result.baseline_keys is not None else None
-    yield json.dumps(head(result, found), indent=2, ensure_ascii=False)[:-2]  # reopen the object: '\n}' dropped
+    yield json.dumps(head(result, found, counts), indent=2, ensure_ascii=False)[:-2]  # reopen: '\n}' dropped
     yield from _array("violations", (violation(f, marks) for f in result.sorted_findings()))
     yield from _array("links", (link(e, marks) for e in result.sorted_links() if e.result is not None))
     yield from _array("files", files(result))
     yield "\n}\n"
 
 
-def head(result: RunResult, problems: Sequence[Problem]) -> dict[str, Any]:
+def head(result: RunResult, problems: Sequence[Problem], summary: Summary) -> dict[str, Any]:
     """Everything before the violations: format, tool, run, summary and (with a baseline) baseline."""
     document: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
@@ -68,10 +71,10 @@ def head(result: RunResult, problems: Sequence[Problem]) -> dict[str, Any]:
             **({"shard": {"index": result.shard[0], "total": result.shard[1]}} if result.shard else {}),
         },
         "summary": {
-            "files": result.files, "records": result.records,
-            "links": sum(entry.result is not None for entry in result.links.values()),
-            "violations": {severity.value: n for severity, n in result.count_findings().items()},
-            "links_by_status": {status.value: n for status, n in result.count_links().items()},
+            "files": summary.files, "records": summary.records, "links": summary.links,
+            "violations": {severity.value: summary.findings[severity] for severity in Severity},
+            "links_by_status": {status.value: summary.links_by_status[status] for status in LinkStatus},
+            **summary.document(),
         },
     }
     if result.baseline_keys is not None:
@@ -103,7 +106,7 @@ def link(entry: LinkEntry, marks: Marks = None) -> dict[str, Any]:
     accepted = marks or frozenset()
     occurrences: list[dict[str, Any]] = []
     for o in sorted(entry.occurrences, key=lambda o: (o.file, o.line or 0, o.pointer)):
-        occurrence: dict[str, Any] = {"file": o.file, "pointer": o.pointer, "line": o.line}
+        occurrence: dict[str, Any] = {"file": o.file, "pointer": o.pointer, "line": o.line, "column": o.column}
         for name, rule in marked:
             occurrence[name] = (rule, entry.url, o) in accepted
         occurrences.append(occurrence)
@@ -209,7 +212,8 @@ def _link(item: Any, where: str, marks: set[Mark]) -> LinkEntry:
     status = _enum(LinkStatus, text(item, "status", where), where)
     entry = LinkEntry(url, kind)
     for at, o in items(item, "occurrences", where):
-        occurrence = Occurrence(text(o, "file", at), text(o, "pointer", at), optional_integer(o, "line", at))
+        occurrence = Occurrence(text(o, "file", at), text(o, "pointer", at), optional_integer(o, "line", at),
+                                optional_integer(o, "column", at, default=None))
         entry.occurrences.append(occurrence)
         if boolean(o, "baselined", at, default=False):
             marks.add((status.rule_id, url, occurrence))

@@ -1,5 +1,6 @@
 "use strict";
 (function () {
+  document.documentElement.classList.replace("no-js", "js");
   const data = JSON.parse(document.getElementById("report-data").textContent);
   const PAGE = 500;
   // The status vocabulary comes as data (name, broken, urgency, meaning): no status list of its own here.
@@ -13,6 +14,7 @@
     if (className) node.className = className;
     return node;
   }
+  // data.hrefs: each file's link, percent-encoded by the report (never a scheme, whatever the name).
   function fileLink(file, line) {
     const a = el("a", line ? file + ":" + line : file);
     a.href = data.hrefs[file] + (line ? "#L" + line : "");
@@ -118,7 +120,9 @@
       tr.dataset.status = r.status;
       const status = tr.appendChild(el("td", r.status + (r.cached ? " (cached)" : ""), "status " + r.status));
       if (STATUS.has(r.status)) status.title = STATUS.get(r.status).meaning;
-      const url = el("td", null, "url"); const a = el("a", r.url); a.href = r.url; a.rel = "noopener noreferrer"; url.appendChild(a);
+      // Only http(s) URLs become links (r.web, decided by the report): javascript:, data: and the like stay text.
+      const url = el("td", r.web ? null : r.url, "url");
+      if (r.web) { const a = el("a", r.url); a.href = r.url; a.rel = "noopener noreferrer"; url.appendChild(a); }
       tr.appendChild(url);
       tr.appendChild(el("td", r.kind));
       tr.appendChild(el("td", r.http === null ? "–" : r.http));
