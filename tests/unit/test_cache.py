@@ -4,6 +4,7 @@ import dataclasses
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from validator.check.cache import LinkCache
 from validator.check.entries import VERDICT_SETTINGS, cache_key, settings_fingerprint
@@ -170,7 +171,7 @@ def test_a_file_where_the_cache_directory_should_be(tmp_path: Path) -> None:
     cache.close()
 
 
-VERDICT_CHANGES = {"accept": (404,), "allow_private": True, "allow_networks": ("10.0.0.0/8",),
+VERDICT_CHANGES: dict[str, Any] = {"accept": (404,), "allow_private": True, "allow_networks": ("10.0.0.0/8",),
                    "max_body_bytes": 1024, "max_redirects": 2, "user_agent": "another agent/1.0",
                    "soft_404_probe": False}
 
