@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,10 +18,14 @@ from typing import Any
 from .declared import AT_SETTING, FILE_KEYS, HOST_KEYS
 from .errors import ConfigError
 from .files import DEFAULT_MAX_BYTES
+from .jsonfile import read_regular_file
 from .options import HOST, MAX_ITEMS, Kind, Option, parse_allowed, shown
+from .tree import working_tree
 
 CONFIG_FILE = "seed-validator.toml"
 PYPROJECT_TABLE = ("tool", "seed-validator")
+# A config file is a few kilobytes; anything past this is not one (and is never read whole).
+MAX_CONFIG_BYTES = 1024 * 1024
 __all__ = ["DEFAULT_MAX_BYTES", "CacheSettings", "HostOverride", "LinkSettings", "Settings", "parse_allowed"]
 
 
@@ -135,9 +140,17 @@ def _checked(option: Option, raw: Any) -> Any:
 
 
 def find_config(directory: Path) -> tuple[Path, dict[str, Any]] | None:
-    """The configuration that applies in directory: seed-validator.toml first, then pyproject.toml."""
+    """The configuration that applies in directory: seed-validator.toml first, then pyproject.toml.
+
+    A config file found here comes with the checkout (a pull request can add one): one that is a symlink
+    leading out of the working tree is a ConfigError, never read; whatever else stands under the name (a
+    FIFO, a device, a folder) is one too (_read_toml).
+    """
     for candidate in (directory / CONFIG_FILE, directory / "pyproject.toml"):
-        if candidate.is_file():
+        if os.path.lexists(candidate):
+            if _leaves_tree(candidate):
+                raise ConfigError(f"{candidate} is a symlink that leaves the working tree ({working_tree()}): "
+                                  "not read")
             table = read_config(candidate)
             if table is not None:
                 return candidate, table
@@ -154,13 +167,20 @@ def read_config(path: Path) -> dict[str, Any] | None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """A regular file of at most MAX_CONFIG_BYTES, as TOML; opening never blocks (a FIFO is refused)."""
+    data = read_regular_file(path, "config file", ConfigError, max_bytes=MAX_CONFIG_BYTES)
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
     except (tomllib.TOMLDecodeError, ValueError) as exc:  # ValueError: an integer past Python's digit limit
         raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+
+
+def _leaves_tree(path: Path) -> bool:
+    """Whether path stands in the working tree (its folder does) but really leads out of it (a symlink)."""
+    root = working_tree()  # what a config file found in the checkout may lead to
+    return path.parent.resolve().is_relative_to(root) and not path.resolve().is_relative_to(root)
 
 
 def apply_file(settings: Settings, path: Path, table: Mapping[str, Any]) -> Settings:
@@ -177,12 +197,23 @@ def apply_file(settings: Settings, path: Path, table: Mapping[str, Any]) -> Sett
             raise ConfigError(f"{path}: {exc}") from exc
         if option.file_relative:  # relative to the config file (paths: the seed folders, the corpus)
             value = tuple(_beside(path, v) for v in value) if isinstance(value, tuple) else _beside(path, value)
+        if option.setting == "schema_path":
+            _confined_schema(path, raw, value)
         values[option.setting] = value
     return with_values(settings, values)
 
 
 def _beside(config_file: Path, value: Path) -> Path:
     return (config_file.parent / value).resolve()
+
+
+def _confined_schema(config_file: Path, written: Any, schema: Path) -> None:
+    """A schema a config file names is read only inside the working tree or the config file's own folder:
+    a config in a pull request must not make the run read (and quote) a file from elsewhere."""
+    roots = (working_tree(), config_file.parent.resolve())
+    if not any(schema.is_relative_to(root) for root in roots):
+        raise ConfigError(f"{config_file}: schema {shown(written)} leads outside the working tree ({roots[0]}): "
+                          "not read")
 
 
 def unknown_key(key: str, known: Mapping[str, Option]) -> str:

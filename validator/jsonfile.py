@@ -34,7 +34,7 @@ def read_json_object(path: Path, what: str, error: type[ValidatorError], *, hint
                      max_bytes: int = DEFAULT_MAX_BYTES, size_option: str = "") -> dict[str, Any]:
     """The JSON object in path, or `error` naming the file and what is wrong with it. size_option names
     the setting that raises max_bytes, for the message."""
-    data = _read_bounded(path, what, error, hint=hint, max_bytes=max_bytes, size_option=size_option)
+    data = read_regular_file(path, what, error, hint=hint, max_bytes=max_bytes, size_option=size_option)
     try:
         document = json.loads(data.decode("utf-8"), parse_constant=_no_constant, parse_float=_finite)
     except RecursionError:
@@ -52,8 +52,8 @@ def read_json_object(path: Path, what: str, error: type[ValidatorError], *, hint
     return document
 
 
-def _read_bounded(path: Path, what: str, error: type[ValidatorError], *, hint: str, max_bytes: int,
-                  size_option: str) -> bytes:
+def read_regular_file(path: Path, what: str, error: type[ValidatorError], *, max_bytes: int, hint: str = "",
+                      size_option: str = "") -> bytes:
     """At most max_bytes + 1 bytes of a regular file, read a piece at a time (files.read_regular); opening
     never blocks (a FIFO is refused, not waited on)."""
     try:

@@ -134,7 +134,7 @@ def settings_from(args: argparse.Namespace) -> config.Settings:
 def _file_settings(path: Path | None) -> config.Settings:
     settings = config.Settings()
     if path is not None:
-        if not path.is_file():
+        if not path.exists():  # anything else there (a FIFO, a device) is refused by read_config, unopened
             raise ConfigError(f"config file {path} not found")
         table = config.read_config(path)
         return config.apply_file(settings, path, table) if table is not None else settings
