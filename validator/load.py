@@ -13,6 +13,7 @@ import yaml
 
 from .models import Finding, Severity
 from .positions import SourceMap, escape
+from .yaml_errors import syntax_message
 
 SEED_SUFFIXES = frozenset({".txt", ".md", ".yaml", ".yml"})
 PLAIN_YAML_SUFFIXES = frozenset({".yaml", ".yml"})
@@ -148,8 +149,8 @@ def parse_text(text: str, file: str, *, plain_yaml: bool = False) -> LoadedFile:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         position = None if mark is None else (mark.line + 1, mark.column + 1)
-        problem = " ".join(part for part in (exc.context, exc.problem) if part)
-        return _failed(file, position, "yaml/syntax", f"invalid YAML: {problem}")
+        message = syntax_message(exc, front_matter=plain_yaml and front_matter(text) is not None)
+        return _failed(file, position, "yaml/syntax", message)
     except yaml.YAMLError as exc:
         return _failed(file, None, "yaml/syntax", f"invalid YAML: {exc}")
     finally:

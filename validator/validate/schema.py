@@ -17,6 +17,7 @@ from ..errors import SchemaLoadError
 from ..jsonfile import read_json_object
 from ..models import Finding, Severity
 from ..positions import SourceMap, escape, join, locate, split
+from .messages import reworded
 
 _MAX_VALUE_REPR = 80
 
@@ -46,8 +47,8 @@ class SchemaChecker:
     def findings(self, record: Any, file: str, source: SourceMap | None) -> list[Finding]:
         findings = []
         for error in self._validator.iter_errors(record):
-            for pointer, on_key, message in _describe(error):
-                line, column = locate(source, pointer, key=on_key)
+            for pointer, message, at, on_key in _describe(error):
+                line, column = locate(source, at, key=on_key)
                 findings.append(Finding(file, line, column, pointer, f"schema/{error.validator}",
                                         Severity.ERROR, message))
         return findings
@@ -104,8 +105,8 @@ class _NotInlinable(Exception):
     pass
 
 
-def _describe(error: ValidationError) -> Iterator[tuple[str, bool, str]]:
-    """(pointer, whether the position is the key's, message) for one jsonschema error."""
+def _describe(error: ValidationError) -> Iterator[tuple[str, str, str, bool]]:
+    """(pointer, message, where to position it, whether that is a key) for one jsonschema error."""
     pointer = join(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(error.instance, Mapping) and isinstance(
             error.schema, Mapping):
@@ -113,9 +114,15 @@ def _describe(error: ValidationError) -> Iterator[tuple[str, bool, str]]:
             known = list(error.schema.get("properties", {}))
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             hint = f"; did you mean '{close[0]}'?" if close else f"; allowed here: {', '.join(sorted(known))}"
-            yield f"{pointer}/{escape(key)}", True, f"unknown field '{key}'{hint}"
+            yield f"{pointer}/{escape(key)}", f"unknown field '{key}'{hint}", f"{pointer}/{escape(key)}", True
         return
-    yield pointer, False, _shorten(error)
+    better = reworded(error)
+    if better is None:
+        yield pointer, _shorten(error), pointer, False
+    elif better.at_key is not None:
+        yield pointer, better.message, f"{pointer}/{better.at_key}", True
+    else:
+        yield pointer, better.message, pointer, False
 
 
 def _unexpected_keys(instance: Mapping[str, Any], schema: Mapping[str, Any]) -> list[str]:
