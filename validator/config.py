@@ -16,10 +16,12 @@ from typing import Any
 
 from .declared import AT_SETTING, FILE_KEYS, HOST_KEYS
 from .errors import ConfigError
-from .load import DEFAULT_MAX_BYTES
+from .load import DEFAULT_MAX_BYTES, display_path
 from .options import HOST, MAX_ITEMS, Kind, Option, parse_allowed, shown
+from .seedfiles import FileFilter, anchored
 
 CONFIG_FILE = "seed-validator.toml"
+_REPOSITORY_MARKERS = (".git", ".hg")
 PYPROJECT_TABLE = ("tool", "seed-validator")
 __all__ = ["DEFAULT_MAX_BYTES", "CacheSettings", "HostOverride", "LinkSettings", "Settings", "parse_allowed"]
 
@@ -81,6 +83,10 @@ class Settings:
     schema_path: Path | None = _default("schema_path")
     max_file_size: int = _default("max_file_size")
     future_tolerance_hours: float = _default("future_tolerance_hours")
+    exclude_files: tuple[str, ...] = _default("exclude_files")
+    extend_exclude_files: tuple[str, ...] = _default("extend_exclude_files")
+    allow_empty: bool = _default("allow_empty")
+    config_file: Path | None = _default("config_file")
     links: LinkSettings = field(default_factory=LinkSettings)
     cache: CacheSettings = field(default_factory=CacheSettings)
 
@@ -91,6 +97,7 @@ class Settings:
             "schema": str(self.schema_path) if self.schema_path else "builtin",
             "max_file_size": self.max_file_size,
             "future_tolerance_hours": self.future_tolerance_hours,
+            "config": display_path(self.config_file) if self.config_file is not None else None,
         }
         if not self.offline:
             links = self.links
@@ -104,6 +111,19 @@ class Settings:
                 "cache": str(self.cache.path) if self.cache.enabled else None,
             })
         return options
+
+    def file_filter(self) -> FileFilter:
+        """The exclude globs (exclude-files, then extend-exclude-files) compiled, with the content checks."""
+        try:
+            return FileFilter.of((*self.exclude_files, *self.extend_exclude_files))
+        except ValueError as exc:  # each glob compiles (checked when read), but not all of them together
+            raise ConfigError(f"'exclude-files' and 'extend-exclude-files': {exc}") from exc
+
+
+def setting_value(settings: Settings, path: str) -> Any:
+    """The value of the setting at path ("links.per_host", "exclude_files")."""
+    section, _, name = path.rpartition(".")
+    return getattr(getattr(settings, section) if section else settings, name)
 
 
 def with_values(settings: Settings, values: Mapping[str, Any]) -> Settings:
@@ -131,8 +151,23 @@ def _checked(option: Option, raw: Any) -> Any:
     return option.value(raw)
 
 
+def discover_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The configuration that applies in start: the nearest folder, from start upward, with a config file,
+    as ruff and pytest find theirs; the search stops at the repository's top (a folder holding .git or .hg),
+    or at the file system's root outside a repository."""
+    start = start.absolute()
+    for directory in (start, *start.parents):
+        found = find_config(directory)
+        if found is not None:
+            return found
+        if any((directory / marker).exists() for marker in _REPOSITORY_MARKERS):
+            return None
+    return None
+
+
 def find_config(directory: Path) -> tuple[Path, dict[str, Any]] | None:
-    """The configuration that applies in directory: seed-validator.toml first, then pyproject.toml."""
+    """The configuration in directory: seed-validator.toml first, then pyproject.toml with a
+    [tool.seed-validator] table (a pyproject.toml without one is passed over, as ruff does)."""
     for candidate in (directory / CONFIG_FILE, directory / "pyproject.toml"):
         if candidate.is_file():
             table = read_config(candidate)
@@ -173,9 +208,16 @@ def apply_file(settings: Settings, path: Path, table: Mapping[str, Any]) -> Sett
         except ValueError as exc:
             raise ConfigError(f"{path}: {exc}") from exc
         if option.file_relative:
-            value = (path.parent / value).resolve()
+            value = _relative_to(option, path.parent, value)
         values[option.setting] = value
     return with_values(settings, values)
+
+
+def _relative_to(option: Option, folder: Path, value: Any) -> Any:
+    """A path (or the globs with '/') of a config file, taken from the file's folder."""
+    if option.kind is Kind.GLOBS:
+        return tuple(anchored(glob, folder) for glob in value)
+    return (folder / value).resolve()
 
 
 def unknown_key(key: str, known: Mapping[str, Option]) -> str:

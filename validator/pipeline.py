@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from .extract import extract_links
 from .interrupt import Interruption
 from .load import discover, display_path, load_file
 from .models import LinkEntry, LinkRef, Progress, RunResult
+from .seedfiles import Skip
 from .shard import Shard
 from .urls import host_of, normalise
 from .validate.duplicates import DuplicateArticles, article_urls, scan_article_urls
@@ -54,11 +56,11 @@ def run(settings: Settings, *, scope: Scope = Scope(), clock: Clock = utc_now,
     if scope.files is not None:
         # Only these files are checked, but corpus-wide rules still compare them with every other file.
         chosen = {display_path(path) for path in scope.files}
-        for path in discover(settings.paths, skip=scope.skip_dirs):
+        for path in seed_files(settings, scope.skip_dirs, look=False):
             file = display_path(path)
             if file not in chosen:
                 duplicates.remember(file, scan_article_urls(path))
-    for path in scope.files if scope.files is not None else discover(settings.paths, skip=scope.skip_dirs):
+    for path in scope.files if scope.files is not None else seed_files(settings, scope.skip_dirs):
         if interruption is not None and interruption.requested:
             break
         file = display_path(path)
@@ -88,6 +90,14 @@ def run(settings: Settings, *, scope: Scope = Scope(), clock: Clock = utc_now,
         result.interrupted = True
     result.finished_at = rfc3339(clock())
     return result
+
+
+def seed_files(settings: Settings, skip_dirs: tuple[Path, ...] = (), *, look: bool = True,
+               skipped: Counter[Skip] | None = None) -> Iterator[Path]:
+    """The seed files under settings.paths: what discovery finds, less what seedfiles.FileFilter says is
+    no seed (look=False: the exclude globs alone, for files only indexed, which costs no read)."""
+    found = discover(settings.paths, skip=skip_dirs)
+    return settings.file_filter().found(found, settings.paths, skipped, look=look)
 
 
 def _note_year(result: RunResult, file: str, published: object) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -26,8 +27,23 @@ def changed_since(ref: str, paths: Sequence[Path]) -> list[Path]:
     untracked = _git(["ls-files", "--others", "--exclude-standard", "-z", "--", *specs],
                      "git ls-files failed").split("\0")
     files = [Path(name) for name in sorted({n for n in changed + untracked if n})]
-    return [path for path in files if path.suffix.lower() in SEED_SUFFIXES and path.is_file()
-            and not any(part.startswith(".") for part in path.parts)]
+    return [path for path in seed_candidates(files) if path.is_file()]
+
+
+def seed_candidates(paths: Sequence[Path]) -> list[Path]:
+    """The paths of a list that discovery would consider: a seed suffix, no hidden file or folder."""
+    return [path for path in paths if path.suffix.lower() in SEED_SUFFIXES
+            and not any(part.startswith(".") and part not in (".", "..") for part in path.parts)]
+
+
+def existing(paths: Sequence[Path]) -> list[Path]:
+    """The paths, all of which exist; UsageError naming those that do not (a list says what to check)."""
+    missing = [path for path in paths if not os.path.lexists(path)]
+    if missing:
+        more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
+        raise UsageError(f"--files-from: {missing[0]}{more}: no such file (list the files to check; leave deleted "
+                         "ones out, e.g. git diff --name-only --diff-filter=d)")
+    return list(paths)
 
 
 def files_from(source: str) -> list[Path]:

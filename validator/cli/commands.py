@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from .. import baseline as baseline_file
 from .. import config, pipeline
 from ..errors import UsageError
 from ..interrupt import Interruption
+from ..load import SEED_SUFFIXES
 from ..models import RunResult, Severity
 from ..problems import Problem, at_or_above, problems
 from ..progress import ProgressDisplay
@@ -21,7 +24,8 @@ from ..report.diff import diff_results
 from ..report.diff import render_markdown as render_diff
 from ..report.merge import merge_results
 from ..report.writer import parse_formats, write_atomic, write_reports
-from ..selection import changed_since, files_from
+from ..seedfiles import Skip, skipped_text
+from ..selection import changed_since, existing, files_from, seed_candidates
 from ..shard import parse_shard
 from ..validate.schema import load_schema
 from .parser import settings_from
@@ -51,9 +55,9 @@ def _scope(args: argparse.Namespace, settings: config.Settings) -> pipeline.Scop
         raise UsageError("--changed-since and --files-from each choose the files; give one of them")
     files = None
     if args.changed_since:
-        files = tuple(changed_since(args.changed_since, settings.paths))
+        files = tuple(settings.file_filter().listed(changed_since(args.changed_since, settings.paths)))
     elif args.files_from:
-        files = tuple(files_from(args.files_from))
+        files = tuple(settings.file_filter().listed(existing(seed_candidates(files_from(args.files_from)))))
     shard = parse_shard(args.shard, total=args.shard_total) if args.shard else None
     if shard is not None and files is not None:
         raise UsageError("--shard splits a whole-corpus audit; it does not combine with --changed-since/--files-from")
@@ -61,11 +65,36 @@ def _scope(args: argparse.Namespace, settings: config.Settings) -> pipeline.Scop
     return pipeline.Scope(files, shard, skip_dirs=(output_dir,) if output_dir is not None else ())
 
 
-def _run(args: argparse.Namespace) -> tuple[RunResult, Interruption]:
-    settings = settings_from(args)
-    if not args.paths and not all(p.exists() for p in settings.paths):
+def _corpus(args: argparse.Namespace, settings: config.Settings) -> config.Settings:
+    """The settings with paths that exist: a PATH that does not is a usage error; so is a missing seeds/
+    (the default), unless --files-from names the files (the corpus is then only those)."""
+    if not args.paths and not all(os.path.lexists(p) for p in settings.paths):
+        if args.files_from:
+            return dataclasses.replace(settings, paths=tuple(p for p in settings.paths if os.path.lexists(p)))
         raise UsageError(f"no seeds/ folder here ({Path.cwd()}); name the seed files or folders to check")
+    for path in settings.paths:
+        if not os.path.lexists(path):
+            raise UsageError(f"{path}: no such file or folder")
+    return settings
+
+
+def _require_seeds(settings: config.Settings, scope: pipeline.Scope) -> None:
+    """UsageError when the paths hold no seed file, unless allow-empty (a mistyped folder must not pass)."""
+    skipped: Counter[Skip] = Counter()
+    if next(pipeline.seed_files(settings, scope.skip_dirs, skipped=skipped), None) is None:
+        reasons = skipped_text(skipped)
+        *others, last = sorted(SEED_SUFFIXES)
+        kinds = f"{', '.join(others)} or {last}"
+        raise UsageError(f"no seed files under {', '.join(str(p) for p in settings.paths)} "
+                         f"({f'not seeds: {reasons}' if reasons else f'a seed file is a {kinds} file'}); "
+                         "--allow-empty accepts that")
+
+
+def _run(args: argparse.Namespace) -> tuple[RunResult, Interruption]:
+    settings = _corpus(args, settings_from(args))
     scope = _scope(args, settings)
+    if scope.files is None and not settings.allow_empty:
+        _require_seeds(settings, scope)
     interruption = Interruption()
     with interruption.installed():
         result = pipeline.run(settings, scope=scope, progress=None if args.quiet else ProgressDisplay(),

@@ -7,6 +7,7 @@ from itertools import groupby
 
 from ..models import LinkStatus, RunResult, Severity
 from ..problems import Problem, fixed
+from ..written import REPORT_MARKER
 from .context import ReportInput
 from .diff import render_markdown as render_diff
 
@@ -18,7 +19,7 @@ def render(report: ReportInput) -> Iterator[str]:
     files); report.since, when given, is what changed from a previous run."""
     result, link_base, since = report.result, report.link_base, report.since
     counts = result.count_findings()
-    yield "# seed-validator report\n\n"
+    yield f"{REPORT_MARKER}\n# seed-validator report\n\n"
     state = "complete" if result.complete else "**incomplete**"
     if result.inconclusive:
         state += ", **inconclusive** (network unavailable: no link was called dead)"
