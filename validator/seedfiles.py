@@ -67,29 +67,31 @@ class FileFilter:
                 names.add(glob)
         return cls(frozenset(names), compile_path_globs(tuple(name_globs)), compile_path_globs(tuple(path_globs)))
 
-    def excluded(self, path: Path, root: Path | None = None) -> bool:
-        """Whether a glob excludes path: a name below root (when given; else any name of the path), or the
-        whole path (or a folder above it)."""
-        parts = path.parts[len(root.parts):] if root is not None else path.parts
-        if self.names and not self.names.isdisjoint(parts):
+    def excluded(self, path: Path, below: Sequence[str] | None = None) -> bool:
+        """Whether a glob excludes path: one of its names (`below`: those below the folder walked; default:
+        all of them), or the whole path (or a folder above it)."""
+        names = path.parts if below is None else below
+        if self.names and not self.names.isdisjoint(names):
             return True
-        if self.name_globs is not None and any(self.name_globs.match(part) for part in parts):
+        if self.name_globs is not None and any(self.name_globs.match(name) for name in names):
             return True
         return self.path_globs is not None and self.path_globs.match(_absolute(path))
 
-    def skip(self, path: Path, *, named: bool = False, root: Path | None = None, look: bool = True) -> Skip | None:
+    def skip(self, path: Path, *, named: bool = False, below: Sequence[str] | None = None,
+             look: bool = True) -> Skip | None:
         """Why path is not a seed file, or None when it is one (or when only loading it can tell).
 
         named: given by the user as a PATH (no glob applies; any file's content is looked at). Otherwise only
         Markdown files and documentation names are opened: seed-validator writes no other seed suffix.
-        look=False: the globs alone, nothing opened.
+        below: the names the name globs are tried on (see excluded). look=False: the globs alone, nothing read.
         """
-        if not named and self.excluded(path, root):
+        if not named and self.excluded(path, below):
             return Skip.EXCLUDED
         if not look:
             return None
-        document = path.name.split(".", 1)[0].upper() in DOCUMENT_NAMES
-        if not (named or document or path.suffix.lower() == ".md"):
+        name = path.name
+        document = name.split(".", 1)[0].upper() in DOCUMENT_NAMES
+        if not (named or document or name[-3:].lower() == ".md"):
             return None
         head = _head(path)
         if head is None:
@@ -101,9 +103,11 @@ class FileFilter:
     def found(self, paths: Iterable[Path], roots: Sequence[Path], skipped: Counter[Skip] | None = None, *,
               look: bool = True) -> Iterator[Path]:
         """The seed files among those discovery found under roots (a root itself is a file named by the user)."""
+        root_parts = [root.parts for root in roots]
         for path in paths:
-            root = _root_of(path, roots)
-            reason = self.skip(path, named=root == path, root=root, look=look)
+            parts = path.parts
+            depth = next((len(r) for r in root_parts if parts[:len(r)] == r), 0)
+            reason = self.skip(path, named=depth == len(parts), below=parts[depth:], look=look)
             if reason is None:
                 yield path
             elif skipped is not None:
@@ -139,13 +143,6 @@ def anchored(glob: str, folder: Path) -> str:
 def _absolute(path: Path) -> str:
     """The absolute path with '/', '..' folded; symlinks are not resolved (that would cost a stat per part)."""
     return os.path.abspath(path).replace(os.sep, "/")  # noqa: PTH100
-
-
-def _root_of(path: Path, roots: Sequence[Path]) -> Path | None:
-    for root in roots:
-        if path.parts[:len(root.parts)] == root.parts:
-            return root
-    return None
 
 
 def _head(path: Path) -> bytes | None:

@@ -66,16 +66,16 @@ def _scope(args: argparse.Namespace, settings: config.Settings) -> pipeline.Scop
 
 
 def _corpus(args: argparse.Namespace, settings: config.Settings) -> config.Settings:
-    """The settings with paths that exist: a PATH that does not is a usage error; so is a missing seeds/
-    (the default), unless --files-from names the files (the corpus is then only those)."""
-    if not args.paths and not all(os.path.lexists(p) for p in settings.paths):
-        if args.files_from:
-            return dataclasses.replace(settings, paths=tuple(p for p in settings.paths if os.path.lexists(p)))
+    """The settings with paths that exist: a path that does not is a usage error, unless --files-from names
+    the files and no PATH is given (the corpus is then the paths that exist, maybe none)."""
+    missing = [path for path in settings.paths if not os.path.lexists(path)]
+    if not missing:
+        return settings
+    if args.files_from and not args.paths:
+        return dataclasses.replace(settings, paths=tuple(p for p in settings.paths if p not in missing))
+    if not args.paths and settings.paths == config.Settings().paths:
         raise UsageError(f"no seeds/ folder here ({Path.cwd()}); name the seed files or folders to check")
-    for path in settings.paths:
-        if not os.path.lexists(path):
-            raise UsageError(f"{path}: no such file or folder")
-    return settings
+    raise UsageError(f"{missing[0]}: no such file or folder")
 
 
 def _require_seeds(settings: config.Settings, scope: pipeline.Scope) -> None:
