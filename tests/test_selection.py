@@ -51,6 +51,9 @@ def test_a_missing_folder_is_exit_2_and_writes_nothing(corpus: Path) -> None:
     assert done.returncode == 2
     assert done.stderr == "seed-validator: error: seedz: no such file or folder\n"
     assert not (corpus / "seed-validator-baseline.json").exists()
+    odd = run("check", "--offline", "seeds\n::error::forged", cwd=corpus)  # the message stays one line
+    assert odd.returncode == 2
+    assert odd.stderr == "seed-validator: error: 'seeds\\n::error::forged': no such file or folder\n"
 
 
 def test_nothing_seed_validator_wrote_is_read_as_a_seed_wherever_it_is(corpus: Path) -> None:

@@ -10,6 +10,9 @@ from pathlib import Path
 
 from .errors import UsageError
 from .load import SEED_SUFFIXES
+from .options import shown
+
+_MAX_SHOWN_PATH = 200
 
 
 def changed_since(ref: str, paths: Sequence[Path]) -> list[Path]:
@@ -41,8 +44,8 @@ def existing(paths: Sequence[Path]) -> list[Path]:
     missing = [path for path in paths if not os.path.lexists(path)]
     if missing:
         more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
-        raise UsageError(f"--files-from: {missing[0]}{more}: no such file (list the files to check; leave deleted "
-                         "ones out, e.g. git diff --name-only --diff-filter=d)")
+        raise UsageError(f"--files-from: {shown_path(missing[0])}{more}: no such file (list the files to check; "
+                         "leave deleted ones out, e.g. git diff --name-only --diff-filter=d)")
     return list(paths)
 
 
@@ -53,6 +56,12 @@ def files_from(source: str) -> list[Path]:
     except OSError as exc:
         raise UsageError(f"--files-from: cannot read {source}: {exc.strerror or exc}") from exc
     return [Path(line.strip()) for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def shown_path(path: Path) -> str:
+    """A path for a one-line message: as written when printable and short, else quoted and cut."""
+    text = str(path)
+    return text if text.isprintable() and len(text) <= _MAX_SHOWN_PATH else shown(text)
 
 
 def _git(args: list[str], failure: str) -> str:

@@ -25,7 +25,7 @@ from ..report.diff import render_markdown as render_diff
 from ..report.merge import merge_results
 from ..report.writer import parse_formats, write_atomic, write_reports
 from ..seedfiles import Skip, skipped_text
-from ..selection import changed_since, existing, files_from, seed_candidates
+from ..selection import changed_since, existing, files_from, seed_candidates, shown_path
 from ..shard import parse_shard
 from ..validate.schema import load_schema
 from .parser import settings_from
@@ -75,7 +75,7 @@ def _corpus(args: argparse.Namespace, settings: config.Settings) -> config.Setti
         return dataclasses.replace(settings, paths=tuple(p for p in settings.paths if p not in missing))
     if not args.paths and settings.paths == config.Settings().paths:
         raise UsageError(f"no seeds/ folder here ({Path.cwd()}); name the seed files or folders to check")
-    raise UsageError(f"{missing[0]}: no such file or folder")
+    raise UsageError(f"{shown_path(missing[0])}: no such file or folder")
 
 
 def _require_seeds(settings: config.Settings, scope: pipeline.Scope) -> None:
@@ -85,7 +85,7 @@ def _require_seeds(settings: config.Settings, scope: pipeline.Scope) -> None:
         reasons = skipped_text(skipped)
         *others, last = sorted(SEED_SUFFIXES)
         kinds = f"{', '.join(others)} or {last}"
-        raise UsageError(f"no seed files under {', '.join(str(p) for p in settings.paths)} "
+        raise UsageError(f"no seed files under {', '.join(shown_path(p) for p in settings.paths)} "
                          f"({f'not seeds: {reasons}' if reasons else f'a seed file is a {kinds} file'}); "
                          "--allow-empty accepts that")
 
