@@ -68,10 +68,11 @@ def test_nothing_seed_validator_wrote_is_read_as_a_seed_wherever_it_is(corpus: P
     assert checked(corpus) == ["seeds/a.txt"]
     for written in ("old/report.json", "old/report.sarif", "old/report.junit.xml", "old/report.html",
                     "seeds/accepted.json", "seeds/changes.md", "seeds/summary.md"):
-        named = run("check", "--offline", written, cwd=corpus)  # even named, it is not a seed
-        assert named.returncode == 2, written
-        assert named.stderr == (f"seed-validator: error: no seed files under {written} (not seeds: 1 written by "
-                                "seed-validator); --allow-empty accepts that\n")
+        named = run("check", "--offline", written, cwd=corpus)  # even named, it is not a seed: passed over
+        assert named.returncode == 0, written
+        assert "0 file(s), 0 record(s)" in named.stdout
+        assert f"note: {written} is not read as a seed: written by seed-validator\n" in named.stdout
+    assert run("check", "--offline", "old", cwd=corpus).returncode == 2  # a folder of reports holds no seed
     listed = subprocess.run([SCRIPT, "check", "--offline", "--files-from", "-"], cwd=corpus, text=True,
                             input="seeds/a.txt\nseeds/summary.md\nseeds/changes.md\n", capture_output=True,
                             check=False)
@@ -101,6 +102,9 @@ def test_readme_like_files_are_seeds_only_with_front_matter(corpus: Path) -> Non
     assert done.returncode == 1  # CONTRIBUTING.md has front matter: a seed, an incomplete one
     assert checked(corpus) == ["seeds/CONTRIBUTING.md", "seeds/a.txt"]
     assert "seeds/CONTRIBUTING.md:2:1: error schema/required 'category' is a required property" in done.stdout
+    named = run("check", "--offline", "seeds/README.md", "seeds/a.txt", cwd=corpus)  # as pre-commit names them
+    assert named.returncode == 0 and "1 file(s), 1 record(s)" in named.stdout
+    assert "note: seeds/README.md is not read as a seed: documentation without front matter" in named.stdout
     (seeds / "CONTRIBUTING.md").unlink()
     (seeds / "a.txt").unlink()
     empty = run("check", "--offline", cwd=corpus)

@@ -93,13 +93,22 @@ def _require_seeds(settings: config.Settings, scope: pipeline.Scope) -> None:
 def _run(args: argparse.Namespace) -> tuple[RunResult, Interruption]:
     settings = _corpus(args, settings_from(args))
     scope = _scope(args, settings)
-    if scope.files is None and not settings.allow_empty:
+    if scope.files is None and not settings.allow_empty and any(path.is_dir() for path in settings.paths):
         _require_seeds(settings, scope)
     interruption = Interruption()
     with interruption.installed():
         result = pipeline.run(settings, scope=scope, progress=None if args.quiet else ProgressDisplay(),
                               interruption=interruption)
+    result.notes.extend(_not_seeds_named(settings))
     return result, interruption
+
+
+def _not_seeds_named(settings: config.Settings) -> list[str]:
+    """A note per file named as a PATH that the run passed over: no seed, by its content (a report, a
+    README without front matter). Not an error: pre-commit names every changed file of a seed folder."""
+    chosen = settings.file_filter()
+    skipped = ((path, chosen.skip(path, named=True)) for path in settings.paths if not path.is_dir())
+    return [f"{shown_path(path)} is not read as a seed: {reason.value}" for path, reason in skipped if reason]
 
 
 def _check_command(args: argparse.Namespace) -> int:
