@@ -73,3 +73,16 @@ def test_config_names_the_file_given(repo: Path) -> None:
     (repo / "conf" / "strict.toml").write_text("max-file-size = 100\n", encoding="utf-8")
     done = run("check", "--offline", "--config", "conf/strict.toml", cwd=repo)
     assert done.returncode == 1 and options(repo)["config"] == "conf/strict.toml"
+
+
+def test_a_git_worktree_or_submodule_is_a_repository_too(repo: Path) -> None:
+    # Their .git is a file; the search stops there as at a .git folder, and SARIF paths start there.
+    (repo / ".git").rmdir()
+    (repo / ".git").write_text("gitdir: /elsewhere/.git/worktrees/repo\n", encoding="utf-8")
+    done = run("check", "--offline", "--format", "json,sarif", cwd=repo)
+    assert done.returncode == 1, done.stderr
+    assert options(repo)["config"] is None
+    sarif = json.loads((repo / "reports" / "report.sarif").read_text(encoding="utf-8"))
+    uris = {result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for result in sarif["runs"][0]["results"]}
+    assert uris == {"seeds/sub/b.txt"}

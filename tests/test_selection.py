@@ -161,3 +161,16 @@ def test_files_from_standard_input_needs_no_seeds_folder(tmp_path: Path) -> None
                              input="news/one.txt\nnews/gone.txt\n", capture_output=True, check=False)
     assert missing.returncode == 2
     assert missing.stderr.startswith("seed-validator: error: --files-from: news/gone.txt: no such file")
+
+
+def test_a_batch_of_named_files_without_a_seed_passes_with_notes(corpus: Path) -> None:
+    # pre-commit names every changed file of seeds/; a commit changing only the README must pass.
+    (corpus / "seeds" / "README.md").write_text("# The seeds\n", encoding="utf-8")
+    done = run("check", "--offline", "--format", "none", "seeds/README.md", cwd=corpus)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 file(s), 0 record(s)" in done.stdout
+    assert "note: seeds/README.md is not read as a seed: documentation without front matter" in done.stdout
+    # every PATH must exist, a file as much as a folder, before anything is checked
+    missing = run("check", "--offline", "seeds/README.md", "seeds/gone.txt", cwd=corpus)
+    assert missing.returncode == 2
+    assert missing.stderr == "seed-validator: error: seeds/gone.txt: no such file or folder\n"

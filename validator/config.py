@@ -19,9 +19,9 @@ from .errors import ConfigError
 from .load import DEFAULT_MAX_BYTES, display_path
 from .options import HOST, MAX_ITEMS, Kind, Option, parse_allowed, shown
 from .seedfiles import FileFilter, anchored
+from .selection import repository_top
 
 CONFIG_FILE = "seed-validator.toml"
-_REPOSITORY_MARKERS = (".git", ".hg")
 PYPROJECT_TABLE = ("tool", "seed-validator")
 __all__ = ["DEFAULT_MAX_BYTES", "CacheSettings", "HostOverride", "LinkSettings", "Settings", "parse_allowed"]
 
@@ -156,12 +156,11 @@ def discover_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
     as ruff and pytest find theirs; the search stops at the repository's top (a folder holding .git or .hg),
     or at the file system's root outside a repository."""
     start = start.absolute()
+    top = repository_top(start)
     for directory in (start, *start.parents):
         found = find_config(directory)
-        if found is not None:
+        if found is not None or directory == top:
             return found
-        if any((directory / marker).exists() for marker in _REPOSITORY_MARKERS):
-            return None
     return None
 
 
@@ -214,9 +213,15 @@ def apply_file(settings: Settings, path: Path, table: Mapping[str, Any]) -> Sett
 
 
 def _relative_to(option: Option, folder: Path, value: Any) -> Any:
-    """A path (or the globs with '/') of a config file, taken from the file's folder."""
+    """A path, each path of a list, or the globs with '/' of a config file, taken from the file's folder."""
     if option.kind is Kind.GLOBS:
         return tuple(anchored(glob, folder) for glob in value)
+    if isinstance(value, tuple):  # paths: the seed folders, the corpus
+        return tuple(_beside(folder, v) for v in value)
+    return _beside(folder, value)
+
+
+def _beside(folder: Path, value: Path) -> Path:
     return (folder / value).resolve()
 
 

@@ -11,19 +11,22 @@ from pathlib import Path
 
 from . import __version__
 from .baseline import DEFAULT_FILE as BASELINE_FILE
+from .jsonfile import DEFAULT_MAX_BYTES as REPORT_MAX_BYTES
 from .load import DEFAULT_MAX_BYTES
-from .options import HOST, Kind, Option, Range, allowed_entry, header_value, path_glob, url_pattern
+from .options import HOST, Kind, Option, Range, allowed_entry, header_value, http_url, path_glob, url_pattern
 from .seedfiles import DEFAULT_EXCLUDES
-from .shard import TOTAL_ENV
+from .shard import MAX_SHARDS, TOTAL_ENV
 
 SCOPE, LINKS = "what to check", "link checking"
 _CONFIG = ("check", "baseline", "schema")
+_REPORTS = ("check", "merge")  # the commands that write reports
 _DAY, _MIB = 86400.0, 1 << 20
 
 OPTIONS: tuple[Option, ...] = (
     # -- what and how: every run --
-    Option("paths", Kind.PATHS, (Path("seeds"),), "seed files or folders (folders are searched for "
-           ".txt/.md/.yaml/.yml)", setting="paths", positional=True, nargs="*", metavar="PATH"),
+    Option("paths", Kind.PATHS, (Path("seeds"),), "the seed folders, the corpus (searched for .txt/.md/.yaml/.yml); "
+           "seed files named instead are checked against the corpus, which corpus-wide rules see whole",
+           setting="paths", key=True, positional=True, nargs="*", metavar="PATH", file_relative=True),
     Option("offline", Kind.BOOL, False, "check structure and metadata only; fetch nothing", setting="offline"),
     Option("quiet", Kind.BOOL, False, "print nothing but run-stopping errors (reports are still written)",
            short="-q"),
@@ -41,16 +44,27 @@ OPTIONS: tuple[Option, ...] = (
     Option("future-tolerance-hours", Kind.FLOAT, 24.0, "how far in the future a publication date may lie",
            setting="future_tolerance_hours", flag=False, key=True, range=Range(0, 24 * 366)),
     # -- check's reports --
-    Option("format", Kind.STR, None, "report formats, comma-separated: {formats}", commands=("check", "merge"),
-           metavar="LIST", shown="json,md for check, json,md,sarif for merge"),
-    Option("output-dir", Kind.PATH, Path("reports"), "where reports are written", commands=("check", "merge"),
+    Option("format", Kind.STR, None, "report formats, comma-separated: {formats}; or 'none' (console lines only, "
+           "nothing written: the pre-commit hook)", commands=_REPORTS, metavar="LIST",
+           shown="json,md for check, json,md,sarif for merge"),
+    Option("output-dir", Kind.PATH, Path("reports"), "where reports are written", commands=_REPORTS,
            metavar="DIR", writes="dir"),
-    Option("fail-on", Kind.STR, "error", "the lowest severity that makes the exit code 1", commands=("check",),
-           choices=("error", "warning", "never")),
+    Option("link-base", Kind.STR, None, "prefix file links in report.md and report.html with this http(s) URL "
+           "(e.g. https://github.com/OWNER/REPO/blob/SHA/) instead of relative links", commands=_REPORTS,
+           metavar="URL", check=http_url),
+    Option("sarif-root", Kind.PATH, None, "paths in SARIF and Code Quality reports are relative to DIR",
+           commands=_REPORTS, metavar="DIR",
+           shown="the git top-level of the working directory, else the working directory"),
+    Option("fail-on", Kind.STR, None, "the lowest severity that makes the exit code 1 (merge: of the merged "
+           "report; an incomplete merge always exits 1)", commands=_REPORTS, choices=("error", "warning", "never"),
+           shown="error for check, never for merge"),
     Option("baseline", Kind.PATH, None, "report the findings in this baseline separately and fail only on new "
            "ones", commands=("check",), metavar="FILE"),
     Option("previous", Kind.PATH, None, "a previous report.json: the Markdown report gets a 'since the previous "
            "run' section", commands=("check",), metavar="REPORT"),
+    Option("max-report-size", Kind.INT, REPORT_MAX_BYTES, "larger report.json and baseline files (--previous, "
+           "--baseline, diff, merge) are refused, not read", commands=("check", "diff", "merge"),
+           range=Range(1, 4096 * _MIB), metavar="BYTES"),
     # -- what to check --
     Option("changed-since", Kind.STR, None, "only seed files added or modified since this git ref (duplicates are "
            "still looked for in the whole corpus)", metavar="REF", group=SCOPE),
@@ -70,7 +84,7 @@ OPTIONS: tuple[Option, ...] = (
            "files; 'auto' reads GitLab (CI_NODE_INDEX/CI_NODE_TOTAL) or a Kubernetes Indexed Job "
            "(JOB_COMPLETION_INDEX)", metavar="K/N", group=SCOPE),
     Option("shard-total", Kind.INT, None, f"with --shard auto under Kubernetes: the number of shards (or "
-           f"{TOTAL_ENV})", range=Range(1, 10_000), metavar="N", group=SCOPE),
+           f"{TOTAL_ENV})", range=Range(1, MAX_SHARDS), metavar="N", group=SCOPE),
     # -- link checking --
     Option("concurrency", Kind.INT, 64, "requests in flight at once", setting="links.concurrency", key=True,
            range=Range(1, 1000), metavar="N", group=LINKS),

@@ -21,6 +21,9 @@ RUN = ("check", "baseline")  # the commands that run the pipeline share its opti
 HOST = "host."  # settings path prefix of the per-host overrides ([hosts."name"] tables in a config file)
 MAX_ITEMS = 1000  # entries in one list option
 _DURATION = re.compile(r"^\s*(\d{1,12}(?:\.\d{1,6})?)\s*([smhd]?)\s*$")
+# An http(s) URL prefix that stands in a Markdown or HTML link as it is: no quotes, brackets, spaces, query or
+# fragment (the file's path is appended to it).
+_HTTP_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~!$&*+,;=:@%/-]*)?")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -168,6 +171,8 @@ def _list(option: Option, raw: Any) -> tuple[Any, ...]:
         raise ValueError(f"'{option.name}' must be a list, not {shown(raw)}")
     if len(raw) > MAX_ITEMS:
         raise ValueError(f"'{option.name}' takes at most {MAX_ITEMS} entries, not {len(raw)}")
+    if option.kind is Kind.PATHS and not raw:  # e.g. `paths = []`: a run over nothing would pass silently
+        raise ValueError(f"'{option.name}' must name at least one path")
     entries = []
     for entry in raw:
         entries.append(_entry(option, entry))
@@ -235,6 +240,13 @@ def path_glob(name: str, glob: Any) -> None:
         compile_path_globs((glob,))
     except ValueError as exc:
         raise ValueError(f"'{name}': {exc}") from exc
+
+
+def http_url(name: str, value: Any) -> None:
+    """An absolute http(s) URL that can prefix a file's path in a Markdown or HTML link as it is."""
+    if not _HTTP_URL.fullmatch(value):
+        raise ValueError(f"{shown(value)} is not an http(s) URL usable as '{name}' (no quotes, brackets, spaces, "
+                         "query or fragment)")
 
 
 def header_value(name: str, value: Any) -> None:

@@ -13,6 +13,7 @@ from .load import SEED_SUFFIXES
 from .options import shown
 
 _MAX_SHOWN_PATH = 200
+REPOSITORY_MARKERS = (".git", ".hg")
 
 
 def changed_since(ref: str, paths: Sequence[Path]) -> list[Path]:
@@ -73,3 +74,17 @@ def _git(args: list[str], failure: str) -> str:
         detail = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
         raise UsageError(failure + (f" ({detail})" if detail else ""))
     return done.stdout
+
+
+def repository_top(start: Path) -> Path | None:
+    """The repository start is in: the nearest folder, from start upward, holding .git (a folder, or the file
+    of a git worktree or submodule) or .hg; None outside a repository. No git process: config discovery asks
+    this on every run."""
+    start = start.absolute()
+    return next((folder for folder in (start, *start.parents)
+                 if any(os.path.lexists(folder / marker) for marker in REPOSITORY_MARKERS)), None)
+
+
+def repository_root() -> Path:
+    """The top folder of the working directory's repository, or the working directory outside one."""
+    return repository_top(Path.cwd()) or Path.cwd()

@@ -23,7 +23,7 @@ def _sample(option: Option) -> Any:
     high = option.range.high if option.range is not None else None
     samples: dict[Kind, Any] = {
         Kind.BOOL: not option.default, Kind.INT: int(high) if high is not None else 7,
-        Kind.FLOAT: float(high) if high is not None else 1.5, Kind.STR: option.choices[-1] if option.choices else "x",
+        Kind.FLOAT: float(high) if high is not None else 1.5, Kind.STR: option.choices[-1] if option.choices else "https://x.example/x",
         Kind.PATH: "some/file", Kind.PATHS: ["a", "b"], Kind.INTS: [int(high) if high is not None else 1],
         Kind.STRS: ["^https://x\\.example/"], Kind.GLOBS: ["*.bak", "old/*.txt"],
         Kind.HOSTS: {"h.example": {"per-host": 1}}, Kind.DURATIONS: "1h,2m",
@@ -91,7 +91,8 @@ def test_every_config_key_reaches_its_setting(option: Option, tmp_path: Path) ->
     if option.file_relative and option.kind is Kind.GLOBS:  # a glob with '/' is taken from the file's folder
         wanted = tuple(glob if "/" not in glob else f"{tmp_path}/{glob}" for glob in wanted)
     elif option.file_relative:
-        wanted = (tmp_path / wanted).resolve()
+        wanted = tuple((tmp_path / w).resolve() for w in wanted) if isinstance(wanted, tuple) else \
+            (tmp_path / wanted).resolve()
     assert _at(settings, str(option.setting)) == wanted
 
 
@@ -158,7 +159,7 @@ def readme_table() -> list[str]:
         if not option.key:
             continue
         key = f'hosts."NAME".{option.name}' if str(option.setting).startswith(HOST) else option.name
-        flag = f"`--{option.name}`" if option.flag else ""
+        flag = "" if not option.flag else f"`{option.metavar} ...`" if option.positional else f"`--{option.name}`"
         default = _toml_default(option)
         if default and option.shown is None:
             default = f"`{default}`"

@@ -9,6 +9,7 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from .. import baseline as baseline_file
 from .. import config, pipeline
@@ -22,22 +23,43 @@ from ..report import codec, console
 from ..report.context import ReportInput
 from ..report.diff import diff_results
 from ..report.diff import render_markdown as render_diff
+from ..report.locations import SourceRoot
 from ..report.merge import merge_results
-from ..report.writer import parse_formats, write_atomic, write_reports
+from ..report.writer import NO_REPORTS, parse_formats, write_atomic, write_reports
 from ..seedfiles import Skip, skipped_text
-from ..selection import changed_since, existing, files_from, seed_candidates, shown_path
+from ..selection import changed_since, existing, files_from, repository_root, seed_candidates, shown_path
 from ..shard import parse_shard
 from ..validate.schema import load_schema
 from .parser import settings_from
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
 _FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
-# --format when it is not given: what each command writes by default.
+# --format and --fail-on when they are not given: what each command writes, and when it fails, by default.
 DEFAULT_FORMATS = {"check": "json,md", "merge": "json,md,sarif"}
+DEFAULT_FAIL_ON = {"check": "error", "merge": "never"}
+_ROOTED = {"sarif", "codeclimate"}  # formats whose paths are from the repository root
 
 
 def _formats(args: argparse.Namespace) -> list[str]:
     return parse_formats(args.format if args.format is not None else DEFAULT_FORMATS[args.command])
+
+
+def _fail_on(args: argparse.Namespace) -> Severity | None:
+    return _FAIL_ON[args.fail_on or DEFAULT_FAIL_ON[args.command]]
+
+
+def _placing(args: argparse.Namespace, formats: list[str]) -> dict[str, Any]:
+    """Where the reports point: --link-base (ending in '/') and where SARIF/Code Quality paths start
+    (--sarif-root, else the git top-level when one of them is written). Checked before any work."""
+    link_base = args.link_base or ""
+    if link_base and not link_base.endswith("/"):
+        link_base += "/"
+    root = args.sarif_root
+    if root is not None and not root.is_dir():
+        raise UsageError(f"--sarif-root: {root} is not a folder")
+    if root is None and _ROOTED & set(formats):
+        root = repository_root()
+    return {"link_base": link_base, "source": SourceRoot.at(root) if root else None}
 
 
 def _schema_command(args: argparse.Namespace) -> int:
@@ -50,32 +72,66 @@ def _schema_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _scope(args: argparse.Namespace, settings: config.Settings) -> pipeline.Scope:
-    if args.changed_since and args.files_from:
-        raise UsageError("--changed-since and --files-from each choose the files; give one of them")
+def _scope(args: argparse.Namespace, settings: config.Settings, named: Sequence[Path]) -> pipeline.Scope:
+    """What the run checks. named: the seed files among the files named as PATHs (see _named_seeds)."""
+    if sum(map(bool, (args.changed_since, args.files_from, _named_files(args)))) > 1:
+        raise UsageError("seed files named, --changed-since and --files-from each choose the files; give one of them")
+    output_dir = getattr(args, "output_dir", None)
+    skip = (output_dir,) if output_dir is not None else ()
     files = None
-    if args.changed_since:
+    if _named_files(args):
+        # Files named (pre-commit passes them in batches) are checked against the whole corpus; the seed
+        # files of the folders named too.
+        folders_named = any(path.is_dir() for path in args.paths)
+        files = (*named, *(pipeline.seed_files(settings, skip) if folders_named else ()))
+    elif args.changed_since:
         files = tuple(settings.file_filter().listed(changed_since(args.changed_since, settings.paths)))
     elif args.files_from:
         files = tuple(settings.file_filter().listed(existing(seed_candidates(files_from(args.files_from)))))
     shard = parse_shard(args.shard, total=args.shard_total) if args.shard else None
     if shard is not None and files is not None:
         raise UsageError("--shard splits a whole-corpus audit; it does not combine with --changed-since/--files-from")
-    output_dir = getattr(args, "output_dir", None)
-    return pipeline.Scope(files, shard, skip_dirs=(output_dir,) if output_dir is not None else ())
+    return pipeline.Scope(files, shard, skip_dirs=skip)
+
+
+def _named_files(args: argparse.Namespace) -> list[Path]:
+    return [path for path in args.paths if not path.is_dir()]
+
+
+def _require_paths(args: argparse.Namespace) -> None:
+    """UsageError naming the first PATH (file or folder) that does not exist."""
+    missing = next((path for path in args.paths if not os.path.lexists(path)), None)
+    if missing is not None:
+        raise UsageError(f"{shown_path(missing)}: no such file or folder")
 
 
 def _corpus(args: argparse.Namespace, settings: config.Settings) -> config.Settings:
-    """The settings with paths that exist: a path that does not is a usage error, unless --files-from names
-    the files and no PATH is given (the corpus is then the paths that exist, maybe none)."""
+    """The settings with corpus paths that exist. The folders named exist (_require_paths); a configured
+    (or the default) path that does not is a usage error, unless files are named or --files-from lists
+    them (the corpus is then the paths that exist, maybe none)."""
     missing = [path for path in settings.paths if not os.path.lexists(path)]
     if not missing:
         return settings
-    if args.files_from and not args.paths:
+    if args.files_from or args.paths:  # PATHs given, none of them a folder: files named
         return dataclasses.replace(settings, paths=tuple(p for p in settings.paths if p not in missing))
-    if not args.paths and settings.paths == config.Settings().paths:
+    if settings.paths == config.Settings().paths:
         raise UsageError(f"no seeds/ folder here ({Path.cwd()}); name the seed files or folders to check")
     raise UsageError(f"{shown_path(missing[0])}: no such file or folder")
+
+
+def _named_seeds(settings: config.Settings, named: Sequence[Path]) -> tuple[list[Path], list[str]]:
+    """The seed files among the files named as PATHs, and a note per file passed over: no seed, by its
+    content (a report, a README without front matter). Not an error: pre-commit names every changed file
+    of a seed folder."""
+    chosen = settings.file_filter()
+    kept, notes = [], []
+    for path in named:
+        reason = chosen.skip(path, named=True)
+        if reason is None:
+            kept.append(path)
+        else:
+            notes.append(f"{shown_path(path)} is not read as a seed: {reason.value}")
+    return kept, notes
 
 
 def _require_seeds(settings: config.Settings, scope: pipeline.Scope) -> None:
@@ -91,43 +147,42 @@ def _require_seeds(settings: config.Settings, scope: pipeline.Scope) -> None:
 
 
 def _run(args: argparse.Namespace) -> tuple[RunResult, Interruption]:
-    settings = _corpus(args, settings_from(args))
-    scope = _scope(args, settings)
+    _require_paths(args)
+    # The folders named are the corpus; files named are checked against it (the configured folders, else
+    # seeds/, when no folder is named).
+    folders = [path for path in args.paths if path.is_dir()]
+    settings = _corpus(args, settings_from(argparse.Namespace(**{**vars(args), "paths": folders})))
+    named, notes = _named_seeds(settings, _named_files(args))
+    scope = _scope(args, settings, named)
     if scope.files is None and not settings.allow_empty and any(path.is_dir() for path in settings.paths):
         _require_seeds(settings, scope)
     interruption = Interruption()
     with interruption.installed():
         result = pipeline.run(settings, scope=scope, progress=None if args.quiet else ProgressDisplay(),
                               interruption=interruption)
-    result.notes.extend(_not_seeds_named(settings))
+    result.notes.extend(notes)
     return result, interruption
-
-
-def _not_seeds_named(settings: config.Settings) -> list[str]:
-    """A note per file named as a PATH that the run passed over: no seed, by its content (a report, a
-    README without front matter). Not an error: pre-commit names every changed file of a seed folder."""
-    chosen = settings.file_filter()
-    skipped = ((path, chosen.skip(path, named=True)) for path in settings.paths if not path.is_dir())
-    return [f"{shown_path(path)} is not read as a seed: {reason.value}" for path, reason in skipped if reason]
 
 
 def _check_command(args: argparse.Namespace) -> int:
     formats = _formats(args)
-    accepted = baseline_file.load(args.baseline) if args.baseline else None
-    previous = codec.load(args.previous) if args.previous else None
+    placing = _placing(args, formats)
+    accepted = baseline_file.load(args.baseline, max_bytes=args.max_report_size) if args.baseline else None
+    previous = codec.load(args.previous, max_bytes=args.max_report_size) if args.previous else None
     result, interruption = _run(args)
     if accepted is not None:
         result.baseline_keys, result.baseline_file = accepted.keys, accepted.path
-    fail_on = _FAIL_ON[args.fail_on]
+    fail_on = _fail_on(args)
     since = diff_results(previous, result) if previous is not None else None
-    report = ReportInput.of(result, fail_on=fail_on, since=since)  # the run's problems, computed once
+    report = ReportInput.of(result, fail_on=fail_on, since=since, **placing)  # the problems, computed once
     written = write_reports(report, formats, args.output_dir)
     items = report.problems
     if not args.quiet:
         _print_outcome(result, items, written)
     if interruption.requested:
-        print(f"seed-validator: interrupted; {', '.join(map(str, written))} hold what was found so far "
-              "(complete: false). Run again to pick up from the cache.", file=sys.stderr)
+        held = (f"{', '.join(map(str, written))} hold what was found so far (complete: false)" if written
+                else f"no report written (--format {NO_REPORTS})")
+        print(f"seed-validator: interrupted; {held}. Run again to pick up from the cache.", file=sys.stderr)
         return interruption.exit_code
     if result.inconclusive:
         return EXIT_INCONCLUSIVE
@@ -148,7 +203,8 @@ def _baseline_command(args: argparse.Namespace) -> int:
 
 
 def _diff_command(args: argparse.Namespace) -> int:
-    changes = diff_results(codec.load(args.old), codec.load(args.new))
+    limit = args.max_report_size
+    changes = diff_results(codec.load(args.old, max_bytes=limit), codec.load(args.new, max_bytes=limit))
     text = "".join(render_diff(changes, heading=f"# Changes from {args.old} to {args.new}"))
     write_atomic(args.output, [text])
     sys.stdout.write(text)
@@ -157,26 +213,38 @@ def _diff_command(args: argparse.Namespace) -> int:
 
 def _merge_command(args: argparse.Namespace) -> int:
     formats = _formats(args)
-    merged = merge_results([codec.load(path) for path in args.reports], [str(p) for p in args.reports])
-    written = write_reports(ReportInput.of(merged), formats, args.output_dir)
+    placing = _placing(args, formats)
+    reports = [codec.load(path, max_bytes=args.max_report_size) for path in args.reports]
+    merged = merge_results(reports, [str(p) for p in args.reports])
+    # JUnit marks as failing what --fail-on names; without it, errors (as in the unsharded run's report).
+    report = ReportInput.of(merged, fail_on=_FAIL_ON[args.fail_on or "error"], **placing)
+    written = write_reports(report, formats, args.output_dir)
+    failing = at_or_above(report.problems, _fail_on(args))
+    _print_problems(failing)
     state = "complete" if merged.complete else "INCOMPLETE"
+    where = f"written to {', '.join(map(str, written))}" if written else "nothing written"
     print(f"merged {len(args.reports)} report(s): {merged.files} file(s), {sum(merged.count_links().values())} "
-          f"link(s), {state}; written to {', '.join(map(str, written))}")
+          f"link(s), {state}, {len(failing)} problem(s) at or above --fail-on; {where}")
     for note in merged.notes:
         print(f"note: {note}")
-    return EXIT_OK if merged.complete else EXIT_FINDINGS
+    return EXIT_OK if merged.complete and not failing else EXIT_FINDINGS
 
 
-def _print_outcome(result: RunResult, items: Sequence[Problem], written: list[Path]) -> None:
+def _print_problems(items: Sequence[Problem]) -> None:
     for line in console.lines(items):
         print(line)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for line in console.github_annotations(items):
             print(line)
+
+
+def _print_outcome(result: RunResult, items: Sequence[Problem], written: list[Path]) -> None:
+    _print_problems(items)
     print(console.summary(result, items))
     for note in result.notes:
         print(f"note: {note}")
-    print("reports: " + ", ".join(str(path) for path in written))
+    if written:
+        print("reports: " + ", ".join(str(path) for path in written))
 
 
 COMMAND_RUNNERS = {"schema": _schema_command, "check": _check_command, "baseline": _baseline_command,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ..models import RunResult, Severity
 from ..problems import Problem, problems
 from .diff import ReportDiff
+from .locations import SourceRoot
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,10 +16,13 @@ class ReportInput:
     problems: tuple[Problem, ...]
     fail_on: Severity | None = Severity.ERROR  # junit: which problems fail a file's testcase
     since: ReportDiff | None = None  # with --previous: what changed since that run
-    link_base: str = ""  # the way from the report's folder back to the files (set by the writer)
+    # What file links start with: --link-base (an absolute URL), or, left empty, the way from the report's
+    # folder back to the files (set by the writer).
+    link_base: str = ""
+    source: SourceRoot | None = None  # SARIF and Code Quality paths are from here (None: the working directory)
 
     @classmethod
-    def of(cls, result: RunResult, *, fail_on: Severity | None = Severity.ERROR,
-           since: ReportDiff | None = None) -> ReportInput:
+    def of(cls, result: RunResult, *, fail_on: Severity | None = Severity.ERROR, since: ReportDiff | None = None,
+           link_base: str = "", source: SourceRoot | None = None) -> ReportInput:
         """The input for a run's reports, its problems computed here, once."""
-        return cls(result, tuple(problems(result)), fail_on, since)
+        return cls(result, tuple(problems(result)), fail_on, since, link_base, source)

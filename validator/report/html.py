@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from ..models import LinkEntry, LinkKind, LinkStatus, RunResult, Severity
-from ..urls import host_of
+from ..urls import file_uri_path, host_of
 from .context import ReportInput
 
 
@@ -69,7 +69,8 @@ def context(report: ReportInput) -> dict[str, Any]:
         "statuses": list(LinkStatus),
         "kinds": list(LinkKind),
         "data": _json_for_script({
-            "linkBase": report.link_base,
+            # Each file's link, percent-encoded once here (RFC 3986): the page only appends '#L<line>'.
+            "hrefs": _hrefs(report, links),
             "findings": [{"file": p.file, "line": p.line, "column": p.column, "pointer": p.pointer, "rule": p.rule,
                           "severity": p.severity.value, "message": p.message, "baselined": p.baselined}
                          for p in report.problems if p.url == ""],
@@ -79,6 +80,11 @@ def context(report: ReportInput) -> dict[str, Any]:
                           "severity": s.severity.value if s.severity else None} for s in LinkStatus],
         }),
     }
+
+
+def _hrefs(report: ReportInput, links: list[LinkEntry]) -> dict[str, str]:
+    files = {p.file for p in report.problems} | {o.file for e in links for o in e.occurrences}
+    return {file: file_uri_path(report.link_base + file) for file in sorted(files)}
 
 
 def _link_row(entry: LinkEntry) -> dict[str, Any]:

@@ -1,4 +1,8 @@
-"""SARIF 2.1.0: for code-scanning dashboards (GitHub code scanning and others)."""
+"""SARIF 2.1.0 for code-scanning dashboards (GitHub code scanning and others).
+
+Every rule carries help (what it checks, how to fix it) and a link to its documentation; every result has
+a region (file-level findings: line 1) and a URI relative to the repository root (uriBaseId %SRCROOT%).
+"""
 
 from __future__ import annotations
 
@@ -6,43 +10,67 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from ..catalog import describe
+from ..catalog import help_uri, homepage, info
 from ..models import Severity
+from ..problems import Problem
 from .context import ReportInput
+from .locations import SourceRoot, fingerprint
 
-SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://pypi.org/project/seed-validator/"
+SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+ROOT_ID = "%SRCROOT%"
+FINGERPRINT = "seedValidator/v1"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning"}
 
 
 def render(report: ReportInput) -> Iterator[str]:
+    """report.source maps the report's file paths to the repository; the project's URL (documentation) comes
+    from its installed metadata."""
     result, items = report.result, report.problems
+    source, home = report.source or SourceRoot.at(), homepage()
     rule_ids = sorted({p.rule for p in items})
     index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
-    driver = {
-        "name": "seed-validator", "version": result.tool_version, "informationUri": INFORMATION_URI,
-        "rules": [{"id": rule_id, "name": rule_id.replace("/", "-"),
-                   "shortDescription": {"text": describe(rule_id)},
-                   "fullDescription": {"text": describe(rule_id)}} for rule_id in rule_ids],
-    }
+    driver: dict[str, Any] = {"name": "seed-validator", "version": result.tool_version,
+                              **({"informationUri": home} if home else {}),
+                              "rules": [_rule(rule_id, home) for rule_id in rule_ids]}
     invocation = {"executionSuccessful": True, "startTimeUtc": result.started_at,
                   "endTimeUtc": result.finished_at or result.started_at}
-    head = {"$schema": SCHEMA, "version": "2.1.0",
-            "runs": [{"tool": {"driver": driver}, "invocations": [invocation], "columnKind": "unicodeCodePoints"}]}
+    run = {"tool": {"driver": driver}, "invocations": [invocation], "columnKind": "unicodeCodePoints",
+           "originalUriBaseIds": {ROOT_ID: {"description": {"text": "the root of the repository"}}}}
+    head = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     text = json.dumps(head, indent=2, ensure_ascii=False)
     # Stream the results into the run object: reopen it before its closing brace.
     yield text[: text.rindex("}", 0, text.rindex("]"))].rstrip() + ',\n      "results": ['
     for n, p in enumerate(items):
-        entry: dict[str, Any] = {
-            "ruleId": p.rule, "ruleIndex": index[p.rule], "level": _LEVEL[p.severity],
-            "message": {"text": p.message},
-            "locations": [{
-                "physicalLocation": {"artifactLocation": {"uri": p.file, "uriBaseId": "%SRCROOT%"}},
-                "logicalLocations": [{"fullyQualifiedName": p.pointer or "/", "kind": "member"}],
-            }],
-        }
-        if p.line:
-            region = {"startLine": p.line, **({"startColumn": p.column} if p.column else {})}
-            entry["locations"][0]["physicalLocation"]["region"] = region
-        yield ("," if n else "") + "\n        " + json.dumps(entry, ensure_ascii=False)
+        yield ("," if n else "") + "\n        " + json.dumps(_result(p, index[p.rule], source), ensure_ascii=False)
     yield "\n      ]\n    }\n  ]\n}\n"
+
+
+def _rule(rule_id: str, home: str | None) -> dict[str, Any]:
+    rule = info(rule_id)
+    sentence = rule.description[0].upper() + rule.description[1:] + "."
+    uri = help_uri(rule_id, home)
+    more = f"\n\n[Documentation of {rule_id}]({uri})" if uri else ""
+    return {
+        "id": rule_id, "name": rule_id.replace("/", "-"),
+        "shortDescription": {"text": rule.description},
+        "fullDescription": {"text": sentence},
+        "help": {"text": f"{sentence}\n\nHow to fix: {rule.fix}",
+                 "markdown": f"**`{rule_id}`**: {sentence}\n\n**How to fix:** {rule.fix}{more}"},
+        **({"helpUri": uri} if uri else {}),
+        "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+    }
+
+
+def _result(p: Problem, rule_index: int, source: SourceRoot) -> dict[str, Any]:
+    uri, relative = source.uri(p.file)
+    artifact = {"uri": uri, "uriBaseId": ROOT_ID} if relative else {"uri": uri}
+    region = {"startLine": p.line or 1, **({"startColumn": p.column} if p.line and p.column else {})}
+    return {
+        "ruleId": p.rule, "ruleIndex": rule_index, "level": _LEVEL[p.severity],
+        "message": {"text": p.message},
+        "locations": [{
+            "physicalLocation": {"artifactLocation": artifact, "region": region},
+            "logicalLocations": [{"fullyQualifiedName": p.pointer or "/", "kind": "member"}],
+        }],
+        "partialFingerprints": {FINGERPRINT: fingerprint(p, source.relative(p.file) or p.file)},
+    }

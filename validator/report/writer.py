@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UsageError
-from . import codec, html, junit, markdown, sarif
+from . import codec, codeclimate, html, junit, markdown, sarif
 from .context import ReportInput
 
 Renderer = Callable[[ReportInput], Iterable[str]]
+NO_REPORTS = "none"  # --format none: console lines only, nothing written (the pre-commit hook)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,23 +32,32 @@ FORMATS: dict[str, Format] = {
     "junit": Format("report.junit.xml", junit.render),
     "sarif": Format("report.sarif", sarif.render),
     "html": Format("report.html", html.render),
+    "codeclimate": Format("report.codeclimate.json", codeclimate.render),
 }
 
 
 def parse_formats(text: str) -> list[str]:
-    """The formats a comma-separated --format value names; UsageError for an unknown or empty one."""
+    """The formats a comma-separated --format value names (none for 'none' alone); UsageError for an unknown
+    or empty one."""
     names = [name.strip() for name in text.split(",") if name.strip()]
+    if names == [NO_REPORTS]:
+        return []
     unknown = [name for name in names if name not in FORMATS]
     if unknown or not names:
         raise UsageError(f"--format: unknown format {', '.join(unknown) or '(none)'}; "
-                         f"choose from {', '.join(FORMATS)}")
+                         f"choose from {', '.join(FORMATS)}, or {NO_REPORTS} alone")
     return list(dict.fromkeys(names))
 
 
 def write_reports(report: ReportInput, formats: Sequence[str], output_dir: Path) -> list[Path]:
-    """Write each named format to output_dir (atomically); the paths written, in the order asked."""
+    """Write each named format to output_dir (atomically); the paths written, in the order asked. No format:
+    nothing is written, not even the folder. File links start with report.link_base (--link-base) when it
+    is set, else with the way back from output_dir to the working directory."""
+    if not formats:
+        return []
     output_dir.mkdir(parents=True, exist_ok=True)
-    report = dataclasses.replace(report, link_base=_link_base(output_dir))
+    if not report.link_base:
+        report = dataclasses.replace(report, link_base=_link_base(output_dir))
     written = []
     for name in formats:
         chosen = FORMATS[name]
