@@ -167,10 +167,12 @@ def test_missing_default_folder_says_what_to_do(tmp_path: Path) -> None:
     assert done.returncode == 2 and "name the seed files or folders to check" in done.stderr
 
 
-def test_a_missing_path_named_explicitly_is_a_finding(corpus: Path) -> None:
+def test_a_missing_path_named_explicitly_is_exit_2_with_one_line(corpus: Path) -> None:
+    # Issue 11.2: it was a finding on a "1 file" run; a mistyped path must not look like a checked file.
     done = run("check", "--offline", "seeds/good.txt", "nope.txt", cwd=corpus)
-    assert done.returncode == 1
-    assert "nope.txt: error yaml/unreadable cannot read file: No such file or directory" in done.stdout
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == "seed-validator: error: nope.txt: no such file or folder\n"
+    assert not (corpus / "reports").exists()
 
 
 def test_config_file_unknown_key_is_exit_2(corpus: Path) -> None:

@@ -20,7 +20,9 @@ from .errors import ConfigError
 from .files import DEFAULT_MAX_BYTES
 from .jsonfile import read_regular_file
 from .options import HOST, MAX_ITEMS, Kind, Option, parse_allowed, shown
-from .tree import working_tree
+from .seedfiles import FileFilter, anchored
+from .selection import repository_top
+from .tree import display_path, working_tree
 
 CONFIG_FILE = "seed-validator.toml"
 PYPROJECT_TABLE = ("tool", "seed-validator")
@@ -89,6 +91,10 @@ class Settings:
     # Read through symlinks that leave the working tree. A command-line choice only, never a config key
     # (declared.py): a pull request can change a config file, and must not make CI read outside the checkout.
     follow_symlinks: bool = _default("follow_symlinks")
+    exclude_files: tuple[str, ...] = _default("exclude_files")
+    extend_exclude_files: tuple[str, ...] = _default("extend_exclude_files")
+    allow_empty: bool = _default("allow_empty")
+    config_file: Path | None = _default("config_file")
     links: LinkSettings = field(default_factory=LinkSettings)
     cache: CacheSettings = field(default_factory=CacheSettings)
 
@@ -99,6 +105,7 @@ class Settings:
             "schema": str(self.schema_path) if self.schema_path else "builtin",
             "max_file_size": self.max_file_size,
             "future_tolerance_hours": self.future_tolerance_hours,
+            "config": display_path(self.config_file) if self.config_file is not None else None,
         }
         if not self.offline:
             links = self.links
@@ -112,6 +119,19 @@ class Settings:
                 "cache": str(self.cache.path) if self.cache.enabled else None,
             })
         return options
+
+    def file_filter(self) -> FileFilter:
+        """The exclude globs (exclude-files, then extend-exclude-files) compiled, with the content checks."""
+        try:
+            return FileFilter.of((*self.exclude_files, *self.extend_exclude_files))
+        except ValueError as exc:  # each glob compiles (checked when read), but not all of them together
+            raise ConfigError(f"'exclude-files' and 'extend-exclude-files': {exc}") from exc
+
+
+def setting_value(settings: Settings, path: str) -> Any:
+    """The value of the setting at path ("links.per_host", "exclude_files")."""
+    section, _, name = path.rpartition(".")
+    return getattr(getattr(settings, section) if section else settings, name)
 
 
 def with_values(settings: Settings, values: Mapping[str, Any]) -> Settings:
@@ -139,8 +159,22 @@ def _checked(option: Option, raw: Any) -> Any:
     return option.value(raw)
 
 
+def discover_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The configuration that applies in start: the nearest folder, from start upward, with a config file,
+    as ruff and pytest find theirs; the search stops at the repository's top (a folder holding .git or .hg),
+    or at the file system's root outside a repository."""
+    start = start.absolute()
+    top = repository_top(start)
+    for directory in (start, *start.parents):
+        found = find_config(directory)
+        if found is not None or directory == top:
+            return found
+    return None
+
+
 def find_config(directory: Path) -> tuple[Path, dict[str, Any]] | None:
-    """The configuration that applies in directory: seed-validator.toml first, then pyproject.toml.
+    """The configuration in directory: seed-validator.toml first, then pyproject.toml with a
+    [tool.seed-validator] table (a pyproject.toml without one is passed over, as ruff does).
 
     A config file found here comes with the checkout (a pull request can add one): one that is a symlink
     leading out of the working tree is a ConfigError, never read; whatever else stands under the name (a
@@ -196,15 +230,24 @@ def apply_file(settings: Settings, path: Path, table: Mapping[str, Any]) -> Sett
         except ValueError as exc:
             raise ConfigError(f"{path}: {exc}") from exc
         if option.file_relative:  # relative to the config file (paths: the seed folders, the corpus)
-            value = tuple(_beside(path, v) for v in value) if isinstance(value, tuple) else _beside(path, value)
+            value = _relative_to(option, path.parent, value)
         if option.setting == "schema_path":
             _confined_schema(path, raw, value)
         values[option.setting] = value
     return with_values(settings, values)
 
 
-def _beside(config_file: Path, value: Path) -> Path:
-    return (config_file.parent / value).resolve()
+def _relative_to(option: Option, folder: Path, value: Any) -> Any:
+    """A path, each path of a list, or the globs with '/' of a config file, taken from the file's folder."""
+    if option.kind is Kind.GLOBS:
+        return tuple(anchored(glob, folder) for glob in value)
+    if isinstance(value, tuple):  # paths: the seed folders, the corpus
+        return tuple(_beside(folder, v) for v in value)
+    return _beside(folder, value)
+
+
+def _beside(folder: Path, value: Path) -> Path:
+    return (folder / value).resolve()
 
 
 def _confined_schema(config_file: Path, written: Any, schema: Path) -> None:

@@ -15,6 +15,7 @@ from .positions import SourceMap, escape
 from .seed_yaml import LIBYAML, AliasFound, BaseLoader, loader_for
 from .text import bounded
 from .tree import Tree, display_path
+from .yaml_errors import syntax_message
 
 PLAIN_YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 __all__ = ["DEFAULT_MAX_BYTES", "LIBYAML", "LoadedFile", "front_matter", "load_file", "parse_text"]
@@ -95,8 +96,8 @@ def parse_text(text: str, file: str, *, plain_yaml: bool = False) -> LoadedFile:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         position = None if mark is None else (mark.line + 1, mark.column + 1)
-        problem = " ".join(part for part in (exc.context, exc.problem) if part)
-        return _failed(file, position, "yaml/syntax", f"invalid YAML: {problem}")
+        message = syntax_message(exc, front_matter=plain_yaml and front_matter(text) is not None)
+        return _failed(file, position, "yaml/syntax", message)
     except yaml.YAMLError as exc:
         return _failed(file, None, "yaml/syntax", f"invalid YAML: {exc}")
     finally:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from .extract import extract_links
 from .interrupt import Interruption
 from .load import load_file
 from .models import Finding, LinkEntry, LinkRef, Progress, RunResult, Severity
+from .seedfiles import Skip
 from .shard import Shard
 from .text import bounded
 from .tree import Tree, display_path
@@ -61,13 +63,13 @@ def run(settings: Settings, *, scope: Scope = Scope(), clock: Clock = utc_now,
     if scope.files is not None:
         # Only these files are checked, but corpus-wide rules still compare each with every other file of
         # the corpus (the chosen ones included): the result for a file does not depend on what else is chosen.
-        for path in tree.walk(settings.paths, skip=scope.skip_dirs):
+        for path in seed_files(settings, scope.skip_dirs, tree=tree, look=False):
             file = display_path(path)
             try:
                 duplicates.remember(file, scan_article_urls(path, max_bytes=settings.max_file_size, tree=tree))
             except Exception as exc:  # a file this run does not check never stops it
                 result.notes.append(f"{internal_error(file, exc).message} (while indexing {file})")
-    for path in scope.files if scope.files is not None else tree.walk(settings.paths, skip=scope.skip_dirs):
+    for path in scope.files if scope.files is not None else seed_files(settings, scope.skip_dirs, tree=tree):
         if interruption is not None and interruption.requested:
             break
         file = display_path(path)
@@ -115,6 +117,16 @@ def internal_error(file: str, exc: Exception) -> Finding:
     """An unexpected exception while checking a file, as that file's finding (a bug to report, not a crash)."""
     return Finding(file, None, None, "", "internal/error", Severity.ERROR,
                    f"internal error, the file was not fully checked: {type(exc).__name__}: {bounded(str(exc), 200)}")
+
+
+def seed_files(settings: Settings, skip_dirs: tuple[Path, ...] = (), *, tree: Tree | None = None,
+               look: bool = True, skipped: Counter[Skip] | None = None) -> Iterator[Path]:
+    """The seed files under settings.paths: what the walk of the working tree finds, less what
+    seedfiles.FileFilter says is no seed (look=False: the exclude globs alone, for files only indexed,
+    which costs no read)."""
+    walker = tree if tree is not None else Tree.working(follow_symlinks=settings.follow_symlinks)
+    found = walker.walk(settings.paths, skip=skip_dirs)
+    return settings.file_filter().found(found, settings.paths, skipped, look=look)
 
 
 def _note_year(result: RunResult, file: str, published: object) -> None:

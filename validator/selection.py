@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import UsageError
+from .options import shown
 from .tree import SEED_SUFFIXES, working_tree
+
+_MAX_SHOWN_PATH = 200
+REPOSITORY_MARKERS = (".git", ".hg")
 
 
 def changed_since(ref: str, paths: Sequence[Path]) -> list[Path]:
@@ -27,8 +32,23 @@ def changed_since(ref: str, paths: Sequence[Path]) -> list[Path]:
                      "git ls-files failed").split("\0")
     files = [Path(name) for name in sorted({n for n in changed + untracked if n})]
     # Not only regular files: a changed symlink or FIFO gets its own finding (outside the tree, not a file).
-    return [path for path in files if path.suffix.lower() in SEED_SUFFIXES and _present(path)
-            and not any(part.startswith(".") for part in path.parts)]
+    return [path for path in seed_candidates(files) if _present(path)]
+
+
+def seed_candidates(paths: Sequence[Path]) -> list[Path]:
+    """The paths of a list that discovery would consider: a seed suffix, no hidden file or folder."""
+    return [path for path in paths if path.suffix.lower() in SEED_SUFFIXES
+            and not any(part.startswith(".") and part not in (".", "..") for part in path.parts)]
+
+
+def existing(paths: Sequence[Path]) -> list[Path]:
+    """The paths, all of which exist; UsageError naming those that do not (a list says what to check)."""
+    missing = [path for path in paths if not os.path.lexists(path)]
+    if missing:
+        more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
+        raise UsageError(f"--files-from: {shown_path(missing[0])}{more}: no such file (list the files to check; "
+                         "leave deleted ones out, e.g. git diff --name-only --diff-filter=d)")
+    return list(paths)
 
 
 def _present(path: Path) -> bool:
@@ -47,6 +67,12 @@ def files_from(source: str) -> list[Path]:
     return [Path(line.strip()) for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
+def shown_path(path: Path) -> str:
+    """A path for a one-line message: as written when printable and short, else quoted and cut."""
+    text = str(path)
+    return text if text.isprintable() and len(text) <= _MAX_SHOWN_PATH else shown(text)
+
+
 def _git(args: list[str], failure: str) -> str:
     try:
         done = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
@@ -56,6 +82,15 @@ def _git(args: list[str], failure: str) -> str:
         detail = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
         raise UsageError(failure + (f" ({detail})" if detail else ""))
     return done.stdout
+
+
+def repository_top(start: Path) -> Path | None:
+    """The repository start is in: the nearest folder, from start upward, holding .git (a folder, or the file
+    of a git worktree or submodule) or .hg; None outside a repository. No git process: config discovery asks
+    this on every run."""
+    start = start.absolute()
+    return next((folder for folder in (start, *start.parents)
+                 if any(os.path.lexists(folder / marker) for marker in REPOSITORY_MARKERS)), None)
 
 
 def repository_root() -> Path:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -24,9 +26,10 @@ from ..report.escape import console_line, markdown_text
 from ..report.locations import SourceRoot
 from ..report.merge import merge_results
 from ..report.writer import NO_REPORTS, parse_formats, write_atomic, write_reports
-from ..selection import changed_since, files_from, repository_root
+from ..seedfiles import Skip, skipped_text
+from ..selection import changed_since, existing, files_from, repository_root, seed_candidates, shown_path
 from ..shard import parse_shard
-from ..tree import Tree, is_folder
+from ..tree import SEED_SUFFIXES, Tree, is_folder
 from ..validate.schema import load_schema
 from .parser import settings_from
 
@@ -74,39 +77,97 @@ def _schema_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _scope(args: argparse.Namespace, settings: config.Settings) -> pipeline.Scope:
-    named = [path for path in args.paths if not is_folder(path)]
-    if sum(map(bool, (args.changed_since, args.files_from, named))) > 1:
+def _scope(args: argparse.Namespace, settings: config.Settings, named: Sequence[Path]) -> pipeline.Scope:
+    """What the run checks. named: the seed files among the files named as PATHs (see _named_seeds)."""
+    if sum(map(bool, (args.changed_since, args.files_from, _named_files(args)))) > 1:
         raise UsageError("seed files named, --changed-since and --files-from each choose the files; give one of them")
     output_dir = getattr(args, "output_dir", None)
     skip = (output_dir,) if output_dir is not None else ()
     files = None
     tree = Tree.working(follow_symlinks=settings.follow_symlinks)  # what the run may read, walks included
-    if named:
-        # Files named (pre-commit passes them in batches) are checked against the whole corpus.
-        files = (*named, *tree.walk([path for path in args.paths if is_folder(path)], skip=skip))
+    if _named_files(args):
+        # Files named (pre-commit passes them in batches) are checked against the whole corpus; the seed
+        # files of the folders named too.
+        folders_named = any(is_folder(path) for path in args.paths)
+        files = (*named, *(pipeline.seed_files(settings, skip, tree=tree) if folders_named else ()))
     elif args.changed_since:
-        files = tuple(changed_since(args.changed_since, settings.paths))
+        files = tuple(settings.file_filter().listed(changed_since(args.changed_since, settings.paths)))
     elif args.files_from:
-        files = tuple(files_from(args.files_from))
+        files = tuple(settings.file_filter().listed(existing(seed_candidates(files_from(args.files_from)))))
     shard = parse_shard(args.shard, total=args.shard_total) if args.shard else None
     if shard is not None and files is not None:
         raise UsageError("--shard splits a whole-corpus audit; it does not combine with --changed-since/--files-from")
     return pipeline.Scope(files, shard, skip_dirs=skip, tree=tree)
 
 
+def _named_files(args: argparse.Namespace) -> list[Path]:
+    return [path for path in args.paths if not is_folder(path)]
+
+
+def _require_paths(args: argparse.Namespace) -> None:
+    """UsageError naming the first PATH (file or folder) that does not exist."""
+    missing = next((path for path in args.paths if not os.path.lexists(path)), None)
+    if missing is not None:
+        raise UsageError(f"{shown_path(missing)}: no such file or folder")
+
+
+def _corpus(args: argparse.Namespace, settings: config.Settings) -> config.Settings:
+    """The settings with corpus paths that exist. The folders named exist (_require_paths); a configured
+    (or the default) path that does not is a usage error, unless files are named or --files-from lists
+    them (the corpus is then the paths that exist, maybe none)."""
+    missing = [path for path in settings.paths if not os.path.lexists(path)]
+    if not missing:
+        return settings
+    if args.files_from or args.paths:  # PATHs given, none of them a folder: files named
+        return dataclasses.replace(settings, paths=tuple(p for p in settings.paths if p not in missing))
+    if settings.paths == config.Settings().paths:
+        raise UsageError(f"no seeds/ folder here ({Path.cwd()}); name the seed files or folders to check")
+    raise UsageError(f"{shown_path(missing[0])}: no such file or folder")
+
+
+def _named_seeds(settings: config.Settings, named: Sequence[Path]) -> tuple[list[Path], list[str]]:
+    """The seed files among the files named as PATHs, and a note per file passed over: no seed, by its
+    content (a report, a README without front matter). Not an error: pre-commit names every changed file
+    of a seed folder."""
+    chosen = settings.file_filter()
+    kept, notes = [], []
+    for path in named:
+        reason = chosen.skip(path, named=True)
+        if reason is None:
+            kept.append(path)
+        else:
+            notes.append(f"{shown_path(path)} is not read as a seed: {reason.value}")
+    return kept, notes
+
+
+def _require_seeds(settings: config.Settings, scope: pipeline.Scope) -> None:
+    """UsageError when the paths hold no seed file, unless allow-empty (a mistyped folder must not pass)."""
+    skipped: Counter[Skip] = Counter()
+    if next(pipeline.seed_files(settings, scope.skip_dirs, tree=scope.tree, skipped=skipped), None) is None:
+        reasons = skipped_text(skipped)
+        *others, last = sorted(SEED_SUFFIXES)
+        kinds = f"{', '.join(others)} or {last}"
+        raise UsageError(f"no seed files under {', '.join(shown_path(p) for p in settings.paths)} "
+                         f"({f'not seeds: {reasons}' if reasons else f'a seed file is a {kinds} file'}); "
+                         "--allow-empty accepts that")
+
+
 def _run(args: argparse.Namespace) -> tuple[RunResult, Interruption]:
+    _require_paths(args)
     # The folders named are the corpus; files named are checked against it (the configured folders, else
     # seeds/, when no folder is named).
-    settings = settings_from(argparse.Namespace(**{**vars(args), "paths": [p for p in args.paths if is_folder(p)]}))
-    if not args.paths and not all(map(_exists, settings.paths)):
-        raise UsageError(f"no seeds/ folder here ({Path.cwd()}); name the seed files or folders to check")
-    scope = _scope(args, settings)
+    folders = [path for path in args.paths if is_folder(path)]
+    settings = _corpus(args, settings_from(argparse.Namespace(**{**vars(args), "paths": folders})))
+    named, notes = _named_seeds(settings, _named_files(args))
+    scope = _scope(args, settings, named)
+    if scope.files is None and not settings.allow_empty and any(is_folder(path) for path in settings.paths):
+        _require_seeds(settings, scope)
     interruption = Interruption()
     quiet = args.quiet or args.silent
     with interruption.installed():
         result = pipeline.run(settings, scope=scope, progress=None if quiet else ProgressDisplay(),
                               interruption=interruption)
+    result.notes.extend(notes)
     return result, interruption
 
 

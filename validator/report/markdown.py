@@ -8,6 +8,7 @@ from itertools import groupby
 from ..models import LinkStatus, RunResult, Severity
 from ..problems import Problem, fixed
 from ..urls import file_uri_path
+from ..written import REPORT_MARKER
 from .context import ReportInput
 from .diff import render_markdown as render_diff
 from .escape import markdown_code
@@ -21,7 +22,7 @@ def render(report: ReportInput) -> Iterator[str]:
     """File paths in links are prefixed with report.link_base (the way from the report's folder to the
     files); report.since, when given, is what changed from a previous run."""
     result, link_base, since = report.result, report.link_base, report.since
-    yield "# seed-validator report\n\n"
+    yield f"{REPORT_MARKER}\n# seed-validator report\n\n"
     state = "complete" if result.complete else "**incomplete**"
     if result.inconclusive:
         state += ", **inconclusive** (network unavailable: no link was called dead)"

@@ -18,6 +18,7 @@ from ..jsonfile import read_json_object
 from ..models import Finding, Severity
 from ..positions import SourceMap, escape, join, locate, split
 from ..text import bounded, dict_repr, int_repr, list_repr, str_repr
+from .messages import reworded
 
 _MAX_SUGGESTED_KEY = 100
 # The keywords whose jsonschema messages quote the failing value (f"{instance!r} …"): they see a big value
@@ -59,8 +60,8 @@ class SchemaChecker:
     def findings(self, record: Any, file: str, source: SourceMap | None) -> list[Finding]:
         findings = []
         for error in self._validator.iter_errors(record):
-            for pointer, on_key, message in _describe(error):
-                line, column = locate(source, pointer, key=on_key)
+            for pointer, message, at, on_key in _describe(error):
+                line, column = locate(source, at, key=on_key)
                 findings.append(Finding(file, line, column, pointer, f"schema/{error.validator}",
                                         Severity.ERROR, message))
         return findings
@@ -169,8 +170,8 @@ def _stand_in(instance: Any) -> Any:
     return instance
 
 
-def _describe(error: ValidationError) -> Iterator[tuple[str, bool, str]]:
-    """(pointer, whether the position is the key's, message) for one jsonschema error."""
+def _describe(error: ValidationError) -> Iterator[tuple[str, str, str, bool]]:
+    """(pointer, message, where to position it, whether that is a key) for one jsonschema error."""
     pointer = join(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(error.instance, Mapping) and isinstance(
             error.schema, Mapping):
@@ -178,9 +179,15 @@ def _describe(error: ValidationError) -> Iterator[tuple[str, bool, str]]:
             known = list(error.schema.get("properties", {}))
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.6) if len(key) <= _MAX_SUGGESTED_KEY else []
             hint = f"; did you mean '{close[0]}'?" if close else f"; allowed here: {', '.join(sorted(known))}"
-            yield f"{pointer}/{escape(key)}", True, f"unknown field '{bounded(key)}'{hint}"
+            yield f"{pointer}/{escape(key)}", f"unknown field '{bounded(key)}'{hint}", f"{pointer}/{escape(key)}", True
         return
-    yield pointer, False, str(error.message)
+    better = reworded(error)
+    if better is None:
+        yield pointer, str(error.message), pointer, False  # values quoted through bounded reprs
+    elif better.at_key is not None:
+        yield pointer, better.message, f"{pointer}/{better.at_key}", True
+    else:
+        yield pointer, better.message, pointer, False
 
 
 def _unexpected_keys(instance: Mapping[str, Any], schema: Mapping[str, Any]) -> list[str]:
