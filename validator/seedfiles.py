@@ -29,7 +29,7 @@ from .written import HEAD_BYTES, written_by_seed_validator
 # The non-hidden entries of ruff's default `exclude` (hidden files and folders are never walked), and
 # Jekyll's output folder.
 DEFAULT_EXCLUDES = ("__pypackages__", "_build", "_site", "buck-out", "build", "dist", "node_modules",
-                    "site-packages", "venv")
+                    "site-packages", "venv", "*.egg-info")
 # File names (before the first dot, any case) of a repository's documentation.
 DOCUMENT_NAMES = frozenset({"AUTHORS", "CHANGELOG", "CHANGES", "CODE_OF_CONDUCT", "CONTRIBUTING", "COPYING",
                             "HISTORY", "LICENCE", "LICENSE", "NOTICE", "README", "SECURITY"})

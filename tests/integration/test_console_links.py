@@ -81,4 +81,4 @@ def test_links_that_could_not_be_verified_are_one_line_per_cause(tmp_path: Path,
                         "be verified: connection refused (the first is here; every one is in the reports)"]
     report = json.loads((tmp_path / "reports" / "report.json").read_text(encoding="utf-8"))
     assert report["summary"]["link_problems_by_status"]["error"] == 9  # every one, in the reports
-    assert "link problems: 0 error(s), 9 warning(s) [9 error]" in done.stdout
+    assert "link problems: 0 error(s), 9 warning(s) [by status: 9 error]" in done.stdout

@@ -152,7 +152,8 @@ def test_markdown_html_junit_and_sarif_say_the_same_numbers(outputs: tuple[Path,
 
 
 def _pairs(text: str | None) -> dict[str, int]:
-    """'4 dead, 2 redirected' → {'dead': 4, 'redirected': 2}."""
+    """'4 dead, 2 redirected' (or 'by status: 4 dead, …') → {'dead': 4, 'redirected': 2}."""
+    text = text.removeprefix("by status: ") if text else text
     return {name: int(n) for n, name in (part.split(" ", 1) for part in text.split(", "))} if text else {}
 
 

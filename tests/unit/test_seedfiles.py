@@ -60,3 +60,12 @@ def test_a_special_file_is_left_to_loading(tmp_path: Path) -> None:
     assert FileFilter().skip(fifo) is None
     (tmp_path / "README.txt").write_text(real_seed_text(), encoding="utf-8")
     assert FileFilter().skip(tmp_path / "README.txt") is None  # front matter: a seed
+
+
+def test_the_default_excludes_pass_over_what_pip_install_e_leaves_behind(tmp_path: Path) -> None:
+    # `pip install -e .` writes seed_validator.egg-info/*.txt next to the seeds of a repository's root.
+    from validator.config import Settings  # noqa: PLC0415
+
+    chosen = Settings().file_filter()
+    assert chosen.excluded(Path("seed_validator.egg-info/SOURCES.txt"))
+    assert not chosen.excluded(Path("seeds/egg-info.txt"))

@@ -241,9 +241,11 @@ def _merge_command(args: argparse.Namespace) -> int:
     _print_problems(merged, failing)
     state = "complete" if merged.complete else "INCOMPLETE"
     where = f"written to {', '.join(map(str, written))}" if written else "nothing written"
+    threshold = args.fail_on or DEFAULT_FAIL_ON[args.command]
+    print(console.counts(merged, report.summary))
     print(console_line(f"merged {len(args.reports)} report(s): {merged.files} file(s), "
                        f"{sum(merged.count_links().values())} link(s), {state}, {len(failing)} problem(s) at or "
-                       f"above --fail-on; {where}"))
+                       f"above --fail-on ({threshold}); {where}"))
     for line in console.notes(merged):
         print(line)
     return EXIT_OK if merged.complete and not failing else EXIT_FINDINGS

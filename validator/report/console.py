@@ -86,7 +86,7 @@ def _cause(reason: str, url: str) -> str:
     """Why a link could not be verified, its host named generically: the same for every host that failed
     the same way."""
     host = host_of(url)
-    return reason.replace(host, "<host>") if host else reason
+    return reason.replace(host, "the host") if host else reason
 
 
 def github_annotations(items: Sequence[Problem]) -> Iterator[str]:
@@ -115,6 +115,7 @@ def counts(result: RunResult, summary: Summary) -> str:
     kinds = [f"{FINDINGS}: {_severities(summary.findings)}"]
     if summary.links_checked:
         statuses = [f"{n} {status}" for status, n in summary.link_problems_by_status.items() if n]
+        statuses = [f"by status: {', '.join(statuses)}"] if statuses else []
         statuses += [plural(summary.link_warnings, "link warning")] if summary.link_warnings else []
         kinds.append(f"{LINK_PROBLEMS}: {_severities(summary.link_problems)}"
                      + (f" [{', '.join(statuses)}]" if statuses else ""))
