@@ -233,6 +233,8 @@ def apply_file(settings: Settings, path: Path, table: Mapping[str, Any]) -> Sett
             value = _relative_to(option, path.parent, value)
         if option.setting == "schema_path":
             _confined_schema(path, raw, value)
+        if option.setting == "cache.path":
+            _confined_cache(path, raw, value)
         values[option.setting] = value
     return with_values(settings, values)
 
@@ -257,6 +259,16 @@ def _confined_schema(config_file: Path, written: Any, schema: Path) -> None:
     if not any(schema.is_relative_to(root) for root in roots):
         raise ConfigError(f"{config_file}: schema {shown(written)} leads outside the working tree ({roots[0]}): "
                           "not read")
+
+
+def _confined_cache(config_file: Path, written: Any, cache: Path) -> None:
+    """The link cache a config file names is written only inside the working tree: a config in a pull
+    request must not make the run replace a file elsewhere (a cache that is not SQLite is moved aside). As for
+    the schema, the config file's own folder counts too."""
+    roots = (working_tree(), config_file.parent.resolve())
+    if not any(cache.is_relative_to(root) for root in roots):
+        raise ConfigError(f"{config_file}: cache {shown(written)} leads outside the working tree ({roots[0]}): "
+                          "not written (--cache PATH on the command line may point anywhere)")
 
 
 def unknown_key(key: str, known: Mapping[str, Option]) -> str:

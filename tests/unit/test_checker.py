@@ -399,10 +399,11 @@ def test_flake_memory_turns_a_persistently_unreachable_link_dead_and_forgets_it_
 
 
 def test_malformed_urls_are_skipped_not_a_crash(router: respx.MockRouter) -> None:
-    bad = ["http://[not-an-ip/x", "https:///no-host"]
+    bad = ["http://[not-an-ip/x", "https:///no-host", "http://news.example:99999/x"]
     result = run_links([entry(u) for u in bad], transport=transport(router))
-    assert [verdict(result, u).status for u in bad] == [LinkStatus.SKIPPED, LinkStatus.SKIPPED]
+    assert [verdict(result, u).status for u in bad] == [LinkStatus.SKIPPED] * 3
     assert verdict(result, bad[0]).reason.startswith("not a valid URL")
+    assert verdict(result, bad[2]).reason.startswith("not a valid URL")  # the port, before any connection
     assert verdict(result, bad[1]).reason == "the URL has no host"
 
 

@@ -25,7 +25,9 @@ class LinkScope:
         if not url.lower().startswith(("http://", "https://")):
             return "not an http(s) URL"
         try:
-            if not urlsplit(url).hostname:
+            parts = urlsplit(url)
+            _ = parts.port  # a port outside 0-65535 raises here, not in the connector
+            if not parts.hostname:
                 return "the URL has no host"
         except ValueError as exc:
             return f"not a valid URL ({exc})"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,10 @@ from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.exceptions import SchemaError
 from jsonschema.validators import extend, validator_for
 
-from ..errors import SchemaLoadError
+from ..errors import ConfigError, SchemaLoadError
 from ..jsonfile import read_json_object
 from ..models import Finding, Severity
+from ..patterns import PatternError, UrlPattern, compile_url_pattern
 from ..positions import SourceMap, escape, join, locate, split
 from ..text import bounded, dict_repr, int_repr, list_repr, str_repr
 from .messages import reworded
@@ -51,11 +53,14 @@ class SchemaChecker:
     """One compiled validator, reused for every record (compiling per record would dominate the run)."""
 
     def __init__(self, schema: Mapping[str, Any]) -> None:
-        cls = validator_for(schema, default=Draft202012Validator)
+        base = validator_for(schema, default=Draft202012Validator)
+        _check_patterns(schema)
+        # `pattern` matched with RE2 (linear time): a schema can come from a pull request's config.
+        cls = extend(base, {"pattern": _linear_pattern})  # type: ignore[no-untyped-call]
         quoting = {keyword: _quoting_boundedly(check) for keyword, check in cls.VALIDATORS.items()
                    if keyword in _QUOTING_KEYWORDS}
         bounded_cls = extend(cls, quoting)  # type: ignore[no-untyped-call]  # jsonschema leaves it untyped
-        self._validator = bounded_cls(inline_local_refs(schema), format_checker=cls.FORMAT_CHECKER)
+        self._validator = bounded_cls(inline_local_refs(schema), format_checker=base.FORMAT_CHECKER)
 
     def findings(self, record: Any, file: str, source: SourceMap | None) -> list[Finding]:
         findings = []
@@ -119,6 +124,37 @@ class _NotInlinable(Exception):
 
 
 Keyword = Callable[[Any, Any, Any, Mapping[str, Any]], Iterator[ValidationError] | None]
+
+
+def _linear_pattern(validator: Any, pattern: Any, instance: Any, schema: Mapping[str, Any]
+                    ) -> Iterator[ValidationError]:
+    """The `pattern` keyword as jsonschema words it, matched by RE2: no pattern can make a value take
+    exponential time (Python's re backtracks: `^(a+)+$` against 40 a's and a '!' runs for minutes)."""
+    if isinstance(instance, str) and isinstance(pattern, str) and not _schema_pattern(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@cache
+def _schema_pattern(pattern: str) -> UrlPattern:
+    return compile_url_pattern(pattern)
+
+
+def _check_patterns(schema: Any) -> None:
+    """Every `pattern` of the schema compiles with RE2, else a ConfigError before any file is read (a walk
+    without recursion: the schema is JSON someone else may have written)."""
+    pending = [schema]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, Mapping):
+            pattern = node.get("pattern")
+            if isinstance(pattern, str):
+                try:
+                    _schema_pattern(pattern)
+                except PatternError as exc:
+                    raise ConfigError(f"the schema's pattern cannot be used: {exc}") from None
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
 
 
 def _quoting_boundedly(check: Keyword) -> Keyword:
