@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from .construct import plain_record
 from .models import Finding, Severity
 from .positions import SourceMap, escape
 
@@ -135,6 +136,9 @@ def parse_text(text: str, file: str, *, plain_yaml: bool = False) -> LoadedFile:
             return document_or_finding
         document = document_or_finding
 
+    record = _plain(document)
+    if record is not None:  # the common case: no node tree unless a finding needs a position
+        return LoadedFile(file, record, SourceMap.deferred(lambda: _compose(document)))
     if ("&" in document or "*" in document) and _MAYBE_ANCHOR.search(document):
         anchor = _first_anchor_or_alias(document)
         if anchor is not None:
@@ -163,6 +167,27 @@ def parse_text(text: str, file: str, *, plain_yaml: bool = False) -> LoadedFile:
                        f"the record must be a mapping of fields, not a {_yaml_type(data)}")
     findings = [_duplicate_finding(file, source, mapping, key) for mapping, key in loader.duplicate_keys]
     return LoadedFile(file, data, source, findings)
+
+
+def _plain(document: str) -> dict[str, Any] | None:
+    """The record by plain construction, or None when the full load below must judge the document."""
+    loader = _SeedLoader(document)
+    try:
+        return plain_record(loader)
+    finally:
+        loader.dispose()
+
+
+def _compose(document: str) -> yaml.Node | None:
+    """The node tree of a document that plain construction already read (for positions)."""
+    loader = _SeedLoader(document)
+    try:
+        node: yaml.Node | None = loader.get_single_node()
+        return node
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
 
 
 def front_matter(text: str) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import yaml
 
@@ -27,18 +27,35 @@ def split(pointer: str) -> list[str]:
 class SourceMap:
     """Answers 'where in the file is this pointer?' from the composed YAML nodes.
 
-    The nodes are a by-product of loading, so a lookup costs only a walk down one path:
-    positions are computed only for what is reported.
+    The nodes are composed only when a position is first asked for (`SourceMap.deferred`): most
+    records have no finding, so their files are never composed at all. A lookup walks down one path.
     """
 
-    __slots__ = ("_root",)
+    __slots__ = ("_compose", "_root")
 
-    def __init__(self, root: yaml.Node) -> None:
+    def __init__(self, root: yaml.Node | None) -> None:
         self._root = root
+        self._compose: Callable[[], yaml.Node | None] | None = None
+
+    @classmethod
+    def deferred(cls, compose: Callable[[], yaml.Node | None]) -> SourceMap:
+        """A map whose nodes come from compose(), called once, on the first lookup."""
+        source = cls(None)
+        source._compose = compose
+        return source
+
+    @property
+    def root(self) -> yaml.Node | None:
+        if self._compose is not None:
+            self._root, self._compose = self._compose(), None
+        return self._root
 
     def node(self, pointer: str, *, key: bool = False) -> yaml.Node | None:
         """The value node at pointer, or with key=True the key node that names it (a mapping entry)."""
-        node: yaml.Node = self._root
+        root = self.root
+        if root is None:
+            return None
+        node: yaml.Node = root
         tokens = split(pointer)
         for depth, token in enumerate(tokens):
             last = depth == len(tokens) - 1
@@ -73,7 +90,8 @@ class SourceMap:
 
     def pointer_of(self, target: yaml.Node) -> str:
         """The pointer of a node known to be in the tree (used only for rare findings)."""
-        stack: list[tuple[yaml.Node, list[str | int]]] = [(self._root, [])]
+        root = self.root
+        stack: list[tuple[yaml.Node, list[str | int]]] = [] if root is None else [(root, [])]
         while stack:
             node, path = stack.pop()
             if node is target:
