@@ -105,7 +105,7 @@ def yaml_values(draw: st.DrawFn, depth: int = 0) -> str:
         scalar = draw(st.sampled_from(_HOSTILE) if draw(st.integers(0, 9)) == 0 else st.sampled_from(_SCALARS))
         return " " + scalar.replace("\n", "\n" + indent)
     if kind == "text":
-        text = draw(st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=12))
+        text = draw(st.text(st.characters(exclude_categories=["Cs", "Cc"]), max_size=12))
         if draw(st.booleans()):
             return " " + json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
         text = "".join(c for c in text if c.isprintable())
