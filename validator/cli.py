@@ -107,6 +107,8 @@ def _add_run_arguments(command: argparse.ArgumentParser) -> None:
                          help="read settings from this TOML file (default: seed-validator.toml or pyproject.toml)")
     command.add_argument("--max-file-size", type=int, metavar="BYTES",
                          help=f"larger files are reported, not read [default: {config.DEFAULT_MAX_BYTES}]")
+    command.add_argument("--jobs", type=int, metavar="N",
+                         help="processes checking files at once (1: this process alone) [default: one per CPU]")
     scope = command.add_argument_group("what to check")
     scope.add_argument("--changed-since", metavar="REF",
                        help="only seed files added or modified since this git ref (duplicates are still "
@@ -170,6 +172,8 @@ def settings_from(args: argparse.Namespace) -> config.Settings:
         top["offline"] = True
     if args.max_file_size is not None:
         top["max_file_size"] = args.max_file_size
+    if args.jobs is not None:
+        top["jobs"] = args.jobs
     links = {name: value for name, value in (
         ("concurrency", args.concurrency), ("per_host", args.per_host), ("timeout", args.timeout),
         ("retries", args.retries)) if value is not None}

@@ -70,6 +70,7 @@ class Settings:
     schema_path: Path | None = None
     max_file_size: int = DEFAULT_MAX_BYTES
     future_tolerance_hours: float = 24.0
+    jobs: int | None = None  # processes checking files; None: one per CPU
     links: LinkSettings = field(default_factory=LinkSettings)
     cache: CacheSettings = field(default_factory=CacheSettings)
 
@@ -97,7 +98,7 @@ class Settings:
 
 # File keys (kebab-case, as in other [tool.*] tables) → (section, field).
 _TOP_KEYS = {"max-file-size": "max_file_size", "future-tolerance-hours": "future_tolerance_hours",
-             "schema": "schema_path"}
+             "schema": "schema_path", "jobs": "jobs"}
 _LINK_KEYS = {f.name.replace("_", "-"): f.name for f in dataclasses.fields(LinkSettings)}
 _CACHE_KEYS = {"cache": "path", "cache-max-age-good": "max_age_good", "cache-max-age-bad": "max_age_bad"}
 _HOST_KEYS = {f.name.replace("_", "-"): f.name for f in dataclasses.fields(HostOverride)}
@@ -237,6 +238,9 @@ def _validate(instance: object) -> None:
             raise ValueError("'per-host' must be a whole number")
     if isinstance(instance, Settings) and instance.max_file_size < 1:
         raise ValueError("'max-file-size' must be at least 1 byte")
+    if isinstance(instance, Settings) and instance.jobs is not None and (
+            isinstance(instance.jobs, bool) or not isinstance(instance.jobs, int) or instance.jobs < 1):
+        raise ValueError(f"'jobs' must be a whole number of at least 1, not {instance.jobs!r}")
 
 
 def parse_allowed(entry: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | str:

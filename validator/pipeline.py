@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -11,19 +11,20 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .clock import Clock, rfc3339, utc_now
 from .config import Settings
-from .extract import extract_links
+from .filecheck import FileJob, FileOutcome, FileTask
 from .interrupt import Interruption
 from .load import discover, display_path, load_file
 from .models import LinkEntry, LinkRef, Progress, RunResult
+from .parallel import check_files, default_jobs
+from .positions import SourceMap
 from .shard import Shard
 from .urls import host_of, normalise
-from .validate.duplicates import DuplicateArticles, article_urls, scan_article_urls
-from .validate.record import RecordValidator
-from .validate.rules import RuleContext
+from .validate.duplicates import DuplicateArticles, scan_article_urls
 from .validate.schema import load_schema
 
 if TYPE_CHECKING:
     import httpx
+    import yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +43,8 @@ def run(settings: Settings, *, scope: Scope = Scope(), clock: Clock = utc_now,
     """Validate (and unless offline, link-check) the seed files in scope. Prints nothing."""
     schema, _ = load_schema(settings.schema_path)
     started = clock()
-    validator = RecordValidator(schema, RuleContext(
-        now=started, future_tolerance=timedelta(hours=settings.future_tolerance_hours)))
+    job = FileJob(schema, started, timedelta(hours=settings.future_tolerance_hours), settings.max_file_size,
+                  settings.offline)
     result = RunResult(tool_version=__version__, started_at=rfc3339(started),
                        options=settings.verdict_options())
     shard = scope.shard
@@ -58,25 +59,15 @@ def run(settings: Settings, *, scope: Scope = Scope(), clock: Clock = utc_now,
             file = display_path(path)
             if file not in chosen:
                 duplicates.remember(file, scan_article_urls(path))
-    for path in scope.files if scope.files is not None else discover(settings.paths, skip=scope.skip_dirs):
-        if interruption is not None and interruption.requested:
-            break
-        file = display_path(path)
-        if shard is not None and not shard.owns(file):
-            _index_other_shard(result, settings, path, file, duplicates=duplicates, shard=shard)
-            continue
-        loaded = load_file(path, max_bytes=settings.max_file_size, file=file)
-        result.files += 1
-        result.checked_files.append(file)
-        result.findings.extend(loaded.findings)
-        if loaded.record is None:
-            continue
-        result.records += 1
-        _note_year(result, file, loaded.record.get("publishedDateTime"))
-        result.findings.extend(validator.validate(loaded.record, file, loaded.source))
-        result.findings.extend(duplicates.add(file, loaded.record, loaded.source))
-        if not settings.offline:
-            add_links(result, extract_links(loaded.record, file, loaded.source), shard)
+    paths = scope.files if scope.files is not None else discover(settings.paths, skip=scope.skip_dirs)
+    outcomes = check_files(_tasks(paths, shard), job, settings.jobs or default_jobs())
+    try:
+        for outcome in outcomes:
+            if interruption is not None and interruption.requested:
+                break
+            _fold(result, outcome, duplicates, settings, shard)
+    finally:
+        outcomes.close()  # a stopped run: the workers stop too
     if not settings.offline and not (interruption is not None and interruption.requested):
         # Imported here: an --offline run (the CI fast path) does not pay for loading the network stack.
         from .check.runner import check_links  # noqa: PLC0415
@@ -90,22 +81,37 @@ def run(settings: Settings, *, scope: Scope = Scope(), clock: Clock = utc_now,
     return result
 
 
-def _note_year(result: RunResult, file: str, published: object) -> None:
-    if isinstance(published, str) and published[:4].isdigit():
-        result.published_years[file] = int(published[:4])
+def _tasks(paths: Iterable[Path], shard: Shard | None) -> Iterator[FileTask]:
+    for path in paths:
+        file = display_path(path)
+        yield FileTask(path, file, own=shard is None or shard.owns(file))
 
 
-def _index_other_shard(result: RunResult, settings: Settings, path: Path, file: str, *,
-                       duplicates: DuplicateArticles, shard: Shard) -> None:
-    """A file another shard validates: it still counts for duplicates, and its links on our hosts are ours."""
-    if settings.offline:
-        duplicates.remember(file, scan_article_urls(path))
+def _fold(result: RunResult, outcome: FileOutcome, duplicates: DuplicateArticles, settings: Settings,
+          shard: Shard | None) -> None:
+    """Add one file's outcome to the run, in file order: the duplicate rule sees the files as they come."""
+    file = outcome.file
+    if outcome.year is not None:
+        result.published_years[file] = outcome.year
+    if not outcome.own:  # another shard validates it: it still counts for duplicates, its links on our hosts
+        duplicates.remember(file, [url for _, url in outcome.articles])
+        add_links(result, outcome.links, shard)
         return
-    loaded = load_file(path, max_bytes=settings.max_file_size, file=file)
-    if loaded.record is not None:
-        _note_year(result, file, loaded.record.get("publishedDateTime"))
-        duplicates.remember(file, article_urls(loaded.record))
-        add_links(result, extract_links(loaded.record, file, loaded.source), shard)
+    result.files += 1
+    result.checked_files.append(file)
+    result.findings.extend(outcome.findings)
+    if not outcome.record:
+        return
+    result.records += 1
+    # Positions of a duplicate (rare) come from reading the file again: outcomes carry no node tree.
+    source = SourceMap.deferred(lambda: _root_of(outcome.path, file, settings.max_file_size))
+    result.findings.extend(duplicates.add(file, dict(outcome.articles), source))
+    add_links(result, outcome.links, shard)
+
+
+def _root_of(path: Path, file: str, max_bytes: int) -> yaml.Node | None:
+    loaded = load_file(path, max_bytes=max_bytes, file=file)
+    return loaded.source.root if loaded.source is not None else None
 
 
 def add_links(result: RunResult, refs: Iterable[LinkRef], shard: Shard | None = None) -> None:

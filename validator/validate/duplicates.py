@@ -16,7 +16,7 @@ from ..urls import normalise
 
 RULE_ID = "seed/duplicate-article"
 SUMMARY = "two seed files should not have the same main article URL"
-_ARTICLE_KEYS = ("webUrl", "originalUrl")
+ARTICLE_KEYS = ("webUrl", "originalUrl")
 # Top-level keys start at column 0: enough to index the files a run does not otherwise read.
 _ARTICLE_LINE = re.compile(r"^(?:webUrl|originalUrl):[ \t]*(\S.*?)[ \t]*\r?$", re.MULTILINE)
 
@@ -35,7 +35,7 @@ class DuplicateArticles:
     def add(self, file: str, record: Mapping[str, Any], source: SourceMap | None) -> list[Finding]:
         findings = []
         seen_here: set[str] = set()
-        for key in _ARTICLE_KEYS:
+        for key in ARTICLE_KEYS:
             url = record.get(key)
             if not isinstance(url, str) or not url.strip():
                 continue
@@ -52,7 +52,7 @@ class DuplicateArticles:
 
 
 def article_urls(record: Mapping[str, Any]) -> list[str]:
-    return [url for key in _ARTICLE_KEYS if isinstance(url := record.get(key), str) and url.strip()]
+    return [url for key in ARTICLE_KEYS if isinstance(url := record.get(key), str) and url.strip()]
 
 
 def scan_article_urls(path: Path) -> list[str]:
