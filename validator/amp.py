@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 CACHE_DOMAIN = "cdn.ampproject.org"
@@ -19,6 +20,7 @@ _IMAGE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif", "webp", "svg", "ico"
 _FONT_EXTENSIONS = frozenset({"woff", "woff2", "ttf", "otf", "eot"})
 
 
+@lru_cache(maxsize=4096)  # hosts repeat across records
 def cache_subdomain(host: str) -> str:
     """The cache host prefix for an origin host, e.g. 'www.techradar.com' → 'www-techradar-com'."""
     ascii_host = _to_ascii(host.lower())
@@ -45,13 +47,14 @@ def cache_url(url: str) -> str | None:
     if not sep or scheme not in ("http", "https"):
         return None
     try:
-        host = urlsplit(url).hostname
+        parts = urlsplit(url)
+        host = parts.hostname
     except ValueError:
         return None
     if not host:
         return None
     rest = rest.split("#", 1)[0]
-    path = urlsplit(url).path
+    path = parts.path
     extension = path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
     kind = "i" if extension in _IMAGE_EXTENSIONS else "r" if extension in _FONT_EXTENSIONS else "c"
     secure = "/s" if scheme == "https" else ""

@@ -29,8 +29,8 @@ from yaml.events import (
 
 _STR = "tag:yaml.org,2002:str"
 _PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
-_CACHED_SCALAR = 64  # short plain scalars (keys, numbers, enums) repeat: their resolved tags are cached
-_TAG_CACHE_LIMIT = 4096
+_CACHED_SCALAR = 64  # longer scalars (titles, URLs) rarely repeat: not worth caching
+_CACHE_LIMIT = 4096
 
 
 class _GiveUp(Exception):
@@ -47,6 +47,7 @@ def plain_record(loader: yaml.SafeLoader) -> dict[str, Any] | None:
 
 def _build(loader: yaml.SafeLoader) -> dict[str, Any] | None:
     get_event: Callable[[], Any] = loader.get_event
+    cache = _value_caches.setdefault(type(loader), {})
     if type(get_event()) is not StreamStartEvent or type(get_event()) is not DocumentStartEvent:
         raise _GiveUp
     stack: list[tuple[Any, str | None]] = []
@@ -57,7 +58,7 @@ def _build(loader: yaml.SafeLoader) -> dict[str, Any] | None:
         event = get_event()
         kind = type(event)
         if kind is ScalarEvent:
-            value = _scalar(loader, event)
+            value = _scalar(loader, event, cache)
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             if event.anchor is not None or event.tag not in (None, "!"):
                 raise _GiveUp
@@ -86,34 +87,34 @@ def _build(loader: yaml.SafeLoader) -> dict[str, Any] | None:
             key = None
 
 
-# Per loader class: (scalar text, implicit flags) → resolved tag.
-_tag_caches: dict[type[yaml.SafeLoader], dict[tuple[str, tuple[bool, bool]], str]] = {}
+# Per loader class: (scalar text, implicit flags) → its value. Short scalars (keys, numbers, booleans,
+# enum values) repeat in every record; their values are immutable and depend on nothing else, as long as
+# the loader's scalar constructors are functions of the text alone (PyYAML's safe ones and ours are).
+_value_caches: dict[type[yaml.SafeLoader], dict[tuple[str, tuple[bool, bool]], Any]] = {}
+_MISSING = object()
 
 
-def _scalar(loader: yaml.SafeLoader, event: ScalarEvent) -> Any:
+def _scalar(loader: yaml.SafeLoader, event: ScalarEvent, cache: dict[tuple[str, tuple[bool, bool]], Any]) -> Any:
     if event.anchor is not None or event.tag not in (None, "!"):
         raise _GiveUp
     value: str = event.value
-    implicit: tuple[bool, bool] = event.implicit
+    cache_key = (value, event.implicit)
+    known = cache.get(cache_key, _MISSING)
+    if known is not _MISSING:
+        return known
     resolve: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = loader.resolve
-    if len(value) <= _CACHED_SCALAR:
-        tags = _tag_caches.setdefault(type(loader), {})
-        cache_key = (value, implicit)
-        tag = tags.get(cache_key)
-        if tag is None:
-            tag = resolve(yaml.ScalarNode, value, implicit)
-            if len(tags) < _TAG_CACHE_LIMIT:
-                tags[cache_key] = tag
-    else:
-        tag = resolve(yaml.ScalarNode, value, implicit)
+    tag = resolve(yaml.ScalarNode, value, event.implicit)
     if tag == _STR:
-        return value
-    constructor = loader.yaml_constructors.get(tag)
-    if constructor is None:
-        raise _GiveUp  # e.g. a merge key '<<': the full load handles it
-    start: Any = event.start_mark  # libyaml's marks: the same the composer gives its nodes
-    end: Any = event.end_mark
-    constructed = constructor(loader, yaml.ScalarNode(tag, value, start, end, style=event.style))
-    if type(constructed) not in _PLAIN_TYPES:
-        raise _GiveUp
+        constructed: Any = value
+    else:
+        constructor = loader.yaml_constructors.get(tag)
+        if constructor is None:
+            raise _GiveUp  # e.g. a merge key '<<': the full load handles it
+        start: Any = event.start_mark  # libyaml's marks: the same the composer gives its nodes
+        end: Any = event.end_mark
+        constructed = constructor(loader, yaml.ScalarNode(tag, value, start, end, style=event.style))
+        if type(constructed) not in _PLAIN_TYPES:
+            raise _GiveUp
+    if len(value) <= _CACHED_SCALAR and len(cache) < _CACHE_LIMIT:
+        cache[cache_key] = constructed
     return constructed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from functools import cache
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -33,12 +34,21 @@ def normalise(url: str) -> str:
     return urlunsplit((scheme, host, parts.path or "/", parts.query, ""))
 
 
+# http(s)://host with nothing but letters, digits, '.' and '-' in the host: urlsplit's hostname is the
+# host lower-cased (most URLs; splitting each costs more than the rule that asks).
+_PLAIN_HOST = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9.-]+)(?=[/?#]|\Z)")
+
+
 def host_of(url: str) -> str | None:
+    plain = _PLAIN_HOST.match(url)
+    if plain is not None:
+        host = plain.group(1).lower().rstrip(".")
+        return host or None
     try:
-        host = urlsplit(url).hostname
+        hostname = urlsplit(url).hostname
     except ValueError:
         return None
-    return host.rstrip(".") if host else None
+    return hostname.rstrip(".") if hostname else None
 
 
 @cache

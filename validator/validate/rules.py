@@ -17,6 +17,7 @@ from ..urls import host_matches_domain, host_of, iri_to_uri, repair_mojibake
 # No web article predates the first web site (1991-08-06).
 _EARLIEST_WEB_DATE = datetime(1991, 8, 6, tzinfo=UTC)
 _WHITESPACE = re.compile(r"\s")
+_HTTP_PREFIX = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://")  # urlsplit's scheme is then http(s): nothing to say
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +162,7 @@ def url_whitespace(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
 def url_scheme(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
     for field in subject.urls:
         url = field.url.strip()
-        if not url:
+        if not url or _HTTP_PREFIX.match(url):
             continue
         scheme = urlsplit(url).scheme.lower() if "://" in url or ":" in url else ""
         if scheme not in ("http", "https"):
