@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__, config, pipeline
 from . import baseline as baseline_file
+from . import config, pipeline
+from .entry import version_text
 from .errors import ConfigError, UsageError, ValidatorError
 from .interrupt import Interruption
 from .jsonfile import read_json_object
@@ -44,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
                "marked incomplete is still written). Settings can also live in seed-validator.toml or "
                "[tool.seed-validator] in pyproject.toml; flags override them.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=version_text())
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     check = commands.add_parser(

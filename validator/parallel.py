@@ -9,15 +9,17 @@ Workers ignore SIGINT/SIGTERM: the parent stops the run (interrupt.py) and shuts
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import os
 import signal
 import sys
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TYPE_CHECKING
 
 from .filecheck import FileChecker, FileJob, FileOutcome, FileTask
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 POOL_THRESHOLD = 128  # files; below it starting the workers costs more than they save
 _CHUNK = 32
@@ -49,6 +51,9 @@ def check_files(tasks: Iterable[FileTask], job: FileJob, jobs: int) -> Generator
 
 
 def _pooled(tasks: Iterator[FileTask], job: FileJob, jobs: int) -> Iterator[FileOutcome]:
+    import multiprocessing  # noqa: PLC0415  (~15 ms; a run below the threshold never needs it)
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None  # fork: no re-imports
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(job,))
     pending: deque[Future[list[FileOutcome]]] = deque()

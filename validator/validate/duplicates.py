@@ -17,8 +17,10 @@ from ..urls import normalise
 RULE_ID = "seed/duplicate-article"
 SUMMARY = "two seed files should not have the same main article URL"
 ARTICLE_KEYS = ("webUrl", "originalUrl")
-# Top-level keys start at column 0: enough to index the files a run does not otherwise read.
-_ARTICLE_LINE = re.compile(r"^(?:webUrl|originalUrl):[ \t]*(\S.*?)[ \t]*\r?$", re.MULTILINE)
+# Top-level keys start at column 0: enough to index the files a run does not otherwise read. The lines are
+# found with str.find (a regex with '^' and MULTILINE tries every position: ten times slower).
+_ARTICLE_STARTS = tuple(f"\n{key}:" for key in ARTICLE_KEYS)
+_ARTICLE_VALUE = re.compile(r"[ \t]*(\S.*?)[ \t]*\r?")
 
 
 class DuplicateArticles:
@@ -62,7 +64,22 @@ def scan_article_urls(path: Path) -> list[str]:
     except (OSError, UnicodeDecodeError):
         return []  # the file's own run reports it
     document = text if path.suffix.lower() in PLAIN_YAML_SUFFIXES else front_matter(text)
-    return [url for url in (_scalar(m.group(1)) for m in _ARTICLE_LINE.finditer(document or "")) if url]
+    return [url for url in (_scalar(raw) for raw in _article_values("\n" + (document or ""))) if url]
+
+
+def _article_values(document: str) -> list[str]:
+    """The raw value of every top-level webUrl/originalUrl line of document (which starts with a newline)."""
+    values = []
+    for start in _ARTICLE_STARTS:
+        at = document.find(start)
+        while at >= 0:
+            value_start = at + len(start)
+            end = document.find("\n", value_start)
+            line = _ARTICLE_VALUE.fullmatch(document, value_start, end if end >= 0 else len(document))
+            if line is not None:
+                values.append(line.group(1))
+            at = document.find(start, value_start)
+    return values
 
 
 def _scalar(raw: str) -> str:
