@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from bench.corpus import record_text
 from validator.load import front_matter, parse_text
+from validator.urls import normalise, normalise_split
 from validator.validate.duplicates import _article_values, article_urls, scan_article_urls
 
 # The regexes the scans replaced (^ with MULTILINE tries every position; the scans jump between lines).
@@ -26,12 +27,16 @@ def old_front_matter(text: str) -> str | None:
     return None if closing is None else text[: closing.start()]
 
 
-_LINES = st.sampled_from(["---", "...", "--- ", "---\r", "----", " ---", "...x", "webUrl: a", "originalUrl:  b c ",
-                          "webUrl:", "webUrl:\t", "webUrl: x\r", " webUrl: y", "webUrlx: z", "originalUrl: \"q\"",
-                          "title: t", "", "webUrl: 'it''s' ", "a: ---"])
+_LINES = st.one_of(
+    st.sampled_from(["---", "...", "--- ", "---\r", "----", " ---", "...x", "webUrl: a", "originalUrl:  b c ",
+                     "webUrl:", "webUrl:\t", "webUrl: x\r", " webUrl: y", "webUrlx: z", "originalUrl: \"q\"",
+                     "title: t", "", "webUrl: 'it''s' ", "a: ---", "webUrl: x \r\r", "webUrl:\x0bx", "webUrl: \u00a0x",
+                     "webUrl: x\u00a0", "webUrl:\r", "webUrl: \t\r"]),
+    st.builds(lambda key, text: f"{key}:{text}", st.sampled_from(["webUrl", "originalUrl"]),
+              st.text(st.sampled_from(" \t\r\x0b\u00a0\u2028ab#'\""), max_size=8)))
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=800, deadline=None)
 @given(st.lists(_LINES, max_size=12), st.booleans())
 def test_scans_find_what_the_line_regexes_found(lines: list[str], final_newline: bool) -> None:
     text = "\n".join(lines) + ("\n" if final_newline else "")
@@ -46,3 +51,15 @@ def test_scanned_urls_are_the_parsed_ones(tmp_path: Path) -> None:
         loaded = parse_text(path.read_text(encoding="utf-8"), path.name)
         if loaded.record is not None:
             assert sorted(scan_article_urls(path)) == sorted(article_urls(loaded.record)), index
+
+
+_URL_PARTS = st.sampled_from(["/", "?", "#", "a", "B", ".", "-", ":", "@", "[", "]", "%41", " ", "\t", "\u00e9", "\x01",
+                              "?#", "//", "80", "443", "\u00a0", "_", "~"])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.sampled_from(["https://", "http://", "HTTPS://", "hTtp://", "ftp://", " https://", "https:/", ""]),
+       st.lists(_URL_PARTS, max_size=10))
+def test_normalise_without_urlsplit_gives_what_urlsplit_gives(scheme: str, parts: list[str]) -> None:
+    url = scheme + "".join(parts)
+    assert normalise(url) == normalise_split(url)

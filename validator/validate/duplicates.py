@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ ARTICLE_KEYS = ("webUrl", "originalUrl")
 # Top-level keys start at column 0: enough to index the files a run does not otherwise read. The lines are
 # found with str.find (a regex with '^' and MULTILINE tries every position: ten times slower).
 _ARTICLE_STARTS = tuple(f"\n{key}:" for key in ARTICLE_KEYS)
-_ARTICLE_VALUE = re.compile(r"[ \t]*(\S.*?)[ \t]*\r?")
+
 
 
 class DuplicateArticles:
@@ -68,16 +67,19 @@ def scan_article_urls(path: Path) -> list[str]:
 
 
 def _article_values(document: str) -> list[str]:
-    """The raw value of every top-level webUrl/originalUrl line of document (which starts with a newline)."""
+    """The raw value of every top-level webUrl/originalUrl line of document (which starts with a newline):
+    the line after the key, less one final '\r' and the spaces and tabs around it, if it starts with
+    something other than whitespace."""
     values = []
     for start in _ARTICLE_STARTS:
         at = document.find(start)
         while at >= 0:
             value_start = at + len(start)
             end = document.find("\n", value_start)
-            line = _ARTICLE_VALUE.fullmatch(document, value_start, end if end >= 0 else len(document))
-            if line is not None:
-                values.append(line.group(1))
+            line = document[value_start:end] if end >= 0 else document[value_start:]
+            value = (line[:-1] if line.endswith("\r") else line).strip(" \t")
+            if value and not value[0].isspace():
+                values.append(value)
             at = document.find(start, value_start)
     return values
 
