@@ -26,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2], help="seed-validator --jobs values to run")
     parser.add_argument("--no-peer", action="store_true", help="measure seed-validator alone")
+    parser.add_argument("--compare-bin", type=Path, metavar="PATH",
+                        help="another seed-validator (e.g. the previous release) to run on the same corpus")
     args = parser.parse_args(argv)
     ours_bin = Path(sys.executable).parent / "seed-validator"
     peer_bin = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent)) or "check-jsonschema"
@@ -39,13 +41,18 @@ def main(argv: list[str] | None = None) -> int:
             yaml_files = [] if args.no_peer else [str(p) for p in write_corpus(work / "yaml", count, plain_yaml=True)]
             ours: dict[int, list[Sample]] = {jobs: [] for jobs in args.jobs}
             peer: list[Sample] = []
+            other: list[Sample] = []
             for _ in range(args.repeat):
+                if args.compare_bin:
+                    other.append(measure([str(args.compare_bin), "check", "--offline", "--quiet", "seeds"], cwd=work))
                 for jobs in args.jobs:
                     ours[jobs].append(measure([str(ours_bin), "check", "--offline", "--quiet", "--jobs", str(jobs),
                                                "seeds"], cwd=work))
                 if not args.no_peer:
                     peer.append(measure([peer_bin, "--schemafile", str(schema), *yaml_files], cwd=work))
             rows = [(f"seed-validator --offline --jobs {jobs}", median_of(samples)) for jobs, samples in ours.items()]
+            if other:
+                rows.insert(0, (f"{args.compare_bin} --offline", median_of(other)))
             if peer:
                 rows.append(("check-jsonschema 0.39", median_of(peer)))
             for name, sample in rows:
