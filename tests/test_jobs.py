@@ -95,22 +95,24 @@ def _job() -> FileJob:
 
 
 def test_the_pool_reads_ahead_a_bounded_number_of_files(corpus: Path) -> None:
-    files = sorted((corpus / "seeds").glob("0*.txt"))
+    files = sorted((corpus / "seeds").glob("0*.txt")) * 8  # 2,400 tasks
     pulled = 0
 
     def tasks() -> Iterator[FileTask]:
         nonlocal pulled
-        for path in files:
+        for number, path in enumerate(files):
             pulled += 1
-            yield FileTask(path, path.name)
+            yield FileTask(path, f"{number}:{path.name}")
 
     outcomes = check_files(tasks(), _job(), 2)
-    first = next(outcomes)
-    assert first.file == files[0].name
+    assert next(outcomes).file == f"0:{files[0].name}"
     assert multiprocessing.active_children()  # workers, not this process
-    assert pulled <= POOL_THRESHOLD + 2 * _CHUNKS_AHEAD * _CHUNK
-    assert [o.file for o in outcomes] == [p.name for p in files[1:]]
-    outcomes.close()
+    bound = POOL_THRESHOLD + 2 * _CHUNKS_AHEAD * _CHUNK
+    assert pulled <= bound < len(files)
+    for _ in range(1000):
+        next(outcomes)
+    assert pulled <= 1001 + bound
+    assert [o.file for o in outcomes] == [f"{n}:{p.name}" for n, p in enumerate(files)][1001:]
 
 
 def test_few_files_start_no_pool(tmp_path: Path) -> None:
