@@ -171,10 +171,7 @@ def settings_from(args: argparse.Namespace) -> config.Settings:
         top["paths"] = tuple(args.paths)
     if args.offline:
         top["offline"] = True
-    if args.max_file_size is not None:
-        top["max_file_size"] = args.max_file_size
-    if args.jobs is not None:
-        top["jobs"] = args.jobs
+    top.update({name: value for name in ("max_file_size", "jobs") if (value := getattr(args, name)) is not None})
     links = {name: value for name, value in (
         ("concurrency", args.concurrency), ("per_host", args.per_host), ("timeout", args.timeout),
         ("retries", args.retries)) if value is not None}

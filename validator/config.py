@@ -236,11 +236,16 @@ def _validate(instance: object) -> None:
                 raise ValueError(f"'{name.replace('_', '-')}' must be a number above 0, not {value!r}")
         if instance.per_host is not None and not isinstance(instance.per_host, int):
             raise ValueError("'per-host' must be a whole number")
-    if isinstance(instance, Settings) and instance.max_file_size < 1:
+    if isinstance(instance, Settings):
+        _validate_settings(instance)
+
+
+def _validate_settings(settings: Settings) -> None:
+    if settings.max_file_size < 1:
         raise ValueError("'max-file-size' must be at least 1 byte")
-    if isinstance(instance, Settings) and instance.jobs is not None and (
-            isinstance(instance.jobs, bool) or not isinstance(instance.jobs, int) or instance.jobs < 1):
-        raise ValueError(f"'jobs' must be a whole number of at least 1, not {instance.jobs!r}")
+    jobs = settings.jobs
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        raise ValueError(f"'jobs' must be a whole number of at least 1, not {jobs!r}")
 
 
 def parse_allowed(entry: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | str:
