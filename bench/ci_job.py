@@ -1,12 +1,15 @@
 """The CI job as a user feels it: a one-file change in a 2,000-record corpus, link cache warm.
 
     python -m bench.ci_job --records 2000 --repeat 5
+    python -m bench.ci_job --records 2000 --repeat 20 --offline-only   # start-up: no farm, no link cache
 
 Builds a git repository of seed files whose links point at the local farm (loopback only), warms
 the link cache with one full run, then edits one file and times, side by side:
   - seed-validator check --changed-since HEAD (links included, from the warm cache),
   - seed-validator check --offline --changed-since HEAD (the structure part alone),
   - check-jsonschema on the one changed file (a reference for the fixed cost of a Python validator).
+With --offline-only the corpus is bench/corpus.py's (no links checked, no farm) and `seed-validator
+--version` is timed too.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.corpus import ROOT
+from bench.corpus import ROOT, write_corpus
 from bench.links import farm, urls_for, write_seeds
 from bench.measure import Sample, measure, median_of
 
@@ -33,10 +36,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--records", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--port", type=int, default=8093)
+    parser.add_argument("--offline-only", action="store_true", help="time the offline job and --version alone")
     args = parser.parse_args(argv)
     bin_dir = Path(sys.executable).parent
     ours = str(bin_dir / "seed-validator")
     peer = shutil.which("check-jsonschema", path=str(bin_dir)) or "check-jsonschema"
+    if args.offline_only:
+        return _offline_only(args.records, args.repeat, ours, peer)
     with tempfile.TemporaryDirectory() as tmp, farm(20, args.port, 0.0, lifetime=900):
         repo = Path(tmp)
         write_seeds(repo / "seeds", urls_for(args.records * 10, 20, args.port))
@@ -66,6 +72,36 @@ def main(argv: list[str] | None = None) -> int:
                           ("check-jsonschema, the changed file only", reference)):
         m = median_of(samples)
         print(f"| {name} | {m.wall:.2f} | {m.cpu:.2f} | {m.rss_mb:.0f} | {m.code} |")
+    return 0
+
+
+def _offline_only(records: int, repeat: int, ours: str, peer: str) -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = Path(tmp)
+        write_corpus(repo / "seeds", records)
+        _git(repo, "init", "-q", "-b", "main")
+        _git(repo, "add", ".")
+        _git(repo, "commit", "-q", "-m", "corpus")
+        changed = repo / "seeds" / f"{records // 2:06d}.txt"
+        yaml_copy = repo / "changed.yaml"
+        runs: dict[str, list[Sample]] = {"offline": [], "version": [], "reference": []}
+        for n in range(repeat):
+            text = changed.read_text(encoding="utf-8")
+            changed.write_text(text.replace('title: "', f'title: "Edited {n} ', 1), encoding="utf-8")
+            yaml_copy.write_text(changed.read_text(encoding="utf-8").split("---\n")[1], encoding="utf-8")
+            runs["offline"].append(measure([ours, "check", "--quiet", "--offline", "--changed-since", "HEAD"],
+                                           cwd=repo))
+            runs["version"].append(measure([ours, "--version"], cwd=repo))
+            runs["reference"].append(measure([peer, "--schemafile", str(ROOT / "schemas" / "seed.schema.json"),
+                                              str(yaml_copy)], cwd=repo))
+    print(f"{records} records in git, one file changed; medians of {repeat} (min-max wall)")
+    print("| run | wall s | min-max wall s | CPU s | peak RSS MB |")
+    print("|---|---:|---:|---:|---:|")
+    for name, key in (("seed-validator check --offline --changed-since HEAD", "offline"),
+                      ("seed-validator --version", "version"),
+                      ("check-jsonschema, the changed file only", "reference")):
+        m, walls = median_of(runs[key]), [s.wall for s in runs[key]]
+        print(f"| {name} | {m.wall:.3f} | {min(walls):.3f}-{max(walls):.3f} | {m.cpu:.3f} | {m.rss_mb:.0f} |")
     return 0
 
 

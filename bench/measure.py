@@ -9,15 +9,35 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-# The wrapper's own children are only the measured command, so RUSAGE_CHILDREN is that command's alone.
+# The wrapper's own children are only the measured command, so RUSAGE_CHILDREN is that command's alone
+# (its worker processes included). ru_maxrss is the largest single process, so the wrapper also samples
+# the whole process tree's RSS (every 20 ms, from /proc) and reports the larger of the two.
 _WRAPPER = """
-import json, resource, subprocess, sys, time
+import json, os, resource, subprocess, sys, time
+
+def tree_kb(pid):
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as status:
+                total += next((int(l.split()[1]) for l in status if l.startswith("VmRSS:")), 0)
+            with open(f"/proc/{p}/task/{p}/children") as children:
+                todo.extend(int(c) for c in children.read().split())
+        except (OSError, ValueError):
+            pass
+    return total
+
 started = time.perf_counter()
-done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+peak = 0
+while process.poll() is None:
+    peak = max(peak, tree_kb(process.pid))
+    time.sleep(0.02)
 wall = time.perf_counter() - started
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_kb": usage.ru_maxrss,
-                  "code": done.returncode}))
+print(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_kb": max(usage.ru_maxrss, peak),
+                  "code": process.returncode}))
 """
 
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
+
+from validator.load import parse_text
+from validator.validate.schema import SchemaChecker, load_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_SEED = ROOT / "seeds" / "000_d663f88f6a665438.txt"
@@ -19,12 +23,49 @@ def real_seed_text() -> str:
 
 
 def variant(*replacements: tuple[str, str]) -> str:
-    """The real seed with exact text replacements (each must match once, so a fixture cannot rot silently)."""
+    """The real seed with exact text replacements (each must match once, so a fixture cannot rot silently).
+
+    Every variant's record is also a differential case: the fast path must agree with the reference on it.
+    """
     text = real_seed_text()
     for old, new in replacements:
         assert text.count(old) == 1, f"fixture text {old!r} occurs {text.count(old)} times"
         text = text.replace(old, new)
+    loaded = parse_text(text, "variant.txt")
+    if loaded.record is not None:
+        assert_fast_path_agrees(loaded.record)
     return text
+
+
+_BUILTIN: list[SchemaChecker] = []
+
+
+def assert_fast_path_agrees(record: Any, checker: SchemaChecker | None = None) -> bool:
+    """jsonschema-rs (the fast path) and python-jsonschema (the reference) agree on record's validity,
+    up to `stricter_on_purpose`; returns the reference's verdict."""
+    if checker is None:
+        if not _BUILTIN:
+            _BUILTIN.append(SchemaChecker(load_schema()[0]))
+        checker = _BUILTIN[0]
+    fast = checker.fast.passes(record)
+    reference = not checker.reference_findings(record, "r.txt", None)
+    if fast:
+        assert reference, f"jsonschema-rs passed a record python-jsonschema rejects: {record!r:.300}"
+    elif reference:
+        assert stricter_on_purpose(record), f"jsonschema-rs rejected a record python-jsonschema passes: {record!r:.300}"
+    return reference
+
+
+def stricter_on_purpose(value: Any) -> bool:
+    """The record holds a value the fast path rejects although the reference accepts it, by design
+    (validator/validate/fast.py): a final newline (Python's `$` lets it through), NaN or infinity."""
+    if isinstance(value, dict):
+        return any(stricter_on_purpose(v) for v in value.values())
+    if isinstance(value, list):
+        return any(stricter_on_purpose(v) for v in value)
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    return isinstance(value, str) and value.endswith("\n")
 
 
 def position_of(text: str, needle: str, *, offset: int = 0) -> tuple[int, int]:

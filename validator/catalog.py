@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from importlib import metadata
 
 from .models import LinkStatus, Severity
 from .problems import LINK_WARNING_RULE
@@ -143,6 +142,8 @@ def describe(rule_id: str) -> str:
 
 def homepage() -> str | None:
     """The project's URL from its installed metadata ([project.urls] Homepage in pyproject.toml)."""
+    from importlib import metadata  # noqa: PLC0415  (~40 ms; only the reports that name the project need it)
+
     try:
         urls = metadata.metadata(DISTRIBUTION).get_all("Project-URL") or []
     except metadata.PackageNotFoundError:

@@ -88,6 +88,7 @@ class Settings:
     schema_path: Path | None = _default("schema_path")
     max_file_size: int = _default("max_file_size")
     future_tolerance_hours: float = _default("future_tolerance_hours")
+    jobs: int | None = _default("jobs")  # processes checking files; None: one per CPU
     # Read through symlinks that leave the working tree. A command-line choice only, never a config key
     # (declared.py): a pull request can change a config file, and must not make CI read outside the checkout.
     follow_symlinks: bool = _default("follow_symlinks")

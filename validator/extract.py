@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from typing import Any
 
 from .models import ImageSpec, LinkKind, LinkRef, Occurrence
@@ -82,19 +81,18 @@ def _dimension(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
-class _IframeSources(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.sources: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "iframe":
-            self.sources.extend(value for name, value in attrs if name == "src" and value)
-
-
 def iframe_sources(html: str) -> list[str]:
     """The src of every <iframe> in an HTML snippet (featuredContent of videos)."""
-    parser = _IframeSources()
+    from html.parser import HTMLParser  # noqa: PLC0415  (only videos have HTML; most runs never import it)
+
+    sources: list[str] = []
+
+    class IframeSources(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "iframe":
+                sources.extend(value for name, value in attrs if name == "src" and value)
+
+    parser = IframeSources(convert_charrefs=True)
     parser.feed(html)
     parser.close()
-    return parser.sources
+    return sources

@@ -12,18 +12,15 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .clock import Clock, rfc3339, utc_now
 from .config import Settings
-from .extract import extract_links
+from .filecheck import FileJob, FileOutcome, FileTask, internal_error
 from .interrupt import Interruption
-from .load import load_file
-from .models import Finding, LinkEntry, LinkRef, Progress, RunResult, Severity
+from .models import LinkEntry, LinkRef, Progress, RunResult
+from .parallel import check_files, default_jobs
 from .seedfiles import Skip
 from .shard import Shard
-from .text import bounded
 from .tree import Tree, display_path
 from .urls import host_of, normalise
-from .validate.duplicates import DuplicateArticles, article_urls, scan_article_urls
-from .validate.record import RecordValidator
-from .validate.rules import RuleContext
+from .validate.duplicates import DuplicateArticles, scan_article_urls
 from .validate.schema import load_schema
 
 if TYPE_CHECKING:
@@ -50,8 +47,6 @@ def run(settings: Settings, *, scope: Scope = Scope(), clock: Clock = utc_now,
     """
     schema, _ = load_schema(settings.schema_path)
     started = clock()
-    validator = RecordValidator(schema, RuleContext(
-        now=started, future_tolerance=timedelta(hours=settings.future_tolerance_hours)))
     result = RunResult(tool_version=__version__, started_at=rfc3339(started),
                        options=settings.verdict_options())
     shard = scope.shard
@@ -69,22 +64,17 @@ def run(settings: Settings, *, scope: Scope = Scope(), clock: Clock = utc_now,
                 duplicates.remember(file, scan_article_urls(path, max_bytes=settings.max_file_size, tree=tree))
             except Exception as exc:  # a file this run does not check never stops it
                 result.notes.append(f"{internal_error(file, exc).message} (while indexing {file})")
-    for path in scope.files if scope.files is not None else seed_files(settings, scope.skip_dirs, tree=tree):
-        if interruption is not None and interruption.requested:
-            break
-        file = display_path(path)
-        owned = shard is None or shard.owns(file)
-        if owned:
-            result.files += 1
-            result.checked_files.append(file)
-        try:
-            if owned:
-                _check_file(result, settings, path, file, validator=validator, duplicates=duplicates,
-                            shard=shard, tree=tree)
-            else:
-                _index_other_shard(result, settings, path, file, duplicates=duplicates, shard=shard, tree=tree)
-        except Exception as exc:  # the last line of defence: one file never stops the run
-            result.findings.append(internal_error(file, exc))
+    paths = scope.files if scope.files is not None else seed_files(settings, scope.skip_dirs, tree=tree)
+    job = FileJob(schema, started, timedelta(hours=settings.future_tolerance_hours), settings.max_file_size,
+                  settings.offline, tree)
+    outcomes = check_files(_tasks(paths, shard), job, settings.jobs or default_jobs())
+    try:
+        for outcome in outcomes:
+            if interruption is not None and interruption.requested:
+                break
+            _fold(result, outcome, duplicates, shard)
+    finally:
+        outcomes.close()  # a stopped run: the workers stop too
     if not settings.offline and not (interruption is not None and interruption.requested):
         if checker is None:
             # Imported here: an --offline run (the CI fast path) does not pay for loading the network stack.
@@ -99,24 +89,27 @@ def run(settings: Settings, *, scope: Scope = Scope(), clock: Clock = utc_now,
     return result
 
 
-def _check_file(result: RunResult, settings: Settings, path: Path, file: str, *, validator: RecordValidator,
-                duplicates: DuplicateArticles, shard: Shard | None, tree: Tree) -> None:
-    loaded = load_file(path, max_bytes=settings.max_file_size, file=file, tree=tree)
-    result.findings.extend(loaded.findings)
-    if loaded.record is None:
-        return
-    result.records += 1
-    _note_year(result, file, loaded.record.get("publishedDateTime"))
-    result.findings.extend(validator.validate(loaded.record, file, loaded.source))
-    result.findings.extend(duplicates.add(file, loaded.record, loaded.source))
-    if not settings.offline:
-        add_links(result, extract_links(loaded.record, file, loaded.source), shard)
+def _tasks(paths: Iterable[Path], shard: Shard | None) -> Iterator[FileTask]:
+    for path in paths:
+        file = display_path(path)
+        yield FileTask(path, file, own=shard is None or shard.owns(file))
 
 
-def internal_error(file: str, exc: Exception) -> Finding:
-    """An unexpected exception while checking a file, as that file's finding (a bug to report, not a crash)."""
-    return Finding(file, None, None, "", "internal/error", Severity.ERROR,
-                   f"internal error, the file was not fully checked: {type(exc).__name__}: {bounded(str(exc), 200)}")
+def _fold(result: RunResult, outcome: FileOutcome, duplicates: DuplicateArticles, shard: Shard | None) -> None:
+    """Add one file's outcome to the run, in file order: the duplicate rule sees the files as they come."""
+    file = outcome.file
+    if outcome.own:
+        result.files += 1
+        result.checked_files.append(file)
+    result.findings.extend(outcome.findings)
+    if outcome.year is not None:
+        result.published_years[file] = outcome.year
+    if not outcome.own:  # another shard validates it: it still counts for duplicates, its links on our hosts
+        duplicates.remember(file, [url for _, url, _, _ in outcome.articles])
+    elif outcome.record:
+        result.records += 1
+        result.findings.extend(duplicates.add_found(file, outcome.articles))
+    add_links(result, outcome.links, shard)
 
 
 def seed_files(settings: Settings, skip_dirs: tuple[Path, ...] = (), *, tree: Tree | None = None,
@@ -127,24 +120,6 @@ def seed_files(settings: Settings, skip_dirs: tuple[Path, ...] = (), *, tree: Tr
     walker = tree if tree is not None else Tree.working(follow_symlinks=settings.follow_symlinks)
     found = walker.walk(settings.paths, skip=skip_dirs)
     return settings.file_filter().found(found, settings.paths, skipped, look=look)
-
-
-def _note_year(result: RunResult, file: str, published: object) -> None:
-    if isinstance(published, str) and published[:4].isdigit():
-        result.published_years[file] = int(published[:4])
-
-
-def _index_other_shard(result: RunResult, settings: Settings, path: Path, file: str, *,
-                       duplicates: DuplicateArticles, shard: Shard | None, tree: Tree) -> None:
-    """A file another shard validates: it still counts for duplicates, and its links on our hosts are ours."""
-    if settings.offline:
-        duplicates.remember(file, scan_article_urls(path, max_bytes=settings.max_file_size, tree=tree))
-        return
-    loaded = load_file(path, max_bytes=settings.max_file_size, file=file, tree=tree)
-    if loaded.record is not None:
-        _note_year(result, file, loaded.record.get("publishedDateTime"))
-        duplicates.remember(file, article_urls(loaded.record))
-        add_links(result, extract_links(loaded.record, file, loaded.source), shard)
 
 
 def add_links(result: RunResult, refs: Iterable[LinkRef], shard: Shard | None = None) -> None:

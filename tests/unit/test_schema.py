@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, position_of, real_seed_text, variant
+from tests.conftest import ROOT, assert_fast_path_agrees, position_of, real_seed_text, variant
 from validator.errors import SchemaLoadError
 from validator.load import parse_text
 from validator.models import Finding
 from validator.validate.record import RecordValidator
 from validator.validate.rules import RuleContext
-from validator.validate.schema import inline_local_refs, load_schema
+from validator.validate.schema import SchemaChecker, inline_local_refs, load_schema
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -23,6 +23,7 @@ def findings(text: str, schema_path: Path | None = None) -> list[Finding]:
     loaded = parse_text(text, "s.txt")
     assert loaded.record is not None, loaded.findings
     schema, _ = load_schema(schema_path)
+    assert_fast_path_agrees(loaded.record, SchemaChecker(schema))
     return loaded.findings + RecordValidator(schema, RuleContext(now=NOW)).validate(
         loaded.record, "s.txt", loaded.source)
 

@@ -7,11 +7,11 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 
 from ..errors import UsageError
 from ..urls import file_uri_path
-from . import codec, codeclimate, html, junit, markdown, sarif
 from .context import ReportInput
 
 Renderer = Callable[[ReportInput], Iterable[str]]
@@ -26,14 +26,24 @@ class Format:
     render: Renderer
 
 
+def _renderer(module: str) -> Renderer:
+    """The render function of a renderer module, imported when its format is written (jinja2 for html,
+    xml for junit: ~50 ms a run that does not write them does not pay)."""
+    def render(report: ReportInput) -> Iterable[str]:
+        rendered: Iterable[str] = import_module(f"{__package__}.{module}").render(report)
+        return rendered
+
+    return render
+
+
 # Format name → format. Adding a format is one entry here and its renderer module.
 FORMATS: dict[str, Format] = {
-    "json": Format("report.json", codec.render),
-    "md": Format("report.md", markdown.render),
-    "junit": Format("report.junit.xml", junit.render),
-    "sarif": Format("report.sarif", sarif.render),
-    "html": Format("report.html", html.render),
-    "codeclimate": Format("report.codeclimate.json", codeclimate.render),
+    "json": Format("report.json", _renderer("codec")),
+    "md": Format("report.md", _renderer("markdown")),
+    "junit": Format("report.junit.xml", _renderer("junit")),
+    "sarif": Format("report.sarif", _renderer("sarif")),
+    "html": Format("report.html", _renderer("html")),
+    "codeclimate": Format("report.codeclimate.json", _renderer("codeclimate")),
 }
 
 

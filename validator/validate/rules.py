@@ -17,6 +17,7 @@ from ..urls import has_userinfo, host_matches_domain, host_of, iri_to_uri, malfo
 # No web article predates the first web site (1991-08-06).
 _EARLIEST_WEB_DATE = datetime(1991, 8, 6, tzinfo=UTC)
 _WHITESPACE = re.compile(r"\s")
+_HTTP_PREFIX = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://")  # urlsplit's scheme is then http(s): nothing to say
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +165,7 @@ def url_whitespace(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
 def url_scheme(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
     for field in subject.urls:
         url = field.url.strip()
-        if not url:
+        if not url or _HTTP_PREFIX.match(url):
             continue
         scheme = scheme_of(url)
         if scheme not in _WEB_SCHEMES:

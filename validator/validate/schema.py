@@ -8,11 +8,7 @@ from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator, ValidationError
-from jsonschema.exceptions import SchemaError
-from jsonschema.validators import extend, validator_for
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, SchemaLoadError
 from ..jsonfile import read_json_object
@@ -20,7 +16,12 @@ from ..models import Finding, Severity
 from ..patterns import PatternError, UrlPattern, compile_url_pattern
 from ..positions import SourceMap, escape, join, locate, split
 from ..text import bounded, dict_repr, int_repr, list_repr, str_repr
+from .fast import FastSchema
 from .messages import reworded
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
+    from jsonschema.protocols import Validator
 
 _MAX_SUGGESTED_KEY = 100
 # The keywords whose jsonschema messages quote the failing value (f"{instance!r} …"): they see a big value
@@ -39,32 +40,64 @@ def default_schema_path() -> Path:
 
 
 def load_schema(path: Path | None = None) -> tuple[dict[str, Any], Path]:
-    """Read and check a schema file; a broken schema stops the run (SchemaLoadError)."""
-    path = path or default_schema_path()
-    schema = read_json_object(path, "schema", SchemaLoadError)
-    try:
-        validator_for(schema, default=Draft202012Validator).check_schema(schema)
-    except SchemaError as exc:
-        raise SchemaLoadError(f"schema {path} is not a valid JSON Schema: {exc.message}") from exc
+    """Read and check a schema file; a broken schema stops the run (SchemaLoadError).
+
+    The built-in schema is checked by the suite (tests/unit/test_schema.py), not on every start:
+    that check alone would import python-jsonschema, which a run of valid records never needs.
+    """
+    schema = read_json_object(path or default_schema_path(), "schema", SchemaLoadError)
+    if path is None:
+        return schema, default_schema_path()
+    check_schema(schema, path)
     return schema, path
 
 
+def check_schema(schema: Mapping[str, Any], path: Path) -> None:
+    from jsonschema import Draft202012Validator  # noqa: PLC0415  (see SchemaChecker)
+    from jsonschema.exceptions import SchemaError  # noqa: PLC0415
+    from jsonschema.validators import validator_for  # noqa: PLC0415
+
+    try:
+        validator_for(schema, default=Draft202012Validator).check_schema(dict(schema))
+    except SchemaError as exc:
+        raise SchemaLoadError(f"schema {path} is not a valid JSON Schema: {exc.message}") from exc
+
+
 class SchemaChecker:
-    """One compiled validator, reused for every record (compiling per record would dominate the run)."""
+    """Schema findings of a record: jsonschema-rs passes the valid ones, python-jsonschema (the
+    reference) reports on the rest. Both are compiled once and reused for every record; the reference
+    is compiled (and imported) only when the first record needs it."""
 
     def __init__(self, schema: Mapping[str, Any]) -> None:
-        base = validator_for(schema, default=Draft202012Validator)
-        _check_patterns(schema)
-        # `pattern` matched with RE2 (linear time): a schema can come from a pull request's config.
-        cls = extend(base, {"pattern": _linear_pattern})  # type: ignore[no-untyped-call]
-        quoting = {keyword: _quoting_boundedly(check) for keyword, check in cls.VALIDATORS.items()
-                   if keyword in _QUOTING_KEYWORDS}
-        bounded_cls = extend(cls, quoting)  # type: ignore[no-untyped-call]  # jsonschema leaves it untyped
-        self._validator = bounded_cls(inline_local_refs(schema), format_checker=base.FORMAT_CHECKER)
+        _check_patterns(schema)  # every pattern runs in RE2 (linear time), in both validators
+        self._schema = schema
+        self.fast = FastSchema(schema)
+        self._reference: Validator | None = None
+
+    @property
+    def reference(self) -> Validator:
+        if self._reference is None:
+            from jsonschema import Draft202012Validator  # noqa: PLC0415  (~0.1 s to import; rarely needed)
+            from jsonschema.validators import extend, validator_for  # noqa: PLC0415
+
+            base = validator_for(self._schema, default=Draft202012Validator)
+            # `pattern` matched with RE2 (linear time): a schema can come from a pull request's config.
+            cls = extend(base, {"pattern": _linear_pattern})  # type: ignore[no-untyped-call]
+            quoting = {keyword: _quoting_boundedly(check) for keyword, check in cls.VALIDATORS.items()
+                       if keyword in _QUOTING_KEYWORDS}
+            bounded_cls = extend(cls, quoting)  # type: ignore[no-untyped-call]  # jsonschema leaves it untyped
+            self._reference = bounded_cls(inline_local_refs(self._schema), format_checker=base.FORMAT_CHECKER)
+        return self._reference
 
     def findings(self, record: Any, file: str, source: SourceMap | None) -> list[Finding]:
+        if self.fast.passes(record):
+            return []
+        return self.reference_findings(record, file, source)
+
+    def reference_findings(self, record: Any, file: str, source: SourceMap | None) -> list[Finding]:
+        """python-jsonschema's findings, whatever the fast path would say."""
         findings = []
-        for error in self._validator.iter_errors(record):
+        for error in self.reference.iter_errors(record):
             for pointer, message, at, on_key in _describe(error):
                 line, column = locate(source, at, key=on_key)
                 findings.append(Finding(file, line, column, pointer, f"schema/{error.validator}",
@@ -123,7 +156,7 @@ class _NotInlinable(Exception):
     pass
 
 
-Keyword = Callable[[Any, Any, Any, Mapping[str, Any]], Iterator[ValidationError] | None]
+Keyword = Callable[[Any, Any, Any, Mapping[str, Any]], "Iterator[ValidationError] | None"]
 
 
 def _linear_pattern(validator: Any, pattern: Any, instance: Any, schema: Mapping[str, Any]
@@ -131,6 +164,8 @@ def _linear_pattern(validator: Any, pattern: Any, instance: Any, schema: Mapping
     """The `pattern` keyword as jsonschema words it, matched by RE2: no pattern can make a value take
     exponential time (Python's re backtracks: `^(a+)+$` against 40 a's and a '!' runs for minutes)."""
     if isinstance(instance, str) and isinstance(pattern, str) and not _schema_pattern(pattern).search(instance):
+        from jsonschema import ValidationError  # noqa: PLC0415  (only the reference validator calls this)
+
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 

@@ -1,0 +1,53 @@
+"""The quick text scans (front matter's closing fence, the article URLs of files a run does not check)
+find exactly what the line regexes they replaced found, and what a full parse reads."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bench.corpus import record_text
+from validator.load import front_matter, parse_text
+from validator.validate.duplicates import _article_values, article_urls, scan_article_urls
+
+# The regexes the scans replaced (^ with MULTILINE tries every position; the scans jump between lines).
+OLD_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+OLD_ARTICLE_LINE = re.compile(r"^(?:webUrl|originalUrl):[ \t]*(\S.*?)[ \t]*\r?$", re.MULTILINE)
+
+
+def old_front_matter(text: str) -> str | None:
+    end = text.find("\n")
+    if (text if end < 0 else text[:end]).rstrip() != "---" or end < 0:
+        return None
+    closing = OLD_FENCE.search(text, end + 1)
+    return None if closing is None else text[: closing.start()]
+
+
+_LINES = st.one_of(
+    st.sampled_from(["---", "...", "--- ", "---\r", "----", " ---", "...x", "webUrl: a", "originalUrl:  b c ",
+                     "webUrl:", "webUrl:\t", "webUrl: x\r", " webUrl: y", "webUrlx: z", "originalUrl: \"q\"",
+                     "title: t", "", "webUrl: 'it''s' ", "a: ---", "webUrl: x \r\r", "webUrl:\x0bx", "webUrl: \u00a0x",
+                     "webUrl: x\u00a0", "webUrl:\r", "webUrl: \t\r"]),
+    st.builds(lambda key, text: f"{key}:{text}", st.sampled_from(["webUrl", "originalUrl"]),
+              st.text(st.sampled_from(" \t\r\x0b\u00a0\u2028ab#'\""), max_size=8)))
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(_LINES, max_size=12), st.booleans())
+def test_scans_find_what_the_line_regexes_found(lines: list[str], final_newline: bool) -> None:
+    text = "\n".join(lines) + ("\n" if final_newline else "")
+    assert front_matter(text) == old_front_matter(text)
+    assert sorted(_article_values("\n" + text)) == sorted(m.group(1) for m in OLD_ARTICLE_LINE.finditer(text))
+
+
+def test_scanned_urls_are_the_parsed_ones(tmp_path: Path) -> None:
+    for index in range(120):
+        path = tmp_path / f"{index}.txt"
+        path.write_text(record_text(index), encoding="utf-8")
+        loaded = parse_text(path.read_text(encoding="utf-8"), path.name)
+        if loaded.record is not None:
+            assert sorted(scan_article_urls(path)) == sorted(article_urls(loaded.record)), index
+
