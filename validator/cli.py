@@ -14,6 +14,9 @@ from typing import Any
 from . import __version__, config, pipeline
 from . import baseline as baseline_file
 from .errors import ConfigError, UsageError, ValidatorError
+from .fix import options as fix_options
+from .fix.model import FixReport, Mode
+from .fix.session import after_run as apply_fixes
 from .interrupt import Interruption
 from .jsonfile import read_json_object
 from .models import RunResult, Severity
@@ -21,6 +24,7 @@ from .progress import ProgressDisplay
 from .report import console, json_report
 from .report.diff import diff_reports
 from .report.diff import render_markdown as render_diff
+from .report.fixes import console_lines as fix_lines
 from .report.from_json import run_result
 from .report.merge import merge_reports
 from .report.problems import at_or_above, problems
@@ -62,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="report the findings in this baseline separately and fail only on new ones")
     check.add_argument("--previous", type=Path, metavar="REPORT",
                        help="a previous report.json: the Markdown report gets a 'since the previous run' section")
+    fix_options.add_arguments(check)
 
     baseline = commands.add_parser(
         "baseline", help="write a baseline of today's findings",
@@ -184,6 +189,9 @@ def settings_from(args: argparse.Namespace) -> config.Settings:
         good, _, bad = args.max_cache_age.partition(",")
         cache["max_age_good"] = _seconds(good)
         cache["max_age_bad"] = _seconds(bad) if bad else cache["max_age_good"]
+    fix_top, fix_links = fix_options.overrides(args)
+    top.update(fix_top)
+    links.update(fix_links)
     try:
         return config.replace(settings, top=top, links=links, cache=cache)
     except ValueError as exc:
@@ -242,19 +250,25 @@ def _check_command(args: argparse.Namespace) -> int:
                          f"choose from {', '.join(FORMATS)}")
     accepted = baseline_file.load(args.baseline) if args.baseline else None
     previous = _read_report(args.previous) if args.previous else None
+    fix_request = fix_options.fix_options(args)
     result, interruption = _run(args)
     if accepted is not None:
         result.baseline_keys, result.baseline_file = accepted.keys, accepted.path
+    fixing = apply_fixes(result, settings_from(args), fix_request, interrupted=interruption.requested)
     since = diff_reports(previous, json.loads("".join(json_report.render(result)))) if previous else None
     fail_on = _FAIL_ON[args.fail_on]
-    written = write_reports(result, formats, ReportContext(args.output_dir, fail_on, since))
+    written = write_reports(result, formats, ReportContext(args.output_dir, fail_on, since, fixing))
     items = problems(result)
+    if fixing.mode is Mode.DIFF:
+        sys.stdout.write(fixing.diff)  # only the diff on stdout: it can be piped to `git apply`
     if not args.quiet:
-        _print_outcome(result, items, written)
+        _print_outcome(result, items, written, fixing)
     if interruption.requested:
         print(f"seed-validator: interrupted; {', '.join(map(str, written))} hold what was found so far "
               "(complete: false). Run again to pick up from the cache.", file=sys.stderr)
         return interruption.exit_code
+    if fixing.mode is Mode.DIFF:
+        return EXIT_FINDINGS if fixing.changed_files else EXIT_OK
     if result.inconclusive:
         return EXIT_INCONCLUSIVE
     return EXIT_FINDINGS if at_or_above(items, fail_on) else EXIT_OK
@@ -300,8 +314,14 @@ def _read_report(path: Path) -> dict[str, Any]:
     return report
 
 
-def _print_outcome(result: RunResult, items: list[Any], written: list[Path]) -> None:
+def _print_outcome(result: RunResult, items: list[Any], written: list[Path], fixing: FixReport) -> None:
+    fix_summary = fix_lines(fixing, result, sum(not p.baselined for p in items))
+    if fixing.mode is Mode.DIFF:
+        print("\n".join(fix_summary), file=sys.stderr)
+        return
     for line in console.lines(items):
+        print(line)
+    for line in fix_summary:
         print(line)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for line in console.github_annotations(items):

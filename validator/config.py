@@ -53,6 +53,10 @@ class LinkSettings:
     # A link that could not be verified in this many runs, over at least this many days, is dead.
     persistent_checks: int = 3
     persistent_days: float = 2.0
+    # Archived copies of dead and soft-dead links (--suggest-archived): the availability API to ask.
+    suggest_archived: bool = False
+    archive_endpoint: str = "https://archive.org/wayback/available"
+    archive_timeout: float = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +217,8 @@ def _validate(instance: object) -> None:
         for name in ("concurrency", "per_host", "max_body_bytes", "host_failure_limit"):
             if getattr(instance, name) < 1:
                 raise ValueError(f"'{name.replace('_', '-')}' must be at least 1")
-        for name in ("timeout", "connect_timeout"):
+        _validate_archive_endpoint(instance.archive_endpoint)
+        for name in ("timeout", "connect_timeout", "archive_timeout"):
             if getattr(instance, name) <= 0:
                 raise ValueError(f"'{name.replace('_', '-')}' must be more than 0 seconds")
         if instance.retries < 0 or instance.max_redirects < 0 or instance.host_interval < 0:
@@ -237,6 +242,11 @@ def _validate(instance: object) -> None:
             raise ValueError("'per-host' must be a whole number")
     if isinstance(instance, Settings) and instance.max_file_size < 1:
         raise ValueError("'max-file-size' must be at least 1 byte")
+
+
+def _validate_archive_endpoint(endpoint: str) -> None:
+    if not endpoint.lower().startswith(("http://", "https://")):
+        raise ValueError(f"'archive-endpoint' must be an http(s) URL, not {endpoint!r}")
 
 
 def parse_allowed(entry: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | str:

@@ -170,6 +170,14 @@ class LinkRef:
 
 
 @dataclass(frozen=True, slots=True)
+class ArchivedCopy:
+    """A web archive's snapshot of a link: the suggestion for a dead or soft-dead one."""
+
+    url: str
+    timestamp: str  # when the snapshot was taken (RFC 3339)
+
+
+@dataclass(frozen=True, slots=True)
 class LinkResult:
     """The verdict on one distinct URL."""
 
@@ -197,6 +205,7 @@ class LinkEntry:
     canonical_candidates: set[str] = field(default_factory=set)
     image: ImageSpec | None = None
     result: LinkResult | None = None
+    archived: ArchivedCopy | None = None
 
 
 @dataclass(frozen=True, slots=True)

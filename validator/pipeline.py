@@ -83,6 +83,10 @@ def run(settings: Settings, *, scope: Scope = Scope(), clock: Clock = utc_now,
 
         check_links(result, settings, transport=transport, clock=clock, progress=progress,
                     interruption=interruption)
+        if settings.links.suggest_archived and not (interruption is not None and interruption.requested):
+            from .check.archive import suggest_archived  # noqa: PLC0415
+
+            result.notes.extend(suggest_archived(result.links.values(), settings, transport=transport, clock=clock))
     if interruption is not None and interruption.requested:
         result.complete = False
         result.interrupted = interruption.signal

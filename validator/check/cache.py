@@ -63,6 +63,8 @@ class LinkCache:
                        "checked REAL NOT NULL, data TEXT NOT NULL)")
             db.execute("CREATE TABLE IF NOT EXISTS failures (key TEXT PRIMARY KEY, first REAL NOT NULL, "
                        "last REAL NOT NULL, count INTEGER NOT NULL)")
+            db.execute("CREATE TABLE IF NOT EXISTS archive (key TEXT PRIMARY KEY, checked REAL NOT NULL, "
+                       "data TEXT NOT NULL)")  # web archive answers (check/archive.py decides what they mean)
             db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             db.execute("SELECT count(*) FROM verdicts").fetchone()  # reads a page: corruption shows here
             db.execute("BEGIN")
@@ -129,6 +131,21 @@ class LinkCache:
         """The URL answered: its run of failures is over."""
         try:
             self._db.execute("DELETE FROM failures WHERE key = ?", (key,))
+        except sqlite3.DatabaseError as exc:
+            self._degrade(exc)
+
+    def get_archive_answer(self, key: str) -> tuple[str, float] | None:
+        """A web archive's stored answer and its age in seconds (check/archive.py judges freshness)."""
+        try:
+            row = self._db.execute("SELECT data, checked FROM archive WHERE key = ?", (key,)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            self._degrade(exc)
+            return None
+        return None if row is None else (str(row[0]), self._now() - float(row[1]))
+
+    def put_archive_answer(self, key: str, data: str) -> None:
+        try:
+            self._db.execute("INSERT OR REPLACE INTO archive VALUES (?, ?, ?)", (key, self._now(), data))
         except sqlite3.DatabaseError as exc:
             self._degrade(exc)
 

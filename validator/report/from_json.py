@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..models import Finding, LinkEntry, LinkKind, LinkResult, LinkStatus, Occurrence, RunResult, Severity
+from ..models import ArchivedCopy, Finding, LinkEntry, LinkKind, LinkResult, LinkStatus, Occurrence, RunResult, Severity
+from ..urls import plain_http_url
 
 
 def run_result(report: Mapping[str, Any]) -> RunResult:
@@ -26,5 +27,8 @@ def run_result(report: Mapping[str, Any]) -> RunResult:
             http_status=link["http_status"], final_url=link["final_url"], redirects=tuple(link["redirects"]),
             attempts=link["attempts"], elapsed_ms=link["elapsed_ms"], checked_at=link["checked_at"],
             from_cache=link["from_cache"], warnings=tuple(link.get("warnings", [])))
+        archived = link.get("archived")
+        if isinstance(archived, dict) and plain_http_url(str(archived.get("url"))):
+            entry.archived = ArchivedCopy(archived["url"], archived["timestamp"])
         result.links[link["url"]] = entry
     return result

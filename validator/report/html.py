@@ -18,8 +18,11 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from ..models import LinkStatus, RunResult, Severity
-from ..urls import host_of
+from ..catalog import link_rule_id
+from ..fix.model import FixReport, Safety
+from ..models import LinkEntry, LinkStatus, RunResult, Severity
+from ..urls import host_of, plain_http_url
+from . import fixes as fix_words
 from .diff import ReportDiff
 from .problems import problems
 
@@ -44,16 +47,19 @@ def _environment() -> Environment:
                        trim_blocks=True, lstrip_blocks=True)
 
 
-def render(result: RunResult, *, since: ReportDiff | None = None, link_base: str = "") -> Iterator[str]:
+def render(result: RunResult, *, since: ReportDiff | None = None, link_base: str = "",
+           fixes: FixReport | None = None) -> Iterator[str]:
     template = _environment().get_template("report.html.j2")
-    yield from template.generate(**context(result, since=since, link_base=link_base))
+    yield from template.generate(**context(result, since=since, link_base=link_base, fixes=fixes))
 
 
-def context(result: RunResult, *, since: ReportDiff | None = None, link_base: str = "") -> dict[str, Any]:
+def context(result: RunResult, *, since: ReportDiff | None = None, link_base: str = "",
+            fixes: FixReport | None = None) -> dict[str, Any]:
     counts = result.count_links()
     findings = result.count_findings()
     links = [e for e in result.sorted_links() if e.result is not None]
     links_checked = not result.options.get("offline", False)
+    items = problems(result)
     link_cards = [("links", len(links), ""), *((status.value, counts[status], status.value)
                                                for status in (*BROKEN, LinkStatus.BLOCKED, LinkStatus.ERROR))]
     return {
@@ -71,25 +77,34 @@ def context(result: RunResult, *, since: ReportDiff | None = None, link_base: st
         "rule_bars": _bars(Counter(f.rule for f in result.findings).most_common(12)),
         "since": since,
         "options": sorted(result.options.items()),
+        "fix_lines": fix_words.summary(fixes, sum(not p.baselined for p in items)) if fixes else [],
+        "fix_notes": list(fixes.notes) if fixes else [],
         "data": _json_for_script({
             "linkBase": link_base,
             "findings": [{"file": p.file, "line": p.line, "column": p.column, "pointer": p.pointer, "rule": p.rule,
-                          "severity": p.severity.value, "message": p.message, "baselined": p.baselined}
-                         for p in problems(result) if not p.rule.startswith("link/")],
-            "links": [_link_row(e) for e in links],
+                          "severity": p.severity.value, "message": p.message, "baselined": p.baselined,
+                          "fix": fix_words.mark(fixes, p.file, p.pointer, p.rule)}
+                         for p in items if not p.rule.startswith("link/")],
+            "links": [_link_row(e, fixes) for e in links],
+            "fixCommands": {safety.value: safety.command for safety in Safety},
             "statuses": _STATUS_ORDER,
             "urgency": _URGENCY,
         }),
     }
 
 
-def _link_row(entry: Any) -> dict[str, Any]:
+def _link_row(entry: LinkEntry, fixes: FixReport | None = None) -> dict[str, Any]:
     outcome = entry.result
+    assert outcome is not None
+    archived = entry.archived if entry.archived is not None and plain_http_url(entry.archived.url) else None
+    rule = link_rule_id(outcome.status)
     return {
         "url": entry.url, "kind": entry.kind.value, "status": outcome.status.value, "host": host_of(entry.url) or "",
         "http": outcome.http_status, "final": outcome.final_url, "redirects": list(outcome.redirects),
         "reason": outcome.reason, "warnings": list(outcome.warnings), "cached": outcome.from_cache,
         "occurrences": [{"file": o.file, "line": o.line, "pointer": o.pointer} for o in entry.occurrences],
+        "archived": fix_words.archived_json(archived),
+        "fix": next((m for o in entry.occurrences if (m := fix_words.mark(fixes, o.file, o.pointer, rule))), None),
     }
 
 

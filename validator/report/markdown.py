@@ -6,7 +6,10 @@ from collections.abc import Iterator
 from itertools import groupby
 
 from ..baseline import fixed
-from ..models import LinkStatus, RunResult, Severity
+from ..fix.model import FixReport
+from ..models import LinkEntry, LinkStatus, RunResult, Severity
+from ..urls import plain_http_url
+from . import fixes as fix_words
 from .diff import ReportDiff
 from .diff import render_markdown as render_diff
 from .problems import Problem, problems
@@ -17,9 +20,10 @@ _LINK_SECTIONS = (LinkStatus.DEAD, LinkStatus.SOFT_DEAD, LinkStatus.MISMATCH, Li
                   LinkStatus.BLOCKED, LinkStatus.ERROR)
 
 
-def render(result: RunResult, *, link_base: str = "", since: ReportDiff | None = None) -> Iterator[str]:
+def render(result: RunResult, *, link_base: str = "", since: ReportDiff | None = None,
+           fixes: FixReport | None = None) -> Iterator[str]:
     """link_base is prefixed to file paths in links (the way from the report's folder to the files);
-    since, when given, is what changed from a previous report."""
+    since, when given, is what changed from a previous report; fixes, what fixing offered or did."""
     counts = result.count_findings()
     yield "# seed-validator report\n\n"
     state = "complete" if result.complete else "**incomplete**"
@@ -44,6 +48,8 @@ def render(result: RunResult, *, link_base: str = "", since: ReportDiff | None =
 
     all_items = problems(result)
     items = [p for p in all_items if not p.baselined]
+    if fixes is not None:
+        yield from _fixes_section(fixes, len(items))
     if result.baseline_keys is not None:
         yield from _baseline_section(result, all_items)
     if not items:
@@ -58,7 +64,9 @@ def render(result: RunResult, *, link_base: str = "", since: ReportDiff | None =
         yield "| | line | rule | pointer | message |\n|---|---:|---|---|---|\n"
         for p in file_problems:
             line = f"[{p.line}]({link_base}{file}#L{p.line})" if p.line else "-"
-            yield f"| {_ICON[p.severity]} | {line} | `{p.rule}` | `{p.pointer or '/'}` | {_cell(p.message)} |\n"
+            fix = fix_words.mark(fixes, p.file, p.pointer, p.rule)
+            mark = f" 🔧 {fix} fix" if fix else ""
+            yield f"| {_ICON[p.severity]} | {line} | `{p.rule}` | `{p.pointer or '/'}` | {_cell(p.message)}{mark} |\n"
         yield "\n"
     yield from _links_needing_action(result)
 
@@ -91,9 +99,25 @@ def _links_needing_action(result: RunResult) -> Iterator[str]:
             used = ", ".join(f"{o.file}:{o.line}" if o.line else o.file for o in entry.occurrences[:3])
             if len(entry.occurrences) > 3:
                 used += f" (+{len(entry.occurrences) - 3})"
-            yield (f"| {_cell(entry.url)} | {entry.kind} | {outcome.http_status or '-'} | {_cell(outcome.reason)} "
-                   f"| {_cell(outcome.final_url or '')} | {_cell(used)} |\n")
+            yield (f"| {_cell(entry.url)} | {entry.kind} | {outcome.http_status or '-'} | {_cell(outcome.reason)}"
+                   f"{_archived(entry)} | {_cell(outcome.final_url or '')} | {_cell(used)} |\n")
         yield "\n"
+
+
+def _fixes_section(fixes: FixReport, remaining: int) -> Iterator[str]:
+    for line in fix_words.summary(fixes, remaining):
+        yield f"🔧 {_cell(line)}\n\n"
+    if fixes.notes:
+        yield f"<details><summary>Fixes not applied ({len(fixes.notes)})</summary>\n\n"
+        yield "".join(f"- {_cell(note)}\n" for note in fixes.notes) + "\n</details>\n\n"
+
+
+def _archived(entry: LinkEntry) -> str:
+    """' — archived copy: [date](snapshot)', for a snapshot URL that can stand in a link as it is."""
+    copy = entry.archived
+    if copy is None or not plain_http_url(copy.url):
+        return ""
+    return f" — archived copy: [{_cell(copy.timestamp[:10])}]({copy.url})"
 
 
 def _file_urgency(file_problems: list[Problem]) -> tuple[int, int, str]:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..catalog import describe
+from ..fix.model import Fix, FixReport
 from ..models import RunResult, Severity
 from .problems import problems
 
@@ -15,7 +16,7 @@ INFORMATION_URI = "https://pypi.org/project/seed-validator/"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning"}
 
 
-def render(result: RunResult) -> Iterator[str]:
+def render(result: RunResult, fixes: FixReport | None = None) -> Iterator[str]:
     items = problems(result)
     rule_ids = sorted({p.rule for p in items})
     index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
@@ -44,5 +45,24 @@ def render(result: RunResult) -> Iterator[str]:
         if p.line:
             region = {"startLine": p.line, **({"startColumn": p.column} if p.column else {})}
             entry["locations"][0]["physicalLocation"]["region"] = region
+        fix = fixes.fix_for(p.file, p.pointer, p.rule) if fixes is not None else None
+        if fix is not None:
+            entry["fixes"] = fix_objects(fix)
         yield ("," if n else "") + "\n        " + json.dumps(entry, ensure_ascii=False)
     yield "\n      ]\n    }\n  ]\n}\n"
+
+
+def fix_objects(fix: Fix) -> list[dict[str, Any]]:
+    """SARIF `fixes` for a result: the edits as replacements of line/column regions (code points, the
+    file's text after any BOM); an empty insertion is a deletion."""
+    replacements = []
+    for region, edit in zip(fix.regions, fix.edits, strict=True):
+        replacement: dict[str, Any] = {"deletedRegion": {
+            "startLine": region.start_line, "startColumn": region.start_column,
+            "endLine": region.end_line, "endColumn": region.end_column}}
+        if edit.replacement:
+            replacement["insertedContent"] = {"text": edit.replacement}
+        replacements.append(replacement)
+    return [{"description": {"text": f"{fix.title} ({fix.safety} fix: {fix.safety.command})"},
+             "artifactChanges": [{"artifactLocation": {"uri": fix.file, "uriBaseId": "%SRCROOT%"},
+                                  "replacements": replacements}]}]

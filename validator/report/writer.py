@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..fix.model import FixReport
 from ..models import RunResult, Severity
 from . import html, json_report, junit, markdown, sarif
 from .diff import ReportDiff
@@ -20,19 +21,20 @@ class ReportContext:
     output_dir: Path
     fail_on: Severity | None = Severity.ERROR
     since: ReportDiff | None = None
+    fixes: FixReport | None = None  # what fixing offered or did (check --fix/--diff)
 
 
 Renderer = Callable[[RunResult, ReportContext], Iterable[str]]
 
 # format name → (file name, renderer); renderers are pure, the writer does the I/O.
 FORMATS: dict[str, tuple[str, Renderer]] = {
-    "json": ("report.json", lambda result, ctx: json_report.render(result)),
+    "json": ("report.json", lambda result, ctx: json_report.render(result, ctx.fixes)),
     "md": ("report.md", lambda result, ctx: markdown.render(result, link_base=_link_base(ctx.output_dir),
-                                                             since=ctx.since)),
+                                                             since=ctx.since, fixes=ctx.fixes)),
     "junit": ("report.junit.xml", lambda result, ctx: junit.render(result, fail_on=ctx.fail_on)),
-    "sarif": ("report.sarif", lambda result, ctx: sarif.render(result)),
+    "sarif": ("report.sarif", lambda result, ctx: sarif.render(result, ctx.fixes)),
     "html": ("report.html", lambda result, ctx: html.render(result, since=ctx.since,
-                                                             link_base=_link_base(ctx.output_dir))),
+                                                             link_base=_link_base(ctx.output_dir), fixes=ctx.fixes)),
 }
 
 
