@@ -17,7 +17,7 @@ from .edits import Edit
 _NULL_ITEM_LINE = re.compile(r"[ \t]*-[ \t]*(?:(?:~|null|Null|NULL)[ \t]*)?\r?\n?")
 _NULL_TEXT = re.compile(r"(?:~|null|Null|NULL)?")
 _FLOW_GAP = re.compile(r"[ \t\r\n,]*")
-_KEY_TO_ITEMS = re.compile(r"[ \t]*:[ \t]*\r?\n")
+_KEY_TO_ITEMS = re.compile(r"[ \t]*:(?=[ \t]*(?:#[^\n]*)?\r?\n)")
 
 
 class Unfixable(Exception):
@@ -75,17 +75,18 @@ def replace_scalar(text: str, located: Located, value: str) -> Edit:
     return Edit(start, end, scalars.render(value, scalars.PLAIN, flow=located.flow))
 
 
-def remove_items(text: str, sequence: Located, indexes: Sequence[int]) -> list[tuple[int, Edit]]:
-    """Edits removing the null items at indexes (each alone, or one edit when all go), with their index."""
+def remove_items(text: str, sequence: Located, indexes: Sequence[int]) -> list[tuple[int, tuple[Edit, ...]]]:
+    """The edits removing the null items at indexes, by index; when every item goes, one entry (at the
+    first index) whose edits empty the whole list."""
     node = sequence.node
     if not isinstance(node, yaml.SequenceNode):
         raise Unfixable("not a sequence")
     chosen = sorted(set(indexes))
     if node.flow_style:
-        return [(i, _remove_flow_item(text, node, i, set(chosen))) for i in chosen]
+        return [(i, (_remove_flow_item(text, node, i, set(chosen)),)) for i in chosen]
     if len(chosen) == len(node.value):
         return [(chosen[0], _empty_block_sequence(text, sequence))]
-    return [(i, _remove_block_line(text, node.value[i])) for i in chosen]
+    return [(i, (_remove_block_line(text, node.value[i]),)) for i in chosen]
 
 
 def _item_line(text: str, item: yaml.Node) -> tuple[int, int]:
@@ -102,8 +103,9 @@ def _remove_block_line(text: str, item: yaml.Node) -> Edit:
     return Edit(start, end, "")
 
 
-def _empty_block_sequence(text: str, sequence: Located) -> Edit:
-    """Every item is null: 'key:' + the item lines become 'key: []' (a bare 'key:' would be null, not a list)."""
+def _empty_block_sequence(text: str, sequence: Located) -> tuple[Edit, ...]:
+    """Every item is null: 'key:' gets ' []' and the item lines go (a bare 'key:' would be null, not a list);
+    a comment after the key stays."""
     node, key = sequence.node, sequence.key
     assert isinstance(node, yaml.SequenceNode)
     if key is None:
@@ -115,11 +117,10 @@ def _empty_block_sequence(text: str, sequence: Located) -> Edit:
         if line_start != end:
             raise Unfixable("the items are not on consecutive lines")
         end = line_end
-    gap = key.end_mark.index
-    if _KEY_TO_ITEMS.fullmatch(text, gap, first_start) is None:
-        raise Unfixable("a comment follows the key")
-    line_break = "\r\n" if text[gap:first_start].endswith("\r\n") else "\n"
-    return Edit(gap, end, ": []" + (line_break if text[end - 1:end] == "\n" else ""))
+    colon = _KEY_TO_ITEMS.match(text, key.end_mark.index, first_start)
+    if colon is None:
+        raise Unfixable("the key's line holds more than a comment after it")
+    return Edit(colon.end(), colon.end(), " []"), Edit(first_start, end, "")
 
 
 def _remove_flow_item(text: str, node: yaml.SequenceNode, index: int, removed: set[int]) -> Edit:

@@ -183,13 +183,13 @@ def _removal_fixes(source: Source, planned: dict[str, _Planned], pointers: list[
     except nodes.Unfixable as exc:
         notes.append(f"{source.file}: {sequence}: empty items not removed: {exc}")
         return []
-    if len(edits) == 1 and len(pointers) > 1:  # every item goes: one edit for all of them
+    if len(edits) == 1 and len(edits[0][1]) > 1:  # every item goes: one fix empties the list
         return [Fix(source.file, Safety.UNSAFE, "replace the list of empty items by []",
                     tuple(r for p in pointers for r in planned[p].resolves),
-                    tuple(Change(p, None, None) for p in pointers), (edits[0][1],))]
+                    tuple(Change(p, None, None) for p in pointers), edits[0][1])]
     return [Fix(source.file, Safety.UNSAFE, planned[f"{sequence}/{i}"].title,
-                tuple(planned[f"{sequence}/{i}"].resolves), (Change(f"{sequence}/{i}", None, None),), (edit,))
-            for i, edit in edits]
+                tuple(planned[f"{sequence}/{i}"].resolves), (Change(f"{sequence}/{i}", None, None),), item_edits)
+            for i, item_edits in edits]
 
 
 def _located(source: Source, pointer: str) -> nodes.Located:

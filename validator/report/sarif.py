@@ -65,4 +65,5 @@ def fix_objects(fix: Fix) -> list[dict[str, Any]]:
         replacements.append(replacement)
     return [{"description": {"text": f"{fix.title} ({fix.safety} fix: {fix.safety.command})"},
              "artifactChanges": [{"artifactLocation": {"uri": fix.file, "uriBaseId": "%SRCROOT%"},
-                                  "replacements": replacements}]}]
+                                  "replacements": replacements}],
+             "properties": {"safety": fix.safety.value}}]
