@@ -1,0 +1,79 @@
+"""What the reports say about fixes and archived copies; a hostile snapshot URL never becomes a link."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import assert_valid_report
+from validator.fix.edits import Edit, Region
+from validator.fix.model import Change, Fix, FixReport, Mode, Safety
+from validator.models import (
+    ArchivedCopy,
+    Finding,
+    LinkEntry,
+    LinkKind,
+    LinkResult,
+    LinkStatus,
+    Occurrence,
+    RunResult,
+    Severity,
+)
+from validator.report import html, json_report, markdown, sarif
+from validator.report.from_json import run_result
+
+DEAD = "https://gone.example/story"
+SNAPSHOT = ArchivedCopy("https://web.archive.org/web/20210409110000/https://gone.example/story", "2021-04-09T11:00:00Z")
+
+
+def result_with(archived: ArchivedCopy) -> RunResult:
+    result = RunResult(tool_version="test", started_at="2026-11-26T12:00:00Z", finished_at="2026-11-26T12:00:01Z",
+                       files=1, records=1, checked_files=["seeds/a.txt"])
+    result.findings.append(Finding("seeds/a.txt", 7, 9, "/webUrl", "seed/url-whitespace", Severity.ERROR,
+                                   "URL contains whitespace"))
+    entry = LinkEntry(DEAD, LinkKind.PAGE, [Occurrence("seeds/a.txt", "/originalUrl", 6)], archived=archived)
+    entry.result = LinkResult(DEAD, LinkKind.PAGE, LinkStatus.DEAD, "HTTP 404", 404, checked_at="2026-11-26T12:00:00Z")
+    result.links[DEAD] = entry
+    return result
+
+
+def offered() -> FixReport:
+    fix = Fix("seeds/a.txt", Safety.SAFE, "trim the whitespace around the URL", (("/webUrl", "seed/url-whitespace"),),
+              (Change("/webUrl", " https://a.example/", "https://a.example/"),), (Edit(100, 122, '"https://a.example/"'),),
+              (Region(7, 9, 7, 31),))
+    return FixReport(Mode.CHECK, False, {("seeds/a.txt", "/webUrl", "seed/url-whitespace"): fix})
+
+
+def test_every_report_marks_the_fixable_problem_and_gives_the_command() -> None:
+    result, fixes = result_with(SNAPSHOT), offered()
+    report = json.loads("".join(json_report.render(result, fixes)))
+    assert_valid_report(report)
+    assert report["violations"][0]["fix"] == "safe"
+    assert report["links"][0]["archived"] == {"url": SNAPSHOT.url, "timestamp": SNAPSHOT.timestamp}
+    assert report["fixes"]["offered"] == {"safe": 1, "unsafe": 0} and report["fixes"]["mode"] == "check"
+    assert run_result(report).links[DEAD].archived == SNAPSHOT  # read back (merge, --from-report)
+
+    text = "".join(markdown.render(result, fixes=fixes))
+    assert "🔧 1 problem(s) have a safe fix: `seed-validator check --fix` (preview with --diff)" in text
+    assert "URL contains whitespace 🔧 safe fix |" in text
+    assert f"archived copy: [2021-04-09]({SNAPSHOT.url})" in text
+
+    data = html.context(result, fixes=fixes)
+    assert data["fix_lines"] == ["1 problem(s) have a safe fix: `seed-validator check --fix` (preview with --diff)"]
+    page = "".join(html.render(result, fixes=fixes))
+    assert '"fix":"safe"' in page and f'"archived":{{"url":"{SNAPSHOT.url}"' in page
+
+    log = json.loads("".join(sarif.render(result, fixes)))
+    (with_fix,) = [r for r in log["runs"][0]["results"] if "fixes" in r]
+    (replacement,) = with_fix["fixes"][0]["artifactChanges"][0]["replacements"]
+    assert replacement == {"deletedRegion": {"startLine": 7, "startColumn": 9, "endLine": 7, "endColumn": 31},
+                           "insertedContent": {"text": '"https://a.example/"'}}
+
+
+def test_a_hostile_snapshot_url_is_shown_nowhere_as_a_link() -> None:
+    for url in ("javascript:alert(1)", 'https://x.example/a"><script>alert(1)</script>', "https://x.example/a)](evil"):
+        result = result_with(ArchivedCopy(url, "2021-04-09T11:00:00Z"))
+        assert "archived copy" not in "".join(markdown.render(result))
+        assert html.context(result)["data"].count("archived") == 1 and '"archived":null' in html.context(result)["data"]
+        report = json.loads("".join(json_report.render(result)))
+        report["links"][0]["archived"] = {"url": url, "timestamp": "2021-04-09T11:00:00Z"}
+        assert run_result(report).links[DEAD].archived is None  # a report from elsewhere is not trusted either
