@@ -60,6 +60,11 @@ def test_link_fixes_skip_stale_verdicts_derived_urls_and_embeds() -> None:
     assert links.replacement(verdict(LinkStatus.REDIRECTED, final="ftp://reason.com/x"), WEB) is None
 
 
+def test_a_verdict_that_changes_nothing_plans_nothing() -> None:
+    same = {"/webUrl": verdict(LinkStatus.REDIRECTED, final=WEB)}  # e.g. a report that claims a loop onto itself
+    assert plan(source(), {("/webUrl", "link/redirected")}, same, unsafe=True) == ([], [])
+
+
 def test_a_redirect_keeps_the_fragment_the_record_had() -> None:
     written = WEB + "#comments"
     final = links.replacement(verdict(LinkStatus.REDIRECTED, written, final="https://www.reason.com/story"), written)

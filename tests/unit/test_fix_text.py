@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from validator.fix import scalars
-from validator.fix.edits import Edit, LineIndex, Region, apply_edits, ordered, shift, unified_diff
+from validator.fix.edits import Edit, LineIndex, Region, apply_edits, ordered, position, region, shift, unified_diff
 
 LOADERS = [yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)]
 
@@ -65,7 +65,8 @@ def test_line_index_counts_code_points_and_treats_crlf_as_one_line_end() -> None
     assert lines.position(text.index("é")) == (2, 4)
     assert lines.position(text.index("c")) == (4, 1)
     assert lines.offset(2, 4) == text.index("é")
-    assert lines.region(text.index("b"), text.index("c")) == Region(2, 1, 4, 1)
+    assert lines.region(text.index("b"), text.index("c")) == Region(2, 1, 4, 1) == region(text, 7, len(text) - 1)
+    assert all(position(text, offset) == lines.position(offset) for offset in range(len(text) + 1))
 
 
 def test_unified_diff_names_both_sides_and_marks_a_missing_final_line_break() -> None:

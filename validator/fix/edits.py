@@ -72,6 +72,15 @@ def shift(offset: int, edits: Sequence[Edit]) -> int:
     return offset + delta
 
 
+def position(text: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of an offset ('\\n' ends a line); for a few offsets, no index needed."""
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def region(text: str, start: int, end: int) -> Region:
+    return Region(*position(text, start), *position(text, end))
+
+
 class LineIndex:
     """Converts between character offsets and 1-based (line, column) in one text ('\\n' ends a line)."""
 

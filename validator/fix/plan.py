@@ -17,7 +17,7 @@ from ..extract import url_fields
 from ..models import LinkKind
 from ..urls import iri_to_uri, repair_mojibake
 from . import links, nodes
-from .edits import LineIndex
+from .edits import region
 from .model import Change, Fix, Safety
 from .source import Source
 
@@ -89,7 +89,7 @@ def _url_change(pointer: str, url: str, reported: Collection[tuple[str, str]], v
     replacement = links.replacement(verdict, url) if verdict is not None else None
     if verdict is not None and replacement is not None and (unsafe or replacement.safety is Safety.SAFE):
         cleaned = clean_url(replacement.url)
-        if cleaned is not None:
+        if cleaned is not None and cleaned[0] != url:
             return _Planned(pointer, url, cleaned[0], replacement.safety, replacement.title,
                             [*rules, (pointer, verdict.rule)])
     cleaned = clean_url(url)
@@ -118,12 +118,12 @@ def _plan_amp_cache(record: Mapping[str, Any], planned: dict[str, _Planned],
         if not (isinstance(amp_url, str) and isinstance(cdn_url, str)):
             continue
         cause = planned.get(amp_pointer)
+        if cause is None and (cdn_pointer, AMP_CACHE) not in reported:
+            continue
         expected = amp.cache_url((cause.new if cause and cause.new else amp_url).strip())
         if expected is None or clean_url(expected) != (expected, ()) or cdn_url == expected:
             continue
         resolves = [(cdn_pointer, rule) for rule in (AMP_CACHE, *URL_RULES) if (cdn_pointer, rule) in reported]
-        if cause is None and (cdn_pointer, AMP_CACHE) not in reported:
-            continue
         title = f"recompute cdnAmpWebUrl from ampWebUrl: {expected}"
         planned[cdn_pointer] = _Planned(cause.group if cause else cdn_pointer, cdn_url, expected,
                                         cause.safety if cause else Safety.SAFE, title, resolves)
@@ -165,10 +165,7 @@ def _build(source: Source, planned: dict[str, _Planned]) -> tuple[list[Fix], lis
     removals = sorted((p for p, change in planned.items() if change.new is None), key=_index)
     if removals:
         fixes += _removal_fixes(source, planned, removals, notes)
-    if not fixes:
-        return fixes, notes
-    lines = LineIndex(source.text)
-    return [_with_regions(fix, lines) for fix in fixes], notes
+    return [_with_regions(fix, source.text) for fix in fixes], notes
 
 
 def _index(pointer: str) -> int:
@@ -199,6 +196,6 @@ def _located(source: Source, pointer: str) -> nodes.Located:
     return located
 
 
-def _with_regions(fix: Fix, lines: LineIndex) -> Fix:
-    regions = tuple(lines.region(edit.start, edit.end) for edit in fix.edits)
+def _with_regions(fix: Fix, text: str) -> Fix:
+    regions = tuple(region(text, edit.start, edit.end) for edit in fix.edits)
     return Fix(fix.file, fix.safety, fix.title, fix.resolves, fix.changes, fix.edits, regions)

@@ -6,6 +6,8 @@ cannot be written safely in its style (or a block scalar) becomes double-quoted,
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 PLAIN, SINGLE, DOUBLE = "", "'", '"'
@@ -15,6 +17,7 @@ _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_INDICATORS = frozenset(",[]{}")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\0": "\\0", "\a": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n",
             "\v": "\\v", "\f": "\\f", "\r": "\\r", "\x1b": "\\e"}
+_PLAIN_ASCII = re.compile(r'[\x20-\x7e]*')  # printable ASCII: nothing to escape but '\\' and '"'
 _RESOLVER = yaml.resolver.Resolver()
 _STR_TAG = "tag:yaml.org,2002:str"
 
@@ -35,7 +38,7 @@ def plain_ok(value: str, *, flow: bool = False) -> bool:
     """True when value, written plain, reads back as exactly this string in every context we edit."""
     if not value or value != value.strip(" ") or value[0] in _INDICATORS:
         return False
-    if not all(c.isprintable() for c in value):  # line breaks, tabs, NBSP, BOM, U+2028 ...
+    if not value.isprintable():  # line breaks, tabs, NBSP, BOM, U+2028 ...
         return False
     if ": " in value or " #" in value or value.endswith(":"):
         return False
@@ -47,12 +50,14 @@ def plain_ok(value: str, *, flow: bool = False) -> bool:
 
 def single_quoted(value: str) -> str | None:
     """value in single quotes ('' for a quote), or None when it holds characters that need escapes."""
-    if not all(c.isprintable() for c in value):
+    if not value.isprintable():
         return None
     return "'" + value.replace("'", "''") + "'"
 
 
 def double_quoted(value: str) -> str:
+    if _PLAIN_ASCII.fullmatch(value):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return '"' + "".join(_escape(c) for c in value) + '"'
 
 

@@ -2,14 +2,15 @@
 
 The fixed problems go; the domain rules run again on each fixed record (a fix may settle or raise more
 than it targeted, e.g. a URL on another site); every other finding and link occurrence keeps its place,
-moved by the edits (lines removed, items renumbered).
+moved by the edits (lines removed, items renumbered). Files are updated one at a time, as they are fixed.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 
+from ..catalog import link_rule_id
 from ..models import Finding, Occurrence, RunResult
 from ..positions import SourceMap, locate
 from ..urls import normalise
@@ -54,54 +55,75 @@ class _Moves:
         return new_line, (new_column if column is not None else None)
 
 
-def reflect(result: RunResult, outcomes: Sequence[Applied], context: RuleContext) -> None:
-    """Update result for the files the outcomes changed (their fixes applied and written)."""
-    moves = {o.source.file: _Moves(o) for o in outcomes if o.new is not None and o.applied}
-    if not moves:
-        return
-    resolved = {(o.source.file, *r) for o in outcomes for fix in o.applied for r in fix.resolves}
-    kept: list[Finding] = []
-    for finding in result.findings:
-        move = moves.get(finding.file)
-        if move is None:
-            kept.append(finding)
-        elif finding.rule not in _RULE_IDS and (finding.file, finding.pointer, finding.rule) not in resolved:
-            line, column = move.position(finding.line, finding.column)
-            kept.append(dataclasses.replace(finding, pointer=move.pointer(finding.pointer), line=line, column=column))
-    for outcome in outcomes:
-        if outcome.source.file in moves and outcome.new is not None:
-            kept += _rule_findings(outcome, moves[outcome.source.file].source, context)
-    result.findings = kept
-    _move_links(result, moves)
+class RunIndex:
+    """The run result's findings and link occurrences by file, so each fixed file is updated in place."""
+
+    def __init__(self, result: RunResult) -> None:
+        self._result = result
+        self._findings: dict[str, list[Finding]] = {}
+        for finding in result.findings:
+            self._findings.setdefault(finding.file, []).append(finding)
+        self._links: dict[str, list[str]] = {}
+        for key, entry in result.links.items():
+            for file in dict.fromkeys(o.file for o in entry.occurrences):
+                self._links.setdefault(file, []).append(key)
+        self._changed = False
+
+    def problem_keys(self, file: str) -> set[tuple[str, str]]:
+        """(pointer, rule) of the file's findings and of its occurrences of links whose status counts."""
+        keys = {(f.pointer, f.rule) for f in self._findings.get(file, ())}
+        for key in self._links.get(file, ()):
+            entry = self._result.links.get(key)
+            if entry is not None and entry.result is not None and entry.result.status.severity is not None:
+                rule = link_rule_id(entry.result.status)
+                keys.update((o.pointer, rule) for o in entry.occurrences if o.file == file)
+        return keys
+
+    def reflect(self, outcome: Applied, context: RuleContext) -> None:
+        """Update the result for one file whose fixes were applied and written."""
+        if outcome.new is None or not outcome.applied:
+            return
+        file = outcome.source.file
+        move = _Moves(outcome)
+        resolved = {r for fix in outcome.applied for r in fix.resolves}
+        kept = [dataclasses.replace(f, pointer=move.pointer(f.pointer), line=line, column=column)
+                for f in self._findings.get(file, ()) if f.rule not in _RULE_IDS and (f.pointer, f.rule) not in resolved
+                for line, column in [move.position(f.line, f.column)]]
+        self._findings[file] = kept + list(_rule_findings(file, outcome, move.source, context))
+        self._move_links(file, move)
+        self._changed = True
+
+    def finish(self) -> None:
+        """Write the updated findings back into the result (in file order, as before)."""
+        if self._changed:
+            self._result.findings = [f for findings in self._findings.values() for f in findings]
+
+    def _move_links(self, file: str, move: _Moves) -> None:
+        for key in self._links.get(file, ()):
+            entry = self._result.links.get(key)
+            if entry is None:
+                continue
+            identity = normalise(entry.url)
+            occurrences: list[Occurrence] = []
+            for occurrence in entry.occurrences:
+                if occurrence.file != file:
+                    occurrences.append(occurrence)
+                    continue
+                value = move.values.get(occurrence.pointer, entry.url)
+                if value is None or normalise(value) != identity:
+                    continue  # the URL standing there is another one now
+                pointer = move.pointer(occurrence.pointer)
+                occurrences.append(Occurrence(file, pointer, move.source.line(pointer)))
+            if occurrences:
+                entry.occurrences = occurrences
+            else:
+                del self._result.links[key]
 
 
-def _rule_findings(outcome: Applied, source: SourceMap, context: RuleContext) -> Iterable[Finding]:
+def _rule_findings(file: str, outcome: Applied, source: SourceMap, context: RuleContext) -> Iterable[Finding]:
     assert outcome.new is not None
     subject = Subject.of(outcome.new.record)
     for rule in RULES:
         for hit in rule.check(subject, context):
             line, column = locate(source, hit.pointer)
-            yield Finding(outcome.source.file, line, column, hit.pointer, rule.id, rule.severity, hit.message)
-
-
-def _move_links(result: RunResult, moves: Mapping[str, _Moves]) -> None:
-    for key in list(result.links):
-        entry = result.links[key]
-        if not any(o.file in moves for o in entry.occurrences):
-            continue
-        identity = normalise(entry.url)
-        occurrences: list[Occurrence] = []
-        for occurrence in entry.occurrences:
-            move = moves.get(occurrence.file)
-            if move is None:
-                occurrences.append(occurrence)
-                continue
-            value = move.values.get(occurrence.pointer, entry.url)
-            if value is None or normalise(value) != identity:
-                continue  # the URL standing there is another one now
-            pointer = move.pointer(occurrence.pointer)
-            occurrences.append(Occurrence(occurrence.file, pointer, move.source.line(pointer)))
-        if occurrences:
-            entry.occurrences = occurrences
-        else:
-            del result.links[key]
+            yield Finding(file, line, column, hit.pointer, rule.id, rule.severity, hit.message)
