@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -121,6 +122,29 @@ def test_an_unreachable_or_slow_archive_changes_no_verdict(corpus: Path, farm: F
     assert any("could not be asked: no answer within 0.2 s" in note for note in report["run"]["notes"])
     gone = next(link for link in report["links"] if link["url"] == farm.url("/gone"))
     assert gone["status"] == "dead" and "archived" not in gone
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_an_archive_without_a_snapshot_or_down_suggests_nothing(corpus: Path, farm: Farm) -> None:
+    seed_file = corpus / "seeds" / "a.txt"
+    seed_file.write_text(seed_file.read_text(encoding="utf-8").replace("/gone", "/missing"), encoding="utf-8")
+    none = run("check", "--allow-private", "--no-cache", "--suggest-archived", "--archive-endpoint",
+               farm.url("/wayback/available"), cwd=corpus)
+    report = report_of(corpus)
+    missing = next(link for link in report["links"] if link["url"] == farm.url("/missing"))
+    assert none.returncode == 1 and missing["status"] == "dead" and "archived" not in missing
+    assert not any("archive" in note for note in report["run"]["notes"]) and "archived copy" not in none.stdout
+
+    down = run("check", "--allow-private", "--no-cache", "--suggest-archived", "--archive-endpoint",
+               f"http://127.0.0.1:{_closed_port()}/wayback/available", cwd=corpus)
+    report = report_of(corpus)
+    assert down.returncode == 1 and "note: the web archive (127.0.0.1) could not be asked" in down.stdout
+    assert next(link for link in report["links"] if link["url"] == farm.url("/missing"))["status"] == "dead"
 
 
 def test_from_report_fixes_links_without_fetching_them(corpus: Path, farm: Farm) -> None:
