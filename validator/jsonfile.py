@@ -15,7 +15,7 @@ def read_json_object(path: Path, what: str, error: type[ValidatorError], *, hint
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise error(f"cannot read {what} {path}: {exc.strerror or exc}{hint}") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:  # nesting deeper than the parser goes
         raise error(f"{what} {path} is not valid JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise error(f"{what} {path} must be a JSON object")

@@ -97,6 +97,7 @@ def test_no_snapshot_means_no_suggestion_and_no_note(seed_dir: Path) -> None:
     (httpx.Response(301, headers={"Location": "https://elsewhere.example/api"}),
      "HTTP 301 (to https://elsewhere.example/api: set archive-endpoint to where it leads)"),
     (httpx.Response(200, text="<html>maintenance</html>"), "the answer is not JSON"),
+    (httpx.Response(200, text="[" * 30000 + "]" * 30000), "the answer is not JSON"),
     (httpx.Response(200, content=b"{" + b" " * 70000 + b"}"), "larger than 64 KB"),
 ])
 def test_an_archive_that_fails_is_asked_once_and_verdicts_stay(seed_dir: Path, behaviour: Any, note: str) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import variant
+from validator.errors import UsageError
 from validator.fix import links
 from validator.fix.model import Safety
 from validator.fix.plan import clean_url, plan
@@ -118,3 +121,13 @@ def test_what_cannot_be_edited_safely_is_left_with_a_note() -> None:
                      "not where the parser placed it (a tag or an odd encoding?)",
                      "seeds/a.txt: /topics: empty items not removed: the item's line holds more than '- ' (a comment, "
                      "or the item on its own line)"]
+
+
+def test_a_report_given_with_from_report_is_checked_before_anything_runs(tmp_path: Path) -> None:
+    for text, problem in (("[" * 50000 + "]" * 50000, "is not valid JSON"),
+                          ('{"format_version": 2}', "format_version 1"),
+                          ('{"format_version": 1, "links": [{"url": 1}]}', "cannot read its links")):
+        report = tmp_path / "report.json"
+        report.write_text(text, encoding="utf-8")
+        with pytest.raises(UsageError, match=problem):
+            links.from_report(report)

@@ -207,7 +207,7 @@ class _Asker:
             raise ArchiveUnavailable(str(exc) or type(exc).__name__) from exc
         try:
             return snapshot_from(json.loads(body))
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # deep nesting exhausts the parser's recursion
             raise ArchiveUnavailable("the answer is not JSON") from exc
 
     def close(self) -> None:
