@@ -90,11 +90,12 @@ def test_dead_links_get_archived_copies_in_every_report_and_fix_applies_them(cor
     report = report_of(corpus)
     links = {link["url"]: link for link in report["links"]}
     assert links[farm.url("/gone")]["archived"] == {"url": snapshot, "timestamp": "2021-04-09T11:00:00Z"}
-    assert links[farm.url("/gone")]["occurrences"][0]["fix"] == "unsafe"
     assert links[farm.url("/moved")]["status"] == "redirected" and "archived" not in links[farm.url("/moved")]
-    assert links[farm.url("/moved")]["occurrences"][0]["fix"] == "safe"
     markdown = (corpus / "reports" / "report.md").read_text(encoding="utf-8")
-    assert f"archived copy: [2021-04-09]({snapshot})" in markdown and "🔧 safe fix" in markdown
+    assert f"archived copy: [2021-04-09]({snapshot})" in markdown
+    assert (f"page link redirected: {farm.url('/moved')} (moved permanently to {farm.url('/ok')}) 🔧 safe fix"
+            in markdown)
+    assert f"page link dead: {farm.url('/gone')} (HTTP 410) 🔧 unsafe fix" in markdown
     html = (corpus / "reports" / "report.html").read_text(encoding="utf-8")
     assert snapshot in html and '"fix":"unsafe"' in html and '"fixCommands"' in html
 

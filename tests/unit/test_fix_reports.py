@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from tests.conftest import assert_valid_report
@@ -45,12 +46,15 @@ def offered() -> FixReport:
 
 def test_every_report_marks_the_fixable_problem_and_gives_the_command() -> None:
     result, fixes = result_with(SNAPSHOT), offered()
-    report = json.loads("".join(json_report.render(result, fixes)))
+    plain = json.loads("".join(json_report.render(result, fixes)))
+    assert_valid_report(plain)
+    assert "fixes" not in plain and "fix" not in plain["violations"][0]  # a plain check's report: verdicts only
+    assert plain["links"][0]["archived"] == {"url": SNAPSHOT.url, "timestamp": SNAPSHOT.timestamp}
+    assert run_result(plain).links[DEAD].archived == SNAPSHOT  # read back (merge, --from-report)
+    report = json.loads("".join(json_report.render(result, dataclasses.replace(fixes, mode=Mode.DIFF))))
     assert_valid_report(report)
     assert report["violations"][0]["fix"] == "safe"
-    assert report["links"][0]["archived"] == {"url": SNAPSHOT.url, "timestamp": SNAPSHOT.timestamp}
-    assert report["fixes"]["offered"] == {"safe": 1, "unsafe": 0} and report["fixes"]["mode"] == "check"
-    assert run_result(report).links[DEAD].archived == SNAPSHOT  # read back (merge, --from-report)
+    assert report["fixes"]["offered"] == {"safe": 1, "unsafe": 0} and report["fixes"]["mode"] == "diff"
 
     text = "".join(markdown.render(result, fixes=fixes))
     assert "🔧 1 problem(s) have a safe fix: `seed-validator check --fix` (preview with --diff)" in text

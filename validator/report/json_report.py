@@ -8,7 +8,7 @@ from typing import Any
 
 from ..baseline import fixed
 from ..catalog import link_rule_id
-from ..fix.model import FixReport
+from ..fix.model import FixReport, Mode
 from ..models import LinkEntry, RunResult
 from .fixes import archived_json, fixes_json, mark
 from .problems import problems
@@ -17,7 +17,12 @@ FORMAT_VERSION = 1
 
 
 def render(result: RunResult, fixes: FixReport | None = None) -> Iterator[str]:
-    """The report as text chunks: links and violations are written one at a time, never as one string."""
+    """The report as text chunks: links and violations are written one at a time, never as one string.
+
+    What fixing did (the `fixes` object, `fix` marks) is written when fixes were applied or diffed: a plain
+    check's report holds verdicts only, so shard reports merge into exactly the unsharded one.
+    """
+    fixes = fixes if fixes is not None and fixes.mode is not Mode.CHECK else None
     counts = result.count_findings()
     accepted = result.baseline_keys
     head: dict[str, Any] = {
