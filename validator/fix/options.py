@@ -18,8 +18,8 @@ def add_arguments(check: argparse.ArgumentParser) -> None:
     group.add_argument("--diff", action="store_true",
                        help="print the fixes as a unified diff instead of applying them; exit 1 if any")
     group.add_argument("--unsafe-fixes", action="store_true",
-                       help="also apply (or offer) fixes that need judgement: archived copies of dead links, "
-                            "redirects to another site, removing empty topic items")
+                       help="with --fix or --diff, also the fixes that need judgement: archived copies of dead "
+                            "links (asks the web archive), redirects to another site, removing empty topic items")
     group.add_argument("--from-report", type=Path, metavar="REPORT",
                        help="fix links from this report.json's verdicts instead of fetching them (implies "
                             "--offline for this run)")
