@@ -19,7 +19,8 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from validator.models import Finding, LinkEntry, LinkKind, LinkResult, LinkStatus, Occurrence, RunResult, Severity
-from validator.report.writer import ReportContext, write_reports
+from validator.report.context import ReportInput
+from validator.report.writer import write_reports
 
 _FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
           "--no-first-run", "--disable-sync"]
@@ -58,9 +59,9 @@ def main(argv: list[str] | None = None) -> int:
         out = Path(tmp)
         result = synthetic(args.links, args.findings)
         started = time.perf_counter()
-        write_reports(result, ["html"], ReportContext(out))
+        write_reports(ReportInput.of(result), ["html"], out)
         write_seconds = time.perf_counter() - started
-        write_reports(result, ["json", "md"], ReportContext(out))
+        write_reports(ReportInput.of(result), ["json", "md"], out)
         loads, filters = [], []
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, args=_FLAGS)

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 
 from validator import config
-from validator.check.runner import check_links
+from validator.check.runner import HttpChecker
 from validator.models import ImageSpec, LinkEntry, LinkKind, LinkResult, Occurrence, RunResult
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -45,8 +45,8 @@ def run_links(entries: list[LinkEntry], *, transport: httpx.AsyncBaseTransport |
     result = RunResult(tool_version="test", started_at="2026-11-26T12:00:00Z")
     for item in entries:
         result.links[item.url] = item
-    check_links(result, settings, transport=transport, clock=lambda: now, sleep=sleeps or Sleeps(),
-                rng=random.Random(7))
+    HttpChecker(transport=transport, sleep=sleeps or Sleeps(), rng=random.Random(7)).check(
+        result, settings, clock=lambda: now)
     return result
 
 

@@ -1,6 +1,7 @@
-"""Baselines: accept today's findings, fail only on new ones, and see which were fixed.
+"""The baseline file: today's problems written down, so `check --baseline` fails only on new ones.
 
-An entry is (file, pointer, rule, url): no line numbers, which drift with every edit above them.
+An entry is a problem's key (problems.key_of: file, pointer, rule, url); matching and `fixed` live in
+problems.py, below the reports.
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ from typing import Any
 
 from .errors import ConfigError
 from .jsonfile import read_json_object
-from .report.problems import Problem
+from .problems import Key, Problem, entry_of, key_from_entry, key_of
 
 FORMAT_VERSION = 1
 DEFAULT_FILE = "seed-validator-baseline.json"
-Key = tuple[str, str, str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,15 +26,11 @@ class Baseline:
     keys: frozenset[Key]
 
 
-def key_of(problem: Problem) -> Key:
-    return (problem.file, problem.pointer, problem.rule, problem.url)
-
-
 def render(problems: Iterable[Problem], tool_version: str) -> str:
     entries = sorted({key_of(p) for p in problems})
     document: dict[str, Any] = {
         "format_version": FORMAT_VERSION, "tool": {"name": "seed-validator", "version": tool_version},
-        "entries": [{"file": f, "pointer": p, "rule": r, **({"url": u} if u else {})} for f, p, r, u in entries],
+        "entries": [entry_of(key) for key in entries],
     }
     return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
 
@@ -45,14 +41,8 @@ def load(path: Path) -> Baseline:
         if document["format_version"] != FORMAT_VERSION:
             raise ConfigError(f"baseline {path} has format_version {document['format_version']}; "
                               f"this seed-validator reads {FORMAT_VERSION}")
-        keys = frozenset((e["file"], e["pointer"], e["rule"], e.get("url", "")) for e in document["entries"])
+        keys = frozenset(key_from_entry(entry) for entry in document["entries"])
     except (KeyError, TypeError) as exc:
         raise ConfigError(f"baseline {path} is not a seed-validator baseline (missing {exc})") from exc
     return Baseline(str(path), keys)
 
-
-def fixed(accepted: frozenset[Key], problems: Iterable[Problem], checked_files: Iterable[str]) -> list[Key]:
-    """Baselined entries of the files this run checked that no longer occur: the baseline can lose them."""
-    present = {key_of(p) for p in problems}
-    checked = set(checked_files)
-    return sorted(k for k in accepted if k[0] in checked and k not in present)

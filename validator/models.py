@@ -41,6 +41,7 @@ class StatusFacts:
     cache: CacheClass
     urgency: int               # display order, most urgent first
     meaning: str               # one line for people (reports, SARIF rules, help)
+    checked: bool = True       # a verdict about the link; False: it was not checked at all
 
 
 class LinkStatus(enum.StrEnum):
@@ -88,8 +89,18 @@ class LinkStatus(enum.StrEnum):
         return _FACTS[self].meaning
 
     @property
+    def is_checked(self) -> bool:
+        """Whether the status is a verdict about the link (skipped: it was never looked at)."""
+        return _FACTS[self].checked
+
+    @property
     def label(self) -> str:
         return self.value
+
+    @property
+    def rule_id(self) -> str:
+        """The rule id of the problem a link in this status is (link/<status>), for statuses that count."""
+        return f"link/{self.value}"
 
     @classmethod
     def by_urgency(cls) -> list[LinkStatus]:
@@ -118,7 +129,7 @@ _FACTS: dict[LinkStatus, StatusFacts] = {
                                        "the final URL"),
     LinkStatus.SKIPPED: StatusFacts(None, False, CacheClass.NEVER, 6,
                                     "not checked: excluded by configuration, not http(s), or a non-public "
-                                    "address"),
+                                    "address", checked=False),
     LinkStatus.OK: StatusFacts(None, False, CacheClass.GOOD, 7,
                                "2xx, directly or through temporary redirects"),
 }
@@ -233,14 +244,19 @@ class RunResult:
     checked_files: list[str] = field(default_factory=list)
     # The year each checked record was published: the HTML report's broken-link rate by article age.
     published_years: dict[str, int] = field(default_factory=dict)
-    shard: tuple[int, int] | None = None
-    interrupted: int | None = None  # the signal that stopped the run
-    # With --baseline: the accepted (file, pointer, rule, url) entries, and the baseline's path.
+    shard: tuple[int, int] | None = None  # (index, total) of a --shard K/N run
+    interrupted: bool = False  # Ctrl-C or SIGTERM stopped the run
+    # With --baseline: the accepted (file, pointer, rule, url) entries (problems.key_of), and the baseline's path.
     baseline_keys: frozenset[tuple[str, str, str, str]] | None = None
     baseline_file: str | None = None
     findings: list[Finding] = field(default_factory=list)
     links: dict[str, LinkEntry] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def links_checked(self) -> bool:
+        """False for an --offline run: no link was fetched (not: there were none)."""
+        return not self.options.get("offline", False)
 
     def sorted_findings(self) -> list[Finding]:
         return sorted(self.findings, key=Finding.sort_key)

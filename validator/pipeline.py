@@ -23,7 +23,7 @@ from .validate.rules import RuleContext
 from .validate.schema import load_schema
 
 if TYPE_CHECKING:
-    import httpx
+    from .check import LinkChecker
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +36,13 @@ class Scope:
 
 
 def run(settings: Settings, *, scope: Scope = Scope(), clock: Clock = utc_now,
-        transport: httpx.AsyncBaseTransport | None = None,
+        checker: LinkChecker | None = None,
         progress: Callable[[Progress], None] | None = None,
         interruption: Interruption | None = None) -> RunResult:
-    """Validate (and unless offline, link-check) the seed files in scope. Prints nothing."""
+    """Validate (and unless offline, link-check) the seed files in scope. Prints nothing.
+
+    `checker` gives the links their verdicts; by default the httpx engine of check/ (check.runner.HttpChecker).
+    """
     schema, _ = load_schema(settings.schema_path)
     started = clock()
     validator = RecordValidator(schema, RuleContext(
@@ -52,12 +55,10 @@ def run(settings: Settings, *, scope: Scope = Scope(), clock: Clock = utc_now,
         result.complete = False  # one shard is never the whole report; `merge` makes it whole
     duplicates = DuplicateArticles()
     if scope.files is not None:
-        # Only these files are checked, but corpus-wide rules still compare them with every other file.
-        chosen = {display_path(path) for path in scope.files}
+        # Only these files are checked, but corpus-wide rules still compare each with every other file of
+        # the corpus (the chosen ones included): the result for a file does not depend on what else is chosen.
         for path in discover(settings.paths, skip=scope.skip_dirs):
-            file = display_path(path)
-            if file not in chosen:
-                duplicates.remember(file, scan_article_urls(path))
+            duplicates.remember(display_path(path), scan_article_urls(path))
     for path in scope.files if scope.files is not None else discover(settings.paths, skip=scope.skip_dirs):
         if interruption is not None and interruption.requested:
             break
@@ -78,18 +79,15 @@ def run(settings: Settings, *, scope: Scope = Scope(), clock: Clock = utc_now,
         if not settings.offline:
             add_links(result, extract_links(loaded.record, file, loaded.source), shard)
     if not settings.offline and not (interruption is not None and interruption.requested):
-        # Imported here: an --offline run (the CI fast path) does not pay for loading the network stack.
-        from .check.runner import check_links  # noqa: PLC0415
+        if checker is None:
+            # Imported here: an --offline run (the CI fast path) does not pay for loading the network stack.
+            from .check.runner import HttpChecker  # noqa: PLC0415
 
-        check_links(result, settings, transport=transport, clock=clock, progress=progress,
-                    interruption=interruption)
-        if settings.links.suggest_archived and not (interruption is not None and interruption.requested):
-            from .check.archive import suggest_archived  # noqa: PLC0415
-
-            result.notes.extend(suggest_archived(result.links.values(), settings, transport=transport, clock=clock))
+            checker = HttpChecker()
+        checker.check(result, settings, clock=clock, progress=progress, interruption=interruption)
     if interruption is not None and interruption.requested:
         result.complete = False
-        result.interrupted = interruption.signal
+        result.interrupted = True
     result.finished_at = rfc3339(clock())
     return result
 

@@ -48,3 +48,13 @@ def _git(args: list[str], failure: str) -> str:
         detail = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
         raise UsageError(failure + (f" ({detail})" if detail else ""))
     return done.stdout
+
+
+def repository_root() -> Path:
+    """The git top-level of the working directory, or the working directory outside a git checkout."""
+    try:
+        done = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False)
+    except OSError:
+        return Path.cwd()
+    top = done.stdout.strip()
+    return Path(top) if done.returncode == 0 and top else Path.cwd()

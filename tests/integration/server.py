@@ -68,6 +68,7 @@ class Farm:
             "/amp": lambda h: send(h, 200, amp_page(f"{self.base}/ok").encode(), {"Content-Type": "text/html"}),
             "/not-amp": lambda h: send(h, 200, html().encode(), {"Content-Type": "text/html"}),
         }
+        self.fallback: Handler = _not_found  # any other path (the soft-404 probe asks for one that cannot exist)
         self._server = _Server((host, 0), self._handler_class())
         self.port = self._server.server_address[1]
         self.base = f"http://{host}:{self.port}"
@@ -82,7 +83,7 @@ class Farm:
                 path = self.path.split("?", 1)[0]
                 with farm.lock:
                     farm.hits[path] = farm.hits.get(path, 0) + 1
-                route = farm.routes.get(path, _not_found)
+                route = farm.routes.get(path, farm.fallback)
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     route(self)  # a broken pipe means the checker stopped reading, as it should
 

@@ -167,3 +167,15 @@ def test_a_worker_keeps_its_connection_alive_across_urls(farm: Farm) -> None:
     result = run_links([entry(u) for u in urls], allow_private=True, per_host=1, soft_404_probe=False)
     assert all(verdict(result, u).status is LinkStatus.OK for u in urls)
     assert len(ports) == 1  # ten requests, one TCP connection
+
+
+def test_a_hanging_soft_404_probe_neither_delays_nor_decides_the_pages_verdict() -> None:
+    with running_farm() as farm:
+        farm.fallback = farm.routes["/hang"]  # every path that cannot exist hangs
+        urls = [farm.url("/ok"), farm.url("/slow")]
+        result = run_links([entry(u) for u in urls], allow_private=True, timeout=2.0, retries=0)
+        probes = [path for path in farm.hits if path.startswith("/seed-validator-")]
+    assert len(probes) == 1  # the host was probed, once
+    for url in urls:
+        assert (verdict(result, url).status, verdict(result, url).reason) == (LinkStatus.OK, "HTTP 200")
+    assert any("soft-404 probe got no answer" in note and "127.0.0.1" in note for note in result.notes)

@@ -12,8 +12,11 @@ import respx
 
 from tests.conftest import variant
 from tests.linkcheck import NOW
-from validator import config
-from validator.check.archive import snapshot_from, suggest_archived, wayback_timestamp
+from validator import cli, config
+from validator.check.archive import WebArchive, snapshot_from, wayback_timestamp
+from validator.check.cache import LinkCache
+from validator.check.politeness import Politeness
+from validator.errors import ConfigError
 from validator.models import ArchivedCopy, LinkEntry, LinkKind, LinkResult, LinkStatus, Occurrence
 
 ENDPOINT = "https://archive.example/wayback/available"
@@ -69,8 +72,27 @@ def settings(tmp_path: Path | None = None, **links: Any) -> config.Settings:
                                  **({"path": tmp_path / "cache.sqlite"} if tmp_path else {})})
 
 
+def suggest_archived(found: list[LinkEntry], options: config.Settings,
+                     transport: httpx.AsyncBaseTransport | None = None) -> list[str]:
+    """Ask the archive as HttpChecker does after its post-pass: on the run's politeness and link cache."""
+    cache = LinkCache(options.cache.path, max_age_good=options.cache.max_age_good,
+                      max_age_bad=options.cache.max_age_bad, now=NOW.timestamp) if options.cache.enabled else None
+
+    async def ask() -> list[str]:
+        archive = WebArchive(options, Politeness(options.links, sleep=asyncio.sleep), transport=transport,
+                             cache=cache)
+        await archive.ask(found)
+        return archive.notes
+
+    try:
+        return asyncio.run(ask())
+    finally:
+        if cache is not None:
+            cache.close()
+
+
 def suggest(found: list[LinkEntry], router: respx.MockRouter, options: config.Settings) -> list[str]:
-    return suggest_archived(found, options, transport=httpx.MockTransport(router.async_handler), clock=lambda: NOW)
+    return suggest_archived(found, options, transport=httpx.MockTransport(router.async_handler))
 
 
 def test_the_snapshot_closest_to_each_citing_article_is_asked_for(seed_dir: Path) -> None:
@@ -92,7 +114,7 @@ def test_no_snapshot_means_no_suggestion_and_no_note(seed_dir: Path) -> None:
 
 
 @pytest.mark.parametrize(("behaviour", "note"), [
-    (httpx.ConnectError("refused"), "could not be asked: refused"),
+    (httpx.ConnectError("refused"), "could not be asked: cannot connect: refused"),
     (httpx.Response(503), "could not be asked: HTTP 503"),
     (httpx.Response(301, headers={"Location": "https://elsewhere.example/api"}),
      "HTTP 301 (to https://elsewhere.example/api: set archive-endpoint to where it leads)"),
@@ -137,8 +159,7 @@ def test_answers_are_kept_in_the_link_cache(seed_dir: Path, tmp_path: Path) -> N
 
 def test_the_archive_is_reached_only_through_the_address_guard(seed_dir: Path) -> None:
     found = entries(seed_dir, LinkStatus.DEAD)
-    notes = suggest_archived(found, settings(archive_endpoint="http://127.0.0.1:9/wayback/available"),
-                             clock=lambda: NOW)
+    notes = suggest_archived(found, settings(archive_endpoint="http://127.0.0.1:9/wayback/available"))
     assert len(notes) == 1 and "non-public address" in notes[0] and found[0].archived is None
 
 
@@ -149,3 +170,18 @@ def test_the_query_carries_the_url_encoded(seed_dir: Path) -> None:
     found[0].url = DEAD + "?a=1&b=é"
     suggest(found, router, settings())
     assert route.calls[0].request.url.params["url"] == DEAD + "?a=1&b=é"
+
+
+@pytest.mark.parametrize("endpoint", ["file:///etc/passwd", "ftp://archive.example/api", "javascript:alert(1)",
+                                      "https://", "https://archive.example/a b", "archive.example/api"])
+def test_the_endpoint_must_be_an_http_url_in_the_config_and_on_the_command_line(
+        endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "seed-validator.toml"
+    with pytest.raises(ConfigError, match="'archive-endpoint' must be an http"):
+        config.apply_file(config.Settings(), path, {"archive-endpoint": endpoint})
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["check", "--archive-endpoint", endpoint])
+    assert stopped.value.code == 2 and "'archive-endpoint' must be an http(s) URL" in capsys.readouterr().err
+    assert config.apply_file(config.Settings(), path, {"archive-endpoint": "HTTP://a.example/x?key=1"}) \
+        .links.archive_endpoint == "HTTP://a.example/x?key=1"

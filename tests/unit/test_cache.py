@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import sqlite3
 from pathlib import Path
 
@@ -75,3 +76,93 @@ def test_locked_cache_falls_back_to_memory_with_a_note(tmp_path: Path) -> None:
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def written_by_another_version(path: Path, rows: list[tuple[object, object, object, object]]) -> None:
+    """A cache as another version (or damage) left it: rows put in with sqlite3 directly."""
+    LinkCache(path, max_age_good=100, max_age_bad=100).close()
+    db = sqlite3.connect(path)
+    db.executemany("INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?)", rows)
+    db.commit()
+    db.close()
+
+
+def good_data() -> str:
+    return json.dumps({k: v for k, v in dataclasses.asdict(result(LinkStatus.OK)).items() if k != "from_cache"})
+
+
+def test_unknown_statuses_and_malformed_rows_are_misses_with_one_note(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite"
+    clock = Clock()
+    written_by_another_version(path, [
+        ("unknown-status", "zombie", clock.now, good_data()),
+        ("text-time", "ok", "yesterday", good_data()),
+        ("future-forever", "ok", float("inf"), good_data()),
+        ("not-json", "ok", clock.now, "{not json"),
+        ("a-list", "ok", clock.now, "[1, 2]"),
+        ("deep", "ok", clock.now, "[" * 100_000),
+        ("wrong-type", "ok", clock.now, good_data().replace('"attempts": 1', '"attempts": "many"')),
+        ("unknown-field", "ok", clock.now, good_data().replace("{", '{"colour": "red", ', 1)),
+        ("unknown-kind", "ok", clock.now, good_data().replace('"kind": "page"', '"kind": "hologram"')),
+        ("redirects-text", "ok", clock.now, good_data().replace('["https://b.example/"]', '"https://b.example/"')),
+        ("good", "ok", clock.now, good_data()),
+    ])
+    cache = LinkCache(path, max_age_good=100, max_age_bad=100, now=clock)
+    misses = ["unknown-status", "text-time", "future-forever", "not-json", "a-list", "deep", "wrong-type",
+              "unknown-field", "unknown-kind", "redirects-text"]
+    assert [cache.get(key) for key in misses] == [None] * len(misses)
+    assert cache.get("good") == dataclasses.replace(result(LinkStatus.OK), from_cache=True)
+    assert cache.notes == [f"link cache {path} holds entries this version cannot read (written by another "
+                           "version, or damaged); those links were checked again"]
+    cache.put("unknown-status", result(LinkStatus.DEAD))  # the fresh verdict replaces the unreadable one
+    assert cache.get("unknown-status") is not None
+    cache.close()
+
+
+def test_a_malformed_failure_count_starts_again(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite"
+    LinkCache(path, max_age_good=100, max_age_bad=100).close()
+    db = sqlite3.connect(path)
+    db.execute("INSERT INTO failures VALUES ('k', 'long ago', 5.0, 'many')")
+    db.commit()
+    db.close()
+    cache = LinkCache(path, max_age_good=100, max_age_bad=100)
+    assert cache.record_failure("k", 1000.0) == (1000.0, 1)
+    assert cache.record_failure("k", 2000.0) == (1000.0, 2)
+    assert len(cache.notes) == 1 and "cannot read" in cache.notes[0]
+    cache.close()
+
+
+def test_tables_of_another_shape_are_set_aside(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE verdicts (url TEXT, verdict TEXT)")
+    db.execute("INSERT INTO verdicts VALUES ('https://a.example/', 'fine')")
+    db.commit()
+    db.close()
+    cache = LinkCache(path, max_age_good=100, max_age_bad=100)
+    cache.put("k", result(LinkStatus.OK))
+    assert cache.get("k") is not None
+    assert "was unreadable" in cache.notes[0] and (tmp_path / "c.sqlite.corrupt").exists()
+    cache.close()
+
+
+def test_a_directory_where_the_cache_file_should_be_is_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite"
+    (path / "keep").mkdir(parents=True)
+    cache = LinkCache(path, max_age_good=100, max_age_bad=100)
+    cache.put("k", result(LinkStatus.OK))
+    assert cache.get("k") is not None
+    assert cache.notes == [f"cannot open link cache {path} (a directory is in the way); using a fresh in-memory "
+                           "cache for this run"]
+    cache.close()
+    assert (path / "keep").is_dir() and not (tmp_path / "c.sqlite.corrupt").exists()
+
+
+def test_a_file_where_the_cache_directory_should_be(tmp_path: Path) -> None:
+    (tmp_path / "cache-dir").write_text("not a directory", encoding="utf-8")
+    cache = LinkCache(tmp_path / "cache-dir" / "c.sqlite", max_age_good=100, max_age_bad=100)
+    cache.put("k", result(LinkStatus.OK))
+    assert cache.get("k") is not None
+    assert cache.notes[0].startswith(f"cannot open link cache {tmp_path / 'cache-dir' / 'c.sqlite'}")
+    cache.close()

@@ -15,7 +15,7 @@ import respx
 from tests.linkcheck import NOW, Sleeps, amp_page, entry, html, jpeg_header, png, run_links, verdict
 from validator import config
 from validator.check.guard import BlockedAddress, DnsFailure
-from validator.check.runner import check_links
+from validator.check.runner import HttpChecker
 from validator.models import LinkKind, LinkStatus, Progress, RunResult
 
 A = "https://news.example/2021/04/story"
@@ -266,6 +266,12 @@ IMG = "https://img.example/a.png"
      LinkStatus.OK, "HTTP 200"),
     (httpx.Response(200, content=jpeg_header(800, 450), headers={"Content-Type": "image/jpeg"}),
      LinkStatus.MISMATCH, "declared 480x320, served jpeg is 800x450"),
+    # No size found: not ok for the declared size, and not a mismatch either (it may well be right).
+    (httpx.Response(200, content=b"\xff\xd8" + b"\xff" * (3 << 20), headers={"Content-Type": "image/jpeg"}),
+     LinkStatus.ERROR, "could not find the image size in the first 2,097,152 bytes (the read limit); "
+                       "declared 480x320 not verified"),
+    (httpx.Response(200, content=png(480, 320)[:20], headers={"Content-Type": "image/png"}),
+     LinkStatus.ERROR, "the png header holds no size this checker can read; declared 480x320 not verified"),
 ])
 def test_images(router: respx.MockRouter, response: httpx.Response, status: LinkStatus, reason: str) -> None:
     router.get(IMG).mock(return_value=response)
@@ -416,8 +422,9 @@ def test_progress_does_not_count_unknown_hosts_as_broken_before_the_network_is_k
     for url in (A, "https://other.example/x"):
         result.links[url] = entry(url)
     nxdomain = DnsFailure("cannot resolve", permanent=True)
-    check_links(result, config.replace(config.Settings(), cache={"enabled": False}),
-                transport=transport(router, {"news.example": nxdomain, "other.example": nxdomain}),
-                clock=lambda: NOW, progress=seen.append, sleep=Sleeps())
+    checker = HttpChecker(transport=transport(router, {"news.example": nxdomain, "other.example": nxdomain}),
+                          sleep=Sleeps())
+    checker.check(result, config.replace(config.Settings(), cache={"enabled": False}), clock=lambda: NOW,
+                  progress=seen.append)
     assert result.inconclusive
     assert [(p.done, p.total, p.broken) for p in seen] == [(1, 2, 0), (2, 2, 0)]

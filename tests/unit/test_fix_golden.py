@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import ROOT, assert_valid_report
 from validator import cli
 from validator.models import ArchivedCopy, LinkEntry, LinkKind, LinkResult, LinkStatus, Occurrence, RunResult
-from validator.report import json_report
+from validator.report import codec
 
 CASES = sorted(path for path in (ROOT / "tests" / "fixtures" / "fix").iterdir() if path.is_dir())
 
@@ -37,7 +37,7 @@ def previous_report(path: Path, file: str, links: list[dict[str, Any]]) -> Path:
         archived = link.get("archived")
         entry.archived = ArchivedCopy(archived["url"], archived["timestamp"]) if archived else None
         result.links[link["url"]] = entry
-    path.write_text("".join(json_report.render(result)), encoding="utf-8")
+    path.write_text("".join(codec.to_document(result)), encoding="utf-8")
     return path
 
 

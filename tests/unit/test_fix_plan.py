@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import variant
-from validator.errors import UsageError
+from validator import cli
 from validator.fix import links
 from validator.fix.model import Safety
 from validator.fix.plan import clean_url, plan
@@ -123,11 +123,16 @@ def test_what_cannot_be_edited_safely_is_left_with_a_note() -> None:
                      "or the item on its own line)"]
 
 
-def test_a_report_given_with_from_report_is_checked_before_anything_runs(tmp_path: Path) -> None:
+def test_a_report_given_with_from_report_is_checked_before_anything_runs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "a.txt").write_text(variant(), encoding="utf-8")
     for text, problem in (("[" * 50000 + "]" * 50000, "is not valid JSON"),
                           ('{"format_version": 2}', "format_version 1"),
-                          ('{"format_version": 1, "links": [{"url": 1}]}', "cannot read its links")):
+                          ('{"format_version": 1, "links": [{"url": 1}]}', "is not a seed-validator JSON report: ")):
         report = tmp_path / "report.json"
         report.write_text(text, encoding="utf-8")
-        with pytest.raises(UsageError, match=problem):
-            links.from_report(report)
+        assert cli.main(["check", "--fix", "--from-report", str(report)]) == 2
+        assert problem in capsys.readouterr().err
+        assert not (tmp_path / "reports").exists()  # nothing ran

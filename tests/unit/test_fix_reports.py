@@ -19,8 +19,8 @@ from validator.models import (
     RunResult,
     Severity,
 )
-from validator.report import html, json_report, markdown, sarif
-from validator.report.from_json import run_result
+from validator.report import codec, html, markdown, sarif
+from validator.report.context import ReportInput
 
 DEAD = "https://gone.example/story"
 SNAPSHOT = ArchivedCopy("https://web.archive.org/web/20210409110000/https://gone.example/story", "2021-04-09T11:00:00Z")
@@ -37,6 +37,10 @@ def result_with(archived: ArchivedCopy) -> RunResult:
     return result
 
 
+def report_of(result: RunResult, fixes: FixReport | None = None) -> ReportInput:
+    return ReportInput.of(result, fixes=fixes)
+
+
 def offered() -> FixReport:
     fix = Fix("seeds/a.txt", Safety.SAFE, "trim the whitespace around the URL", (("/webUrl", "seed/url-whitespace"),),
               (Change("/webUrl", " https://a.example/", "https://a.example/"),), (Edit(100, 122, '"https://a.example/"'),),
@@ -46,27 +50,27 @@ def offered() -> FixReport:
 
 def test_every_report_marks_the_fixable_problem_and_gives_the_command() -> None:
     result, fixes = result_with(SNAPSHOT), offered()
-    plain = json.loads("".join(json_report.render(result, fixes)))
+    plain = json.loads("".join(codec.render(report_of(result, fixes))))
     assert_valid_report(plain)
     assert "fixes" not in plain and "fix" not in plain["violations"][0]  # a plain check's report: verdicts only
     assert plain["links"][0]["archived"] == {"url": SNAPSHOT.url, "timestamp": SNAPSHOT.timestamp}
-    assert run_result(plain).links[DEAD].archived == SNAPSHOT  # read back (merge, --from-report)
-    report = json.loads("".join(json_report.render(result, dataclasses.replace(fixes, mode=Mode.DIFF))))
+    assert codec.from_document(plain).links[DEAD].archived == SNAPSHOT  # read back (merge, --from-report)
+    report = json.loads("".join(codec.render(report_of(result, dataclasses.replace(fixes, mode=Mode.DIFF)))))
     assert_valid_report(report)
     assert report["violations"][0]["fix"] == "safe"
     assert report["fixes"]["offered"] == {"safe": 1, "unsafe": 0} and report["fixes"]["mode"] == "diff"
 
-    text = "".join(markdown.render(result, fixes=fixes))
+    text = "".join(markdown.render(report_of(result, fixes)))
     assert "🔧 1 problem(s) have a safe fix: `seed-validator check --fix` (preview with --diff)" in text
     assert "URL contains whitespace 🔧 safe fix |" in text
     assert f"archived copy: [2021-04-09]({SNAPSHOT.url})" in text
 
-    data = html.context(result, fixes=fixes)
+    data = html.context(report_of(result, fixes))
     assert data["fix_lines"] == ["1 problem(s) have a safe fix: `seed-validator check --fix` (preview with --diff)"]
-    page = "".join(html.render(result, fixes=fixes))
+    page = "".join(html.render(report_of(result, fixes)))
     assert '"fix":"safe"' in page and f'"archived":{{"url":"{SNAPSHOT.url}"' in page
 
-    log = json.loads("".join(sarif.render(result, fixes)))
+    log = json.loads("".join(sarif.render(report_of(result, fixes))))
     (with_fix,) = [r for r in log["runs"][0]["results"] if "fixes" in r]
     (replacement,) = with_fix["fixes"][0]["artifactChanges"][0]["replacements"]
     assert replacement == {"deletedRegion": {"startLine": 7, "startColumn": 9, "endLine": 7, "endColumn": 31},
@@ -76,8 +80,9 @@ def test_every_report_marks_the_fixable_problem_and_gives_the_command() -> None:
 def test_a_hostile_snapshot_url_is_shown_nowhere_as_a_link() -> None:
     for url in ("javascript:alert(1)", 'https://x.example/a"><script>alert(1)</script>', "https://x.example/a)](evil"):
         result = result_with(ArchivedCopy(url, "2021-04-09T11:00:00Z"))
-        assert "archived copy" not in "".join(markdown.render(result))
-        assert html.context(result)["data"].count("archived") == 1 and '"archived":null' in html.context(result)["data"]
-        report = json.loads("".join(json_report.render(result)))
+        assert "archived copy" not in "".join(markdown.render(report_of(result)))
+        data = html.context(report_of(result))["data"]
+        assert data.count("archived") == 1 and '"archived":null' in data
+        report = json.loads("".join(codec.render(report_of(result))))
         report["links"][0]["archived"] = {"url": url, "timestamp": "2021-04-09T11:00:00Z"}
-        assert run_result(report).links[DEAD].archived is None  # a report from elsewhere is not trusted either
+        assert codec.from_document(report).links[DEAD].archived is None  # a report from elsewhere is not trusted either

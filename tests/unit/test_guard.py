@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 
 import httpcore
 import pytest
@@ -81,3 +82,56 @@ def test_unresolvable_name_is_a_dns_failure() -> None:
             await backend.connect_tcp("no-such-host.invalid", 80)
 
     asyncio.run(scenario())
+
+
+# IPv6 transition ranges: an address embedding a public IPv4 address, the same range embedding a private one.
+# Teredo's client address is stored inverted: f5ff:fffe is NOT 10.0.0.1, f7f7:f7f7 is NOT 8.8.8.8.
+TRANSITION = [
+    ("NAT64", "64:ff9b::808:808", "64:ff9b::a00:1", "NAT64 for 10.0.0.1"),
+    ("6to4", "2002:808:808::1", "2002:a00:1::1", "6to4 for 10.0.0.1"),
+    ("Teredo", "2001:0:4136:e378:8000:63bf:f7f7:f7f7", "2001:0:4136:e378:8000:63bf:f5ff:fffe", "Teredo for 10.0.0.1"),
+    ("IPv4-compatible", "::808:808", "::a00:1", "IPv4-compatible for 10.0.0.1"),
+    ("6to4 to loopback", "2002:808:808::1", "2002:7f00:1::1", "6to4 for 127.0.0.1"),
+    ("NAT64 to metadata", "64:ff9b::808:808", "64:ff9b::a9fe:a9fe", "NAT64 for 169.254.169.254"),
+]
+
+
+@pytest.mark.parametrize("name, public, private, why", TRANSITION, ids=[t[0] for t in TRANSITION])
+def test_transition_addresses_are_decided_on_the_ipv4_address_inside(name: str, public: str, private: str,
+                                                                     why: str) -> None:
+    assert AddressPolicy().allows("example.com", ipaddress.ip_address(public))
+    assert not AddressPolicy().allows("example.com", ipaddress.ip_address(private))
+    inner = _Recording()
+    backend = GuardedBackend(AddressPolicy(), inner=inner)
+
+    async def scenario() -> None:
+        with pytest.raises(BlockedAddress, match=rf"non-public address \({re.escape(private)} \({why}\)\)"):
+            await backend.connect_tcp(private, 80)
+        assert inner.connected == []
+        with pytest.raises(httpcore.ConnectError, match="test backend does not connect"):
+            await backend.connect_tcp(public, 80)  # allowed: the connection is attempted
+
+    asyncio.run(scenario())
+    assert inner.connected == [str(ipaddress.ip_address(public))]
+
+
+@pytest.mark.parametrize("address, why", [
+    ("64:ff9b:1::808:808", "local-use NAT64"),  # the operator chooses where the IPv4 address sits: refused
+    ("fec0::1", "site-local"),
+    ("fec0::808:808", "site-local"),
+])
+def test_transition_ranges_without_a_known_ipv4_address_are_refused(address: str, why: str) -> None:
+    assert not is_public(ipaddress.ip_address(address))
+    inner = _Recording()
+    backend = GuardedBackend(AddressPolicy(), inner=inner)
+
+    async def scenario() -> None:
+        with pytest.raises(BlockedAddress, match=rf"\({why}\)"):
+            await backend.connect_tcp(address, 80)
+
+    asyncio.run(scenario())
+    assert inner.connected == []
+
+
+def test_allow_private_still_reaches_transition_addresses() -> None:
+    assert AddressPolicy(allow_private=True).allows("x", ipaddress.ip_address("2002:a00:1::1"))

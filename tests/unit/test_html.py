@@ -7,6 +7,7 @@ import re
 
 from validator.models import Finding, LinkEntry, LinkKind, LinkResult, LinkStatus, Occurrence, RunResult, Severity
 from validator.report import html
+from validator.report.context import ReportInput
 from validator.report.diff import LinkChange, ReportDiff
 
 
@@ -26,7 +27,7 @@ def result_with(message: str = "ok", note: str = "") -> RunResult:
 
 def test_markup_in_any_value_is_escaped_in_the_page_and_in_the_data() -> None:
     evil = "</script><script>alert(1)</script><!--"
-    page = "".join(html.render(result_with(message=evil, note=evil)))
+    page = "".join(html.render(ReportInput.of(result_with(message=evil, note=evil))))
     assert evil not in page
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page  # the note, by autoescape
     data = re.search(r'<script id="report-data" type="application/json">(.*?)</script>', page, re.S)
@@ -35,7 +36,7 @@ def test_markup_in_any_value_is_escaped_in_the_page_and_in_the_data() -> None:
 
 
 def test_charts_count_broken_links_by_host_and_by_article_year() -> None:
-    ctx = html.context(result_with())
+    ctx = html.context(ReportInput.of(result_with()))
     assert [(b.label, b.value) for b in ctx["host_bars"]] == [("x.example", 1), ("y.example", 1)]
     years = {b.label: (b.value, b.note) for b in ctx["year_bars"]}
     assert years == {"2019": (1, "1 of 2"), "2021": (1, "1 of 2")}
@@ -47,16 +48,31 @@ def test_offline_report_has_no_link_sections() -> None:
     result = result_with()
     result.options = {"offline": True}
     result.links.clear()
-    page = "".join(html.render(result))
+    page = "".join(html.render(ReportInput.of(result)))
     assert 'id="links"' not in page and "links not checked (--offline)" in page
 
 
 def test_since_the_last_run_section_lists_what_changed() -> None:
-    since = ReportDiff(became_broken=[LinkChange("https://x.example/1", "ok", "dead", "HTTP 404")],
-                       fixed_findings=[{"file": "seeds/b.txt", "line": 4, "rule": "schema/type", "pointer": "/heat",
-                                        "message": "<b>bold</b>"}])
-    page = "".join(html.render(result_with(), since=since))
+    since = ReportDiff(became_broken=[LinkChange("https://x.example/1", LinkStatus.OK, LinkStatus.DEAD, "HTTP 404")],
+                       fixed_findings=[Finding("seeds/b.txt", 4, None, "/heat", "schema/type", Severity.ERROR,
+                                               "<b>bold</b>")])
+    page = "".join(html.render(ReportInput.of(result_with(), since=since)))
     section = page.split('id="since"', 1)[1].split("<h2", 1)[0]
     assert "Links that broke (1)" in section and "https://x.example/1 (was ok): HTTP 404" in section
     assert "Fixed findings (1)" in section and "&lt;b&gt;bold&lt;/b&gt;" in section
-    assert 'id="since"' not in "".join(html.render(result_with()))
+    assert 'id="since"' not in "".join(html.render(ReportInput.of(result_with())))
+
+
+def test_the_page_asks_the_status_vocabulary_it_receives_as_data() -> None:
+    page = "".join(html.render(ReportInput.of(result_with())))
+    data = re.search(r'<script id="report-data" type="application/json">(.*?)</script>', page, re.S)
+    assert data is not None
+    assert json.loads(data.group(1))["statuses"] == [
+        {"name": s.value, "broken": s.is_broken, "urgency": s.urgency, "meaning": s.meaning,
+         "severity": s.severity.value if s.severity else None} for s in LinkStatus]
+    assert '<option value="broken">broken (dead, soft-dead, mismatch)</option>' in page
+    script = page.rsplit("<script>", 1)[1]
+    assert not any(f'"{status}"' in script for status in LinkStatus)  # no status list of its own
+    cards = re.findall(r'data-card="([^"]+)"', page)
+    assert cards == ["records", "links", *(s.value for s in LinkStatus.by_urgency() if s.severity), "errors",
+                     "warnings"]

@@ -1,9 +1,11 @@
 """Archived copies of dead links: a web archive's availability API (the Wayback Machine's by default),
-asked for the snapshot closest to each record's publishedDateTime.
+asked for the snapshot closest to each record's publishedDateTime. HttpChecker asks it after the verdict
+post-pass, in the same run (runner.py).
 
-Polite: one request in flight, spaced by the endpoint host's host-interval, each bounded by
-archive-timeout; the first failure stops the asking for the run. Through the address guard, like every
-link. Answers are kept in the link cache. A missing answer only means no suggestion: verdicts never change.
+Polite: one request in flight, through the run's politeness for the endpoint's host (its host-interval and
+per-host limit), each bounded by archive-timeout (or the host's own timeout); the first failure stops the
+asking for the run. Through the address guard and the bounded reading of every link (fetch.py). Answers are
+kept in the link cache. A missing answer only means no suggestion: verdicts never change.
 """
 
 from __future__ import annotations
@@ -18,16 +20,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-import httpx
-
-from ..clock import Clock, utc_now
 from ..config import Settings
 from ..load import load_file
 from ..models import ArchivedCopy, LinkEntry, LinkKind, LinkStatus
 from ..urls import normalise, plain_http_url
+from .attempt import Failure
 from .cache import LinkCache
-from .client import Connections, Getter
+from .client import Connections, Getter, Transport
+from .fetch import fetch
 from .guard import AddressPolicy, GuardedBackend
+from .politeness import Politeness
 
 MAX_ANSWER_BYTES = 64 * 1024
 _WANTED = frozenset({LinkStatus.DEAD, LinkStatus.SOFT_DEAD})
@@ -84,23 +86,6 @@ def wayback_timestamp(published: object) -> str:
     return moment.strftime("%Y%m%d%H%M%S")
 
 
-def suggest_archived(entries: Iterable[LinkEntry], settings: Settings, *,
-                     transport: httpx.AsyncBaseTransport | None = None, clock: Clock = utc_now) -> list[str]:
-    """Set entry.archived on the dead and soft-dead page and image links the archive has a snapshot of;
-    the notes say what could not be asked."""
-    wanted = [e for e in entries if e.result is not None and e.result.status in _WANTED and e.kind in _KINDS]
-    if not wanted:
-        return []
-    dates = published_dates(wanted, max_bytes=settings.max_file_size)
-    queries = {id(entry): Query(entry.url, dates.get(id(entry), "")) for entry in wanted}
-    asker = _Asker(settings, transport, clock)
-    try:
-        asyncio.run(asker.ask_all(wanted, queries))
-    finally:
-        asker.close()
-    return asker.notes
-
-
 def published_dates(entries: Iterable[LinkEntry], *, max_bytes: int) -> dict[int, str]:
     """id(entry) → the Wayback timestamp of the earliest publishedDateTime among the articles that cite it
     (a related item's own date for its links)."""
@@ -132,15 +117,19 @@ def _article(record: Mapping[str, Any] | None, pointer: str) -> Mapping[str, Any
     return item if isinstance(item, Mapping) else {}
 
 
-class _Asker:
-    def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None, clock: Clock) -> None:
-        links, cache = settings.links, settings.cache
+class WebArchive:
+    """Asks the archive about a run's dead links (`ask`); `notes` say what could not be asked."""
+
+    def __init__(self, settings: Settings, politeness: Politeness, *, transport: Transport | None = None,
+                 cache: LinkCache | None = None) -> None:
+        links = settings.links
         self.endpoint = links.archive_endpoint
         self.host = (urlsplit(self.endpoint).hostname or "").lower()
         override = links.hosts.get(self.host)
         self.timeout = override.timeout if override and override.timeout else links.archive_timeout
-        self.interval = override.host_interval if override and override.host_interval else 0.0
-        self.max_age_found, self.max_age_none = cache.max_age_good, cache.max_age_bad
+        self.max_age_found, self.max_age_none = settings.cache.max_age_good, settings.cache.max_age_bad
+        self.max_file_size = settings.max_file_size
+        self.politeness, self.cache = politeness, cache
         self.notes: list[str] = []
         self.connections = Connections(
             GuardedBackend(AddressPolicy.from_settings(links.allow_private, links.allow_networks),
@@ -148,28 +137,27 @@ class _Asker:
             user_agent=links.user_agent, timeout=self.timeout, connect_timeout=min(links.connect_timeout,
                                                                                    self.timeout),
             shared=transport)
-        self.cache = LinkCache(cache.path, max_age_good=cache.max_age_good, max_age_bad=cache.max_age_bad,
-                               now=lambda: clock().timestamp()) if cache.enabled else None
 
-    async def ask_all(self, entries: list[LinkEntry], queries: Mapping[int, Query]) -> None:
+    async def ask(self, entries: Iterable[LinkEntry]) -> None:
+        """Set entry.archived on the dead and soft-dead page and image links the archive has a snapshot of."""
+        wanted = [e for e in entries if e.result is not None and e.result.status in _WANTED and e.kind in _KINDS]
+        if not wanted:
+            return
+        dates = published_dates(wanted, max_bytes=self.max_file_size)
         getter = self.connections.getter()
-        asked = 0
         try:
-            for done, entry in enumerate(entries):
-                query = queries[id(entry)]
+            for done, entry in enumerate(wanted):
+                query = Query(entry.url, dates.get(id(entry), ""))
                 key = f"{self.endpoint} {normalise(query.url)} {query.timestamp}"
                 cached = self._cached(key)
                 if cached is not None:
                     entry.archived = cached[0]
                     continue
-                if asked and self.interval:
-                    await asyncio.sleep(self.interval)
-                asked += 1
                 try:
                     entry.archived = await self._ask(getter, query)
                 except ArchiveUnavailable as exc:
                     self.notes.append(f"the web archive ({self.host}) could not be asked: {exc}; no archived copy "
-                                      f"is suggested for {len(entries) - done} dead link(s) this run")
+                                      f"is suggested for {len(wanted) - done} dead link(s) this run")
                     return
                 if self.cache is not None:
                     self.cache.put_archive_answer(key, json.dumps(_stored(entry.archived)))
@@ -184,47 +172,32 @@ class _Asker:
         try:
             value = json.loads(data)
             copy = ArchivedCopy(str(value["url"]), str(value["timestamp"])) if value is not None else None
-        except (ValueError, TypeError, KeyError):
+        except (ValueError, TypeError, KeyError, RecursionError):
             return None  # written by another version: ask again
+        if copy is not None and not plain_http_url(copy.url):
+            return None  # the cache file comes from outside the run: it is not trusted
         return (copy,) if age <= (self.max_age_found if copy else self.max_age_none) else None
 
     async def _ask(self, getter: Getter, query: Query) -> ArchivedCopy | None:
-        address = query_url(self.endpoint, query)
         try:
-            async with asyncio.timeout(self.timeout):
-                response = await getter.get(address)
-                try:
-                    if response.status_code != 200:
-                        where = response.headers.get("location")
-                        raise ArchiveUnavailable(f"HTTP {response.status_code}" + (
-                            f" (to {where}: set archive-endpoint to where it leads)" if where else ""))
-                    body = await _read_bounded(response)
-                finally:
-                    await response.aclose()
+            async with self.politeness.request(self.host), asyncio.timeout(self.timeout):
+                fetched = await fetch(getter, query_url(self.endpoint, query), max_redirects=0,
+                                      max_body=MAX_ANSWER_BYTES)
         except TimeoutError as exc:
             raise ArchiveUnavailable(f"no answer within {self.timeout:g} s") from exc
-        except httpx.HTTPError as exc:
-            raise ArchiveUnavailable(str(exc) or type(exc).__name__) from exc
+        if fetched.hops and fetched.failure in (Failure.TOO_MANY_REDIRECTS, Failure.REDIRECT_LOOP):
+            raise ArchiveUnavailable(f"HTTP {fetched.hops[-1].status} (to {fetched.final_url}: set "
+                                     "archive-endpoint to where it leads)")
+        if fetched.failure is not None:
+            raise ArchiveUnavailable(fetched.detail or fetched.failure.value)
+        if fetched.status != 200:
+            raise ArchiveUnavailable(f"HTTP {fetched.status}")
+        if fetched.body_truncated:
+            raise ArchiveUnavailable(f"the answer is larger than {MAX_ANSWER_BYTES // 1024} KB")
         try:
-            return snapshot_from(json.loads(body))
+            return snapshot_from(json.loads(fetched.body))
         except (ValueError, RecursionError) as exc:  # deep nesting exhausts the parser's recursion
             raise ArchiveUnavailable("the answer is not JSON") from exc
-
-    def close(self) -> None:
-        if self.cache is not None:
-            self.cache.close()
-            self.notes.extend(self.cache.notes)
-
-
-async def _read_bounded(response: httpx.Response) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > MAX_ANSWER_BYTES:
-            raise ArchiveUnavailable(f"the answer is larger than {MAX_ANSWER_BYTES // 1024} KB")
-    return b"".join(chunks)
 
 
 def _stored(copy: ArchivedCopy | None) -> dict[str, str] | None:

@@ -1,21 +1,29 @@
-"""Link verdicts kept between runs in SQLite, so a re-run fetches only what is missing or stale."""
+"""Link verdicts kept between runs in SQLite, so a re-run fetches only what is missing or stale.
+
+The cache file comes from outside the run (restored by actions/cache, written by another version,
+left read-only): whatever it holds, the run goes on. An entry this version cannot read is a miss, a
+file it cannot use is set aside, a file it cannot write is read into memory; each with one note.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
+import math
 import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from ..models import LinkKind, LinkResult, LinkStatus
+from ..models import CacheClass, LinkKind, LinkResult, LinkStatus
 
 SCHEMA_VERSION = 1
-_GOOD = frozenset({LinkStatus.OK, LinkStatus.REDIRECTED})
-# Transient outcomes are not verdicts: caching them would freeze a one-off timeout into the next run.
-_NOT_CACHED = frozenset({LinkStatus.ERROR, LinkStatus.SKIPPED})
 _COMMIT_EVERY = 200
+# SQLite's answers that say the file cannot be written here, not that it is damaged.
+_UNWRITABLE = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH", "SQLITE_IOERR")
+_UNREADABLE_ROW = (ValueError, TypeError, KeyError, OverflowError, RecursionError)
 
 
 class LinkCache:
@@ -29,6 +37,7 @@ class LinkCache:
         self._max_age_bad = max_age_bad
         self._now = now
         self._pending = 0
+        self._unreadable_noted = False
         self._db = self._open(path)
 
     def _open(self, path: Path | None) -> sqlite3.Connection:
@@ -36,25 +45,63 @@ class LinkCache:
             return self._connect(":memory:")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            if path.is_dir():
+                raise IsADirectoryError(errno.EISDIR, "a directory is in the way", str(path))
             return self._connect(str(path))
         except sqlite3.DatabaseError as exc:
-            if _is_locked(exc):
+            if _error_name(exc) in ("SQLITE_BUSY", "SQLITE_LOCKED"):
                 self.notes.append(f"link cache {path} is locked by another run ({exc}); using a fresh in-memory "
                                   "cache for this run")
                 return self._connect(":memory:")
-            aside = path.with_name(path.name + ".corrupt")
-            path.replace(aside)
-            self.notes.append(f"link cache {path} was unreadable ({exc}); moved it to {aside.name} and started "
-                              "a fresh cache")
-            return self._connect(str(path))
+            if _error_name(exc).startswith(_UNWRITABLE):
+                return self._read_only(path, exc)
+            return self._set_aside(path, exc)
         except OSError as exc:
             self.notes.append(f"cannot open link cache {path} ({exc.strerror or exc}); using a fresh in-memory "
                               "cache for this run")
             return self._connect(":memory:")
 
+    def _set_aside(self, path: Path, exc: sqlite3.DatabaseError) -> sqlite3.Connection:
+        """Not a cache this version can use (damaged, or tables of another shape): moved aside, a fresh one
+        in its place."""
+        aside = path.with_name(path.name + ".corrupt")
+        try:
+            path.replace(aside)
+            db = self._connect(str(path))
+        except (OSError, sqlite3.DatabaseError) as again:
+            self.notes.append(f"link cache {path} was unreadable ({exc}) and could not be replaced ({again}); "
+                              "using a fresh in-memory cache for this run")
+            return self._connect(":memory:")
+        self.notes.append(f"link cache {path} was unreadable ({exc}); moved it to {aside.name} and started "
+                          "a fresh cache")
+        return db
+
+    def _read_only(self, path: Path, exc: sqlite3.DatabaseError) -> sqlite3.Connection:
+        """A cache this run cannot write (read-only file, directory or file system): its verdicts are
+        copied into memory and used; what this run learns is not kept."""
+        try:
+            # immutable: a WAL database in a read-only directory cannot be opened otherwise
+            source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+            memory = sqlite3.connect(":memory:", timeout=1.0, isolation_level=None)
+            try:
+                source.backup(memory)
+            finally:
+                source.close()
+            db = self._prepare(memory)
+        except sqlite3.DatabaseError:
+            self.notes.append(f"link cache {path} cannot be written ({exc}) nor read; using a fresh in-memory "
+                              "cache for this run")
+            return self._connect(":memory:")
+        self.notes.append(f"link cache {path} cannot be written ({exc}); using the verdicts in it, but this "
+                          "run's are not kept")
+        return db
+
+    @classmethod
+    def _connect(cls, target: str) -> sqlite3.Connection:
+        return cls._prepare(sqlite3.connect(target, timeout=1.0, isolation_level=None))
+
     @staticmethod
-    def _connect(target: str) -> sqlite3.Connection:
-        db = sqlite3.connect(target, timeout=1.0, isolation_level=None)
+    def _prepare(db: sqlite3.Connection) -> sqlite3.Connection:
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
@@ -67,6 +114,10 @@ class LinkCache:
                        "data TEXT NOT NULL)")  # web archive answers (check/archive.py decides what they mean)
             db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             db.execute("SELECT count(*) FROM verdicts").fetchone()  # reads a page: corruption shows here
+            # Tables of these names but another shape (another version's cache) show here.
+            db.execute("SELECT key, status, checked, data FROM verdicts LIMIT 0").fetchall()
+            db.execute("SELECT key, first, last, count FROM failures LIMIT 0").fetchall()
+            db.execute("SELECT key, checked, data FROM archive LIMIT 0").fetchall()
             db.execute("BEGIN")
         except sqlite3.DatabaseError:
             db.close()
@@ -81,22 +132,19 @@ class LinkCache:
             return None
         if row is None:
             return None
-        status, checked, data = LinkStatus(row[0]), float(row[1]), row[2]
-        max_age = self._max_age_good if status in _GOOD else self._max_age_bad
+        try:
+            checked, result = _checked(row[1]), _result_of(LinkStatus(row[0]), row[2])
+        except _UNREADABLE_ROW:
+            self._unreadable()
+            return None
+        max_age = self._max_age_good if result.status.cache is CacheClass.GOOD else self._max_age_bad
         if self._now() - checked > max_age:
             return None
-        try:
-            fields = json.loads(data)
-            fields["kind"] = LinkKind(fields["kind"])
-            fields["status"] = status
-            fields["redirects"] = tuple(fields["redirects"])
-            fields["warnings"] = tuple(fields["warnings"])
-            return dataclasses.replace(LinkResult(**fields), from_cache=True)
-        except (ValueError, TypeError, KeyError):
-            return None  # written by another version: fetch again
+        return result
 
     def put(self, key: str, result: LinkResult) -> None:
-        if result.status in _NOT_CACHED:
+        # Transient outcomes are not verdicts: caching them would freeze a one-off timeout into the next run.
+        if result.status.cache is CacheClass.NEVER:
             self.forget(key)
             return
         data = json.dumps({k: v for k, v in dataclasses.asdict(result).items() if k != "from_cache"})
@@ -116,11 +164,31 @@ class LinkCache:
         except sqlite3.DatabaseError as exc:
             self._degrade(exc)
 
+    def failures(self, key: str) -> tuple[float, int] | None:
+        """The URL's run of failed checks so far: (first failure, failures in a row), or None."""
+        try:
+            row = self._db.execute("SELECT first, count FROM failures WHERE key = ?", (key,)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            self._degrade(exc)
+            return None
+        if row is None:
+            return None
+        try:
+            return _checked(row[0]), _count(row[1])
+        except _UNREADABLE_ROW:
+            self._unreadable()  # written by another version, or damaged: the run of failures starts anew
+            return None
+
     def record_failure(self, key: str, now: float) -> tuple[float, int]:
         """Note one more run in which the URL could not be verified; (first failure, failures in a row)."""
         try:
             row = self._db.execute("SELECT first, count FROM failures WHERE key = ?", (key,)).fetchone()
-            first, count = (float(row[0]), int(row[1]) + 1) if row else (now, 1)
+            first, count = now, 1
+            if row is not None:
+                try:
+                    first, count = _checked(row[0]), _count(row[1]) + 1
+                except _UNREADABLE_ROW:
+                    self._unreadable()  # the count starts again
             self._db.execute("INSERT OR REPLACE INTO failures VALUES (?, ?, ?, ?)", (key, first, now, count))
         except sqlite3.DatabaseError as exc:
             self._degrade(exc)
@@ -135,13 +203,15 @@ class LinkCache:
             self._degrade(exc)
 
     def get_archive_answer(self, key: str) -> tuple[str, float] | None:
-        """A web archive's stored answer and its age in seconds (check/archive.py judges freshness)."""
+        """A web archive's stored answer and its age in seconds (check/archive.py judges both)."""
         try:
             row = self._db.execute("SELECT data, checked FROM archive WHERE key = ?", (key,)).fetchone()
+            return None if row is None else (str(row[0]), self._now() - _checked(row[1]))
         except sqlite3.DatabaseError as exc:
             self._degrade(exc)
-            return None
-        return None if row is None else (str(row[0]), self._now() - float(row[1]))
+        except _UNREADABLE_ROW:
+            self._unreadable()  # asked again, and stored anew
+        return None
 
     def put_archive_answer(self, key: str, data: str) -> None:
         try:
@@ -167,7 +237,57 @@ class LinkCache:
         self._db.close()
         self._db = self._connect(":memory:")
 
+    def _unreadable(self) -> None:
+        """One note for all the entries this version cannot read, however many there are."""
+        if not self._unreadable_noted:
+            self._unreadable_noted = True
+            self.notes.append(f"link cache {self.path} holds entries this version cannot read (written by another "
+                              "version, or damaged); those links were checked again")
 
-def _is_locked(exc: sqlite3.DatabaseError) -> bool:
-    return isinstance(exc, sqlite3.OperationalError) and getattr(exc, "sqlite_errorname", "") in (
-        "SQLITE_BUSY", "SQLITE_LOCKED")
+
+def _error_name(exc: sqlite3.DatabaseError) -> str:
+    return str(getattr(exc, "sqlite_errorname", "") or "")
+
+
+def _checked(value: Any) -> float:
+    """A stored time: a finite number (an infinite one would make an entry never expire)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"not a time: {value!r}")
+    return float(value)
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"not a count: {value!r}")
+    return value
+
+
+_TEXT_FIELDS = ("url", "reason", "checked_at")
+_INT_FIELDS = ("attempts", "elapsed_ms")
+
+
+def _result_of(status: LinkStatus, data: Any) -> LinkResult:
+    """A stored verdict, every field of the type the reports need; ValueError/TypeError/KeyError otherwise."""
+    fields = json.loads(data)
+    if not isinstance(fields, dict):
+        raise TypeError("not an object")
+    fields["kind"] = LinkKind(fields["kind"])
+    fields["status"] = status
+    fields["redirects"] = _texts(fields.get("redirects", []))
+    fields["warnings"] = _texts(fields.get("warnings", []))
+    for name in _TEXT_FIELDS:
+        if not isinstance(fields.get(name, ""), str):
+            raise TypeError(name)
+    for name in _INT_FIELDS:
+        _count(fields.get(name, 0))
+    if fields.get("http_status") is not None:
+        _count(fields["http_status"])
+    if fields.get("final_url") is not None and not isinstance(fields["final_url"], str):
+        raise TypeError("final_url")
+    return dataclasses.replace(LinkResult(**fields), from_cache=True)
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise TypeError("not a list of texts")
+    return tuple(value)

@@ -1,18 +1,17 @@
-"""Pure: what one attempt saw → a verdict, and whether another attempt could change it."""
+"""Pure: what one attempt saw → a verdict. No I/O is imported here (the attempt is plain data, attempt.py)."""
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 from ..models import ImageSpec, LinkKind, LinkStatus
 from ..urls import host_of, normalise, registrable_domain
-from .fetch import Failure, Fetched
+from .attempt import Failure, Fetched
 from .probe import page_facts, says_not_found, sniff_image
+from .retry import is_retried
 
 PERMANENT_REDIRECTS = frozenset({301, 308})
 _BLOCKING_CODES = frozenset({401, 403, 999})
@@ -22,12 +21,6 @@ _CHALLENGE_BODY = re.compile(
     rb"access denied|request unsuccessful\. incapsula",
     re.IGNORECASE,
 )
-
-
-class Retry(enum.Enum):
-    NO = "no"
-    BACKOFF = "backoff"        # transient: exponential backoff with jitter
-    RETRY_AFTER = "after"      # the server said when (429, 503 with Retry-After)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +42,14 @@ class Verdict:
     redirects: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
 
+    @classmethod
+    def internal_error(cls, exc: Exception) -> Verdict:
+        """An exception the checker did not expect while checking one URL: that link is `error`, naming it."""
+        text = str(exc)
+        shown = text if len(text) <= 200 else text[:200] + "…"
+        return cls(LinkStatus.ERROR, f"internal error while checking this URL ({type(exc).__name__}: {shown!r}); "
+                                     "not a verdict on the link, please report it")
+
 
 @dataclass(frozen=True, slots=True)
 class HostProbe:
@@ -57,35 +58,6 @@ class HostProbe:
     status: int | None
     final_url: str | None
     title: str
-
-
-_RETRIED_FAILURES = frozenset({Failure.READ_TIMEOUT, Failure.RESET, Failure.PROTOCOL, Failure.CONNECT_TIMEOUT})
-
-
-def retry_policy(fetched: Fetched) -> Retry:
-    """Retry 5xx, 408, 429 and timeouts/resets; never refused connections, DNS, TLS or 4xx verdicts."""
-    if fetched.failure is not None:
-        return Retry.BACKOFF if fetched.failure in _RETRIED_FAILURES else Retry.NO
-    status = fetched.status or 0
-    if status == 429 or (status == 503 and "retry-after" in fetched.headers):
-        return Retry.RETRY_AFTER
-    if 500 <= status < 600 or status == 408:
-        return Retry.BACKOFF
-    return Retry.NO
-
-
-def retry_after_seconds(value: str | None, now_epoch: float) -> float | None:
-    """The Retry-After header (seconds or an HTTP date) as a delay, or None when absent or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - now_epoch)
 
 
 def classify(fetched: Fetched, expect: Expectation, *, attempts: int = 1, probe: HostProbe | None = None) -> Verdict:
@@ -126,7 +98,7 @@ def _failure_verdict(failure: Failure, detail: str, attempts: int) -> tuple[Link
         return LinkStatus.SKIPPED, f"not an http(s) URL: {detail}"
     if failure is Failure.DNS_NXDOMAIN:
         return LinkStatus.DEAD, f"unknown host (NXDOMAIN): {detail}"
-    if failure in _RETRIED_FAILURES:
+    if is_retried(failure):
         return LinkStatus.ERROR, f"{detail}{_after(attempts)}"
     return LinkStatus.ERROR, detail
 
@@ -155,9 +127,9 @@ def _content_verdict(fetched: Fetched, expect: Expectation, probe: HostProbe | N
     warnings: list[str] = []
 
     if expect.kind is LinkKind.IMAGE:
-        problem = _image_problem(fetched.body, content_type, expect.image)
+        problem = _image_problem(fetched, content_type, expect.image)
         if problem:
-            return _verdict(fetched, LinkStatus.MISMATCH, problem)
+            return _verdict(fetched, *problem)
     elif expect.kind is LinkKind.AMP_CACHE and fetched.hops and host_of(final_url) != host_of(fetched.url):
         return _verdict(fetched, LinkStatus.MISMATCH,
                         f"the AMP cache redirects to {final_url}: it does not serve this page as valid AMP")
@@ -199,20 +171,33 @@ def _lands_like_a_missing_page(url: str, final_url: str, probe: HostProbe | None
     return same_site and (len(path) <= 1 or path not in final_url)
 
 
-def _image_problem(body: bytes, content_type: str, declared: ImageSpec | None) -> str | None:
-    facts = sniff_image(body)
+# Formats whose header holds the pixel size where this checker reads it.
+_SIZED_FORMATS = frozenset({"png", "gif", "jpeg", "webp", "bmp"})
+
+
+def _image_problem(fetched: Fetched, content_type: str, declared: ImageSpec | None,
+                   ) -> tuple[LinkStatus, str] | None:
+    facts = sniff_image(fetched.body)
     if not content_type.startswith("image/"):
         served = content_type or "no Content-Type"
-        return f"serves {served}, not an image" + (f" (the bytes are {facts.format})" if facts else "")
+        return LinkStatus.MISMATCH, f"serves {served}, not an image" + (
+            f" (the bytes are {facts.format})" if facts else "")
     if facts is None:
-        return f"Content-Type is {content_type} but the bytes are not an image"
+        return LinkStatus.MISMATCH, f"Content-Type is {content_type} but the bytes are not an image"
     if declared is None or declared.width is None or declared.height is None:
         return None
     if facts.width is None or facts.height is None:
-        return None  # a format whose header this reader cannot size (svg, avif...): nothing to compare
+        if facts.format not in _SIZED_FORMATS:
+            return None  # a format whose header this reader cannot size (svg, avif...): nothing to compare
+        # The size may well be right: not a verdict on the image, so `error` (could not be verified), never ok.
+        claim = f"declared {declared.width}x{declared.height} not verified"
+        if fetched.body_truncated:
+            return LinkStatus.ERROR, (f"could not find the image size in the first {len(fetched.body):,} bytes "
+                                      f"(the read limit); {claim}")
+        return LinkStatus.ERROR, f"the {facts.format} header holds no size this checker can read; {claim}"
     if (facts.width, facts.height) != (declared.width, declared.height):
-        return (f"declared {declared.width}x{declared.height}, served {facts.format} is "
-                f"{facts.width}x{facts.height}")
+        return LinkStatus.MISMATCH, (f"declared {declared.width}x{declared.height}, served {facts.format} is "
+                                     f"{facts.width}x{facts.height}")
     return None
 
 

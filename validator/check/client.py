@@ -13,10 +13,13 @@ import ssl
 import httpcore
 import httpx
 
+from .decode import ACCEPT_ENCODING
 from .guard import GuardedBackend
 
 # The origin being checked plus one redirect target (http → https, www → apex) kept alive.
 WORKER_CONNECTIONS = 2
+# What requests are sent through: the engine's seam (tests give an httpx.MockTransport or respx's).
+Transport = httpx.AsyncBaseTransport
 
 
 class _SequentialConnections:
@@ -87,7 +90,7 @@ class Getter:
         self._owns_transport = owns_transport
         self._headers = [("User-Agent", user_agent),
                          ("Accept", "text/html,application/xhtml+xml,image/*;q=0.9,*/*;q=0.8"),
-                         ("Accept-Language", "en;q=0.9,*;q=0.5"), ("Accept-Encoding", "gzip, deflate")]
+                         ("Accept-Language", "en;q=0.9,*;q=0.5"), ("Accept-Encoding", ACCEPT_ENCODING)]
         self._extensions = {"timeout": httpx.Timeout(timeout, connect=connect_timeout).as_dict()}
 
     async def get(self, url: str) -> httpx.Response:
@@ -106,7 +109,7 @@ class Connections:
     """Hands each worker a Getter: over its own guarded pool, or over the one transport a test injected."""
 
     def __init__(self, backend: GuardedBackend, *, user_agent: str, timeout: float, connect_timeout: float,
-                 shared: httpx.AsyncBaseTransport | None = None) -> None:
+                 shared: Transport | None = None) -> None:
         self._backend = backend
         self._ssl_context = httpx.create_ssl_context(trust_env=False)
         self._shared = shared

@@ -1,74 +1,32 @@
-"""One attempt at a URL: GET, redirects walked hop by hop, body read up to a bound. I/O only, no verdicts."""
+"""One attempt at a URL: GET, redirects walked hop by hop, body read up to a bound. I/O only, no verdicts.
+
+What it returns is plain data (attempt.py): nothing of the HTTP engine leaves this module and client.py.
+"""
 
 from __future__ import annotations
 
-import enum
+import asyncio
 import errno
 import ssl
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from collections.abc import AsyncIterator, Iterator
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from .attempt import CONNECTION_FAILURES, NETWORK_FAILURES, Failure, Fetched, Hop, header_map
 from .client import Getter
+from .decode import BodyDecoder, DecodeError
 from .guard import BlockedAddress, DnsFailure
-from .probe import needs_more_bytes
+from .probe import ImageHeaderScan
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 # Enough for an HTML head, an image header, or a 404 page's title; images' sizes mostly sit in the first KBs.
 PAGE_BYTES = 256 * 1024
 ERROR_PAGE_BYTES = 16 * 1024
-
-
-class Failure(enum.StrEnum):
-    """Why no final response was had; the retry policy and classification key on this, never on text."""
-
-    BLOCKED_ADDRESS = "blocked-address"
-    DNS_NXDOMAIN = "dns-nxdomain"
-    DNS_ERROR = "dns-error"
-    CONNECT_REFUSED = "connect-refused"
-    CONNECT_TIMEOUT = "connect-timeout"
-    CONNECT_ERROR = "connect-error"
-    NO_ROUTE = "no-route"
-    TLS = "tls"
-    READ_TIMEOUT = "read-timeout"
-    RESET = "reset"
-    PROTOCOL = "protocol"
-    DECODING = "decoding"
-    REDIRECT_LOOP = "redirect-loop"
-    TOO_MANY_REDIRECTS = "too-many-redirects"
-    BAD_REDIRECT = "bad-redirect"
-    UNSUPPORTED_SCHEME = "unsupported-scheme"
-
-
-CONNECTION_FAILURES = frozenset({Failure.CONNECT_REFUSED, Failure.CONNECT_TIMEOUT, Failure.CONNECT_ERROR,
-                                 Failure.NO_ROUTE, Failure.DNS_ERROR, Failure.TLS})
-# Failures that say the network, not the host, is missing: all of them at once make a run inconclusive.
-NETWORK_FAILURES = frozenset({Failure.DNS_NXDOMAIN, Failure.DNS_ERROR, Failure.NO_ROUTE})
+# Besides twice the limit, what each decoding layer may take in (headers, a stored block, slack).
+DECODE_SLACK = 1024 * 1024
 _NO_ROUTE_ERRNOS = frozenset({errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN})
-
-
-@dataclass(frozen=True, slots=True)
-class Hop:
-    url: str
-    status: int
-
-
-@dataclass(slots=True)
-class Fetched:
-    """What one attempt saw: the hops, then either a final response (status, headers, body head) or a failure."""
-
-    url: str
-    hops: list[Hop] = field(default_factory=list)
-    status: int | None = None
-    final_url: str | None = None
-    headers: httpx.Headers = field(default_factory=httpx.Headers)
-    body: bytes = b""
-    body_truncated: bool = False
-    failure: Failure | None = None
-    detail: str = ""
-    connected: bool = False
+__all__ = ["CONNECTION_FAILURES", "NETWORK_FAILURES", "Failure", "Fetched", "Hop", "fetch"]
 
 
 async def fetch(client: Getter, url: str, *, max_redirects: int, max_body: int, image: bool = False) -> Fetched:
@@ -92,7 +50,11 @@ async def fetch(client: Getter, url: str, *, max_redirects: int, max_body: int, 
             location = response.headers.get("location")
             if response.status_code in REDIRECT_CODES and location:
                 outcome.hops.append(Hop(current, response.status_code))
-                target = urljoin(current, location.strip())
+                target = _redirect_target(current, location)
+                if target is None:
+                    outcome.failure = Failure.BAD_REDIRECT
+                    outcome.detail = f"redirect to a malformed URL {_shown(location)}"
+                    return outcome
                 if target in seen:
                     outcome.failure, outcome.detail = Failure.REDIRECT_LOOP, f"redirect loop back to {target}"
                     outcome.final_url = target
@@ -111,8 +73,9 @@ async def fetch(client: Getter, url: str, *, max_redirects: int, max_body: int, 
                 continue
             outcome.status = response.status_code
             outcome.final_url = current
-            outcome.headers = response.headers
-            outcome.body, outcome.body_truncated = await _read_bounded(response, limit, image=image)
+            outcome.headers = header_map(response.headers.multi_items())
+            outcome.body, outcome.body_truncated = await _read_bounded(
+                response, limit, coding=outcome.headers.get("content-encoding"), image=image)
             return outcome
         except httpx.HTTPError as exc:
             outcome.failure, outcome.detail = _failure_of(exc)
@@ -123,23 +86,65 @@ async def fetch(client: Getter, url: str, *, max_redirects: int, max_body: int, 
             await response.aclose()
 
 
-async def _read_bounded(response: httpx.Response, limit: int, *, image: bool) -> tuple[bytes, bool]:
+async def _read_bounded(response: httpx.Response, limit: int, *, coding: str | None,
+                        image: bool) -> tuple[bytes, bool]:
     """At most `limit` bytes after decompression, so a gzip bomb costs no more than a plain body.
 
-    An image is read only until its header has told its size.
+    The raw bytes are decoded here (check/decode.py), a bounded slice per step with the event loop
+    given its turn between steps, so the limit holds for every coding and stack of codings and a
+    decoding body cannot hold up other URLs' deadlines. An image is read only until its header has
+    told its size. `coding` is the Content-Encoding as the attempt records it (its header map).
     """
     if response.status_code >= 400 and response.status_code not in (404, 410):
         limit = min(limit, ERROR_PAGE_BYTES)  # read only for signs of a bot wall
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size >= limit:
-            return b"".join(chunks)[:limit], True
-        if image and size >= 32 and not needs_more_bytes(b"".join(chunks)):
-            return b"".join(chunks), False
-    return b"".join(chunks), False
+    try:
+        decoder = BodyDecoder(coding, budget=2 * limit + DECODE_SLACK)
+    except DecodeError as exc:
+        raise httpx.DecodingError(str(exc)) from exc
+    body = bytearray()
+    scan = ImageHeaderScan() if image else None
+    async for raw in _raw_chunks(response):
+        decoder.feed(raw)
+        while True:
+            try:
+                piece = decoder.read()
+            except DecodeError as exc:
+                raise httpx.DecodingError(str(exc)) from exc
+            if piece is None:
+                break
+            body += piece
+            if len(body) >= limit:
+                return bytes(memoryview(body)[:limit]), True  # one copy, not two
+            if scan is not None and piece and not scan.wants_more(body):
+                return bytes(body), False
+            if decoder.layered:
+                await asyncio.sleep(0)  # one decoded slice at a time, others' deadlines hold
+        if decoder.finished:
+            break
+    return bytes(body), decoder.exhausted
+
+
+def _raw_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The body as it came over the wire. A response a transport built in memory (tests' mock
+    transports) was read when it was made, but its stream still holds the undecoded bytes."""
+    if response.is_stream_consumed and isinstance(response.stream, httpx.AsyncByteStream):
+        return aiter(response.stream)
+    return response.aiter_raw()
+
+
+def _redirect_target(current: str, location: str) -> str | None:
+    """The absolute URL a Location header points to, or None when it is no URL at all (`http://[::1/x`)."""
+    try:
+        target = urljoin(current, location.strip())
+        urlsplit(target).port  # noqa: B018 -- raises for a port that is not a number or out of range
+    except ValueError:
+        return None
+    return target
+
+
+def _shown(text: str, limit: int = 200) -> str:
+    """A server's text in a reason: quoted, control characters escaped, shortened."""
+    return repr(text[:limit]) + ("…" if len(text) > limit else "")
 
 
 def _failure_of(exc: httpx.HTTPError) -> tuple[Failure, str]:

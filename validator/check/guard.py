@@ -62,10 +62,45 @@ class AddressPolicy:
         return is_public(address)
 
 
+# IPv6 ranges that carry an IPv4 address, or lead somewhere the address alone does not say. Python's
+# is_global calls most of them global, so each is decided here: on the IPv4 address inside where the
+# range embeds one at a fixed place, refused where it does not.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")               # RFC 6052: the IPv4 address in the last 32 bits
+_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")       # RFC 8215: local use, the embedding is the operator's
+_SIXTOFOUR = ipaddress.IPv6Network("2002::/16")              # RFC 3056: the IPv4 address in bits 16-48
+_TEREDO = ipaddress.IPv6Network("2001::/32")                 # RFC 4380: the client's address, inverted, last 32 bits
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")            # RFC 4291, deprecated: IPv4 address in the last 32 bits
+_SITE_LOCAL = ipaddress.IPv6Network("fec0::/10")             # RFC 3879, deprecated: private in all but name
+
+
+def transition_target(address: ipaddress.IPv6Address) -> tuple[str, ipaddress.IPv4Address | None] | None:
+    """For an address in an IPv6 transition range: (what the range is, the IPv4 address it leads to, or
+    None when it cannot be told). None for any other address."""
+    if address in _NAT64:
+        return "NAT64", ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if address in _NAT64_LOCAL:
+        return "local-use NAT64", None
+    if address in _SIXTOFOUR:
+        return "6to4", address.sixtofour
+    if address in _TEREDO:
+        return "Teredo", address.teredo[1] if address.teredo else None
+    if address in _IPV4_COMPATIBLE and int(address) > 1:  # :: and ::1 are unspecified and loopback, not this
+        return "IPv4-compatible", ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if address in _SITE_LOCAL:
+        return "site-local", None
+    return None
+
+
 def is_public(address: IPAddress) -> bool:
-    """Globally routable unicast: not loopback, private, link-local, multicast, reserved or unspecified."""
+    """Globally routable unicast: not loopback, private, link-local, multicast, reserved or unspecified,
+    and for an IPv6 transition address, one whose embedded IPv4 address is all that."""
     if address.version == 6 and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        transition = transition_target(address)
+        if transition is not None:
+            embedded = transition[1]
+            return embedded is not None and is_public(embedded)
     return address.is_global and not address.is_multicast
 
 
@@ -134,6 +169,15 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 
 
 def _blocked_message(host: str, addresses: Sequence[IPAddress]) -> str:
-    shown = ", ".join(str(a) for a in addresses[:3])
+    shown = ", ".join(_described(a) for a in addresses[:3])
     return (f"{host} resolves to a non-public address ({shown}); not fetched. Use --allow-private or "
             f"allow-networks in the config for intranet hosts")
+
+
+def _described(address: IPAddress) -> str:
+    """The address, and for a transition address where it leads: `2002:a00:1:: (6to4 for 10.0.0.1)`."""
+    transition = transition_target(address) if isinstance(address, ipaddress.IPv6Address) else None
+    if transition is None:
+        return str(address)
+    kind, embedded = transition
+    return f"{address} ({kind} for {embedded})" if embedded is not None else f"{address} ({kind})"

@@ -9,8 +9,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..load import PLAIN_YAML_SUFFIXES
-from .source import Source, parse_source
+from .source import Source, parse_source, plain_yaml_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +31,7 @@ def read_source(path: Path, file: str, *, max_bytes: int) -> Read | str:
         text = raw[len(codecs.BOM_UTF8) if bom else 0:].decode("utf-8")
     except UnicodeDecodeError:
         return f"{file}: not fixed: not valid UTF-8"
-    source = parse_source(text, file, plain_yaml=path.suffix.lower() in PLAIN_YAML_SUFFIXES, bom=bom)
+    source = parse_source(text, file, plain_yaml=plain_yaml_file(path), bom=bom)
     if source is None:
         return f"{file}: not fixed: it holds no record"
     return Read(source, raw)

@@ -1,4 +1,5 @@
-"""Link verdicts as fixes read them: from this run's results or from a previous report.
+"""Link verdicts as fixes read them: from this run's results or from a previous report (--from-report, read
+by the command line through the report codec).
 
 Kept small and apart: the link stage's model may change; only this module reads it.
 """
@@ -7,13 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
-from ..catalog import link_rule_id
-from ..errors import UsageError
-from ..jsonfile import read_json_object
 from ..models import ArchivedCopy, LinkEntry, LinkKind, LinkStatus
-from ..report.from_json import run_result
 from ..urls import host_of, normalise, registrable_domain
 from .model import Safety
 
@@ -33,7 +29,7 @@ class LinkVerdict:
 
     @property
     def rule(self) -> str:
-        return link_rule_id(self.status)
+        return self.status.rule_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,17 +50,6 @@ def by_occurrence(entries: Iterable[LinkEntry]) -> dict[str, dict[str, LinkVerdi
         for occurrence in entry.occurrences:
             found.setdefault(occurrence.file, {})[occurrence.pointer] = verdict
     return found
-
-
-def from_report(path: Path) -> list[LinkEntry]:
-    """The link entries of a previous report.json (--from-report): its verdicts, nothing fetched."""
-    report = read_json_object(path, "report", UsageError)
-    if report.get("format_version") != 1:
-        raise UsageError(f"{path} is not a seed-validator JSON report (format_version 1)")
-    try:
-        return list(run_result(report).links.values())
-    except (KeyError, TypeError, ValueError) as exc:
-        raise UsageError(f"{path}: cannot read its links ({exc!r})") from exc
 
 
 def replacement(verdict: LinkVerdict, written: str) -> Replacement | None:

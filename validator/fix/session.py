@@ -11,7 +11,7 @@ from pathlib import Path
 from ..clock import Clock, utc_now
 from ..config import Settings
 from ..models import LinkEntry, RunResult
-from ..report.problems import problems
+from ..problems import problems
 from ..validate.rules import RuleContext
 from . import links
 from .apply import Read, read_source, write_fixed

@@ -1,15 +1,19 @@
-"""A seed file as fixing needs it: its text exactly as loaded, the record, and the composed node tree."""
+"""A seed file as fixing needs it: its text exactly as loaded, the record, and the composed node tree.
+
+The one module of fix/ that uses the loader: a fixed file is parsed exactly as the run parses it.
+"""
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ..load import parse_text
+from ..load import PLAIN_YAML_SUFFIXES, parse_text
 from ..positions import split
 from .model import Change
 
@@ -22,6 +26,11 @@ class Source:
     root: yaml.Node
     plain_yaml: bool = False
     bom: bool = False
+
+
+def plain_yaml_file(path: Path) -> bool:
+    """Whether the loader reads the file as plain YAML (no front matter fences)."""
+    return path.suffix.lower() in PLAIN_YAML_SUFFIXES
 
 
 def parse_source(text: str, file: str, *, plain_yaml: bool = False, bom: bool = False) -> Source | None:

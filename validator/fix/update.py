@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from ..catalog import link_rule_id
 from ..models import Finding, Occurrence, RunResult
 from ..positions import SourceMap, locate
 from ..urls import normalise
@@ -75,7 +74,7 @@ class RunIndex:
         for key in self._links.get(file, ()):
             entry = self._result.links.get(key)
             if entry is not None and entry.result is not None and entry.result.status.severity is not None:
-                rule = link_rule_id(entry.result.status)
+                rule = entry.result.status.rule_id
                 keys.update((o.pointer, rule) for o in entry.occurrences if o.file == file)
         return keys
 

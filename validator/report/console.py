@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from ..models import RunResult, Severity
-from .problems import Problem
+from ..problems import Problem
 
 
-def lines(items: list[Problem]) -> Iterator[str]:
+def lines(items: Sequence[Problem]) -> Iterator[str]:
     for p in items:
         where = f"{p.file}:{p.line}:{p.column or 1}" if p.line else p.file
         pointer = f" ({p.pointer})" if p.pointer else ""
         yield f"{where}: {p.severity} {p.rule} {p.message}{pointer}"
 
 
-def summary(result: RunResult, items: list[Problem]) -> str:
+def summary(result: RunResult, items: Sequence[Problem]) -> str:
     errors = sum(p.severity is Severity.ERROR for p in items)
     warnings = len(items) - errors
     text = f"{result.files} file(s), {result.records} record(s): {errors} error(s), {warnings} warning(s)"
-    if result.options.get("offline"):
+    if not result.links_checked:
         return text + "; links not checked (--offline)"
     counts = {status: n for status, n in result.count_links().items() if n}
     text += f"; {len(result.links)} link(s)" + (
@@ -31,7 +31,7 @@ def summary(result: RunResult, items: list[Problem]) -> str:
     return text
 
 
-def github_annotations(items: list[Problem]) -> Iterator[str]:
+def github_annotations(items: Sequence[Problem]) -> Iterator[str]:
     """`::error file=…,line=…,col=…,title=…::message` lines that GitHub shows on the changed files."""
     for p in items:
         props = [f"file={_property(p.file)}"]

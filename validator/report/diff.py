@@ -1,19 +1,19 @@
-"""What changed between two JSON reports: links that broke or recovered, findings new or fixed."""
+"""What changed between two runs: links that broke or recovered, findings new or fixed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
-BROKEN = frozenset({"dead", "soft-dead", "mismatch"})
+from ..models import Finding, LinkStatus, RunResult
+from ..problems import Key, key_of
 
 
 @dataclass(frozen=True, slots=True)
 class LinkChange:
     url: str
-    before: str | None
-    after: str
+    before: LinkStatus | None  # None: not checked in the earlier run
+    after: LinkStatus
     reason: str
 
 
@@ -21,35 +21,35 @@ class LinkChange:
 class ReportDiff:
     became_broken: list[LinkChange] = field(default_factory=list)
     recovered: list[LinkChange] = field(default_factory=list)
-    new_findings: list[Mapping[str, Any]] = field(default_factory=list)
-    fixed_findings: list[Mapping[str, Any]] = field(default_factory=list)
+    new_findings: list[Finding] = field(default_factory=list)
+    fixed_findings: list[Finding] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         return not (self.became_broken or self.recovered or self.new_findings or self.fixed_findings)
 
 
-def _finding_key(item: Mapping[str, Any]) -> tuple[str, str, str]:
-    # Not the line (it drifts) nor the message (some name the time of the run).
-    return (str(item.get("file")), str(item.get("pointer")), str(item.get("rule")))
-
-
-def diff_reports(old: Mapping[str, Any], new: Mapping[str, Any]) -> ReportDiff:
+def diff_results(old: RunResult, new: RunResult) -> ReportDiff:
+    """Links are matched by their normalised URL, findings by their baseline key (not line nor message)."""
     result = ReportDiff()
-    before = {link["url"]: link for link in old.get("links", [])}
-    for link in new.get("links", []):
-        previous = before.get(link["url"])
-        was = previous["status"] if previous else None
-        now = link["status"]
-        if now in BROKEN and was not in BROKEN:
-            result.became_broken.append(LinkChange(link["url"], was, now, link.get("reason", "")))
-        elif was in BROKEN and now not in BROKEN and now != "skipped":
-            result.recovered.append(LinkChange(link["url"], was, now, link.get("reason", "")))
-    old_findings = {_finding_key(v): v for v in old.get("violations", [])}
-    new_findings = {_finding_key(v): v for v in new.get("violations", [])}
-    result.new_findings = [v for k, v in sorted(new_findings.items()) if k not in old_findings]
-    result.fixed_findings = [v for k, v in sorted(old_findings.items()) if k not in new_findings]
+    for key, entry in sorted(new.links.items(), key=lambda item: item[1].url):
+        if entry.result is None:
+            continue
+        previous = old.links.get(key)
+        was = previous.result.status if previous is not None and previous.result is not None else None
+        now = entry.result.status
+        if now.is_broken and not (was is not None and was.is_broken):
+            result.became_broken.append(LinkChange(entry.url, was, now, entry.result.reason))
+        elif was is not None and was.is_broken and not now.is_broken and now.is_checked:
+            result.recovered.append(LinkChange(entry.url, was, now, entry.result.reason))
+    old_findings, new_findings = _by_key(old), _by_key(new)
+    result.new_findings = [f for k, f in sorted(new_findings.items()) if k not in old_findings]
+    result.fixed_findings = [f for k, f in sorted(old_findings.items()) if k not in new_findings]
     return result
+
+
+def _by_key(result: RunResult) -> dict[Key, Finding]:
+    return {key_of(finding): finding for finding in result.sorted_findings()}
 
 
 def render_markdown(diff: ReportDiff, *, heading: str = "## Since the previous run") -> Iterator[str]:
@@ -61,17 +61,17 @@ def render_markdown(diff: ReportDiff, *, heading: str = "## Since the previous r
         ("Links that broke", [f"`{c.after}` {c.url} (was {c.before or 'not checked'}): {c.reason}"
                               for c in diff.became_broken]),
         ("Links that recovered", [f"`{c.after}` {c.url} (was {c.before})" for c in diff.recovered]),
-        ("New findings", [_finding_line(v) for v in diff.new_findings]),
-        ("Fixed findings", [_finding_line(v) for v in diff.fixed_findings]),
+        ("New findings", [_finding_line(f) for f in diff.new_findings]),
+        ("Fixed findings", [_finding_line(f) for f in diff.fixed_findings]),
     )
     for title, lines in sections:
         if lines:
             yield f"### {title} ({len(lines)})\n\n" + "".join(f"- {_inline(line)}\n" for line in lines) + "\n"
 
 
-def _finding_line(item: Mapping[str, Any]) -> str:
-    where = f"{item.get('file')}:{item.get('line')}" if item.get("line") else str(item.get("file"))
-    return f"{where} `{item.get('rule')}` {item.get('pointer') or '/'}: {item.get('message')}"
+def _finding_line(finding: Finding) -> str:
+    where = f"{finding.file}:{finding.line}" if finding.line else finding.file
+    return f"{where} `{finding.rule}` {finding.pointer or '/'}: {finding.message}"
 
 
 def _inline(text: str) -> str:

@@ -18,18 +18,11 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from ..catalog import link_rule_id
 from ..fix.model import FixReport, Safety
-from ..models import LinkEntry, LinkStatus, RunResult, Severity
+from ..models import LinkEntry, LinkKind, LinkStatus, RunResult, Severity
 from ..urls import host_of, plain_http_url
 from . import fixes as fix_words
-from .diff import ReportDiff
-from .problems import problems
-
-BROKEN = (LinkStatus.DEAD, LinkStatus.SOFT_DEAD, LinkStatus.MISMATCH)
-_STATUS_ORDER = [s.value for s in LinkStatus]
-# The links table's default order: what needs fixing first.
-_URGENCY = ["dead", "soft-dead", "mismatch", "error", "blocked", "redirected", "skipped", "ok"]
+from .context import ReportInput
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,48 +40,49 @@ def _environment() -> Environment:
                        trim_blocks=True, lstrip_blocks=True)
 
 
-def render(result: RunResult, *, since: ReportDiff | None = None, link_base: str = "",
-           fixes: FixReport | None = None) -> Iterator[str]:
+def render(report: ReportInput) -> Iterator[str]:
     template = _environment().get_template("report.html.j2")
-    yield from template.generate(**context(result, since=since, link_base=link_base, fixes=fixes))
+    yield from template.generate(**context(report))
 
 
-def context(result: RunResult, *, since: ReportDiff | None = None, link_base: str = "",
-            fixes: FixReport | None = None) -> dict[str, Any]:
+def context(report: ReportInput) -> dict[str, Any]:
+    result, fixes = report.result, report.fixes
     counts = result.count_links()
     findings = result.count_findings()
     links = [e for e in result.sorted_links() if e.result is not None]
-    links_checked = not result.options.get("offline", False)
-    items = problems(result)
+    # A card for every status that counts against CI, most urgent first.
     link_cards = [("links", len(links), ""), *((status.value, counts[status], status.value)
-                                               for status in (*BROKEN, LinkStatus.BLOCKED, LinkStatus.ERROR))]
+                                               for status in LinkStatus.by_urgency() if status.severity)]
     return {
         "result": result,
         "duration": _duration(result.started_at, result.finished_at),
-        "links_checked": links_checked,
+        "links_checked": result.links_checked,
         "cards": [
-            ("records", result.records, ""), *(link_cards if links_checked else []),
+            ("records", result.records, ""), *(link_cards if result.links_checked else []),
             ("errors", findings[Severity.ERROR], "error"), ("warnings", findings[Severity.WARNING], "warning"),
         ],
         "status_bars": _bars([(s.value, counts[s]) for s in LinkStatus if counts[s]], css_by_label=True),
-        "host_bars": _bars(Counter(host_of(e.url) or "?" for e in links if e.result and e.result.status in BROKEN)
+        "host_bars": _bars(Counter(host_of(e.url) or "?" for e in links if e.result and e.result.status.is_broken)
                            .most_common(10)),
         "year_bars": _year_bars(result),
         "rule_bars": _bars(Counter(f.rule for f in result.findings).most_common(12)),
-        "since": since,
+        "since": report.since,
         "options": sorted(result.options.items()),
-        "fix_lines": fix_words.summary(fixes, sum(not p.baselined for p in items)) if fixes else [],
+        "statuses": list(LinkStatus),
+        "kinds": list(LinkKind),
+        "fix_lines": fix_words.summary(fixes, sum(not p.baselined for p in report.problems)) if fixes else [],
         "fix_notes": list(fixes.notes) if fixes else [],
         "data": _json_for_script({
-            "linkBase": link_base,
+            "linkBase": report.link_base,
             "findings": [{"file": p.file, "line": p.line, "column": p.column, "pointer": p.pointer, "rule": p.rule,
                           "severity": p.severity.value, "message": p.message, "baselined": p.baselined,
                           "fix": fix_words.mark(fixes, p.file, p.pointer, p.rule)}
-                         for p in items if not p.rule.startswith("link/")],
+                         for p in report.problems if p.url == ""],
             "links": [_link_row(e, fixes) for e in links],
             "fixCommands": {safety.value: safety.command for safety in Safety},
-            "statuses": _STATUS_ORDER,
-            "urgency": _URGENCY,
+            # The status vocabulary as data: the page's filters and sorting ask it, they keep no list of their own.
+            "statuses": [{"name": s.value, "broken": s.is_broken, "urgency": s.urgency, "meaning": s.meaning,
+                          "severity": s.severity.value if s.severity else None} for s in LinkStatus],
         }),
     }
 
@@ -97,7 +91,7 @@ def _link_row(entry: LinkEntry, fixes: FixReport | None = None) -> dict[str, Any
     outcome = entry.result
     assert outcome is not None
     archived = entry.archived if entry.archived is not None and plain_http_url(entry.archived.url) else None
-    rule = link_rule_id(outcome.status)
+    rule = outcome.status.rule_id
     return {
         "url": entry.url, "kind": entry.kind.value, "status": outcome.status.value, "host": host_of(entry.url) or "",
         "http": outcome.http_status, "final": outcome.final_url, "redirects": list(outcome.redirects),
@@ -118,12 +112,12 @@ def _year_bars(result: RunResult) -> list[Bar]:
     total: Counter[int] = Counter()
     broken: Counter[int] = Counter()
     for entry in result.links.values():
-        if entry.result is None or entry.result.status is LinkStatus.SKIPPED:
+        if entry.result is None or not entry.result.status.is_checked:
             continue
         for year in {result.published_years.get(o.file) for o in entry.occurrences} - {None}:
             assert year is not None
             total[year] += 1
-            broken[year] += entry.result.status in BROKEN
+            broken[year] += entry.result.status.is_broken
     return [Bar(str(year), broken[year], broken[year] / total[year], f"{broken[year]} of {total[year]}")
             for year in sorted(total)]
 

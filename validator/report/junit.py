@@ -7,15 +7,17 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from itertools import groupby
 
-from ..models import RunResult, Severity
-from .problems import Problem, at_or_above, problems
+from ..models import Severity
+from ..problems import Problem, at_or_above
+from .context import ReportInput
 
 # XML 1.0 cannot carry most control characters, even escaped; seed text may contain them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def render(result: RunResult, *, fail_on: Severity | None = Severity.ERROR) -> Iterator[str]:
-    by_file = {file: list(group) for file, group in groupby(problems(result), key=lambda p: p.file)}
+def render(report: ReportInput) -> Iterator[str]:
+    result, fail_on = report.result, report.fail_on
+    by_file = {file: list(group) for file, group in groupby(report.problems, key=lambda p: p.file)}
     files = sorted(set(result.checked_files) | set(by_file))
     failing = {file for file in files if at_or_above(by_file.get(file, []), fail_on)}
     attrs = f'tests="{len(files)}" failures="{len(failing)}" errors="0"'

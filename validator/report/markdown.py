@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import groupby
+from urllib.parse import quote
 
-from ..baseline import fixed
 from ..fix.model import FixReport
 from ..models import LinkEntry, LinkStatus, RunResult, Severity
+from ..problems import Problem, fixed
 from ..urls import plain_http_url
 from . import fixes as fix_words
-from .diff import ReportDiff
+from .context import ReportInput
 from .diff import render_markdown as render_diff
-from .problems import Problem, problems
 
 _ICON = {Severity.ERROR: "❌", Severity.WARNING: "⚠️"}
-# Links that a person has something to do about, most urgent first.
-_LINK_SECTIONS = (LinkStatus.DEAD, LinkStatus.SOFT_DEAD, LinkStatus.MISMATCH, LinkStatus.REDIRECTED,
-                  LinkStatus.BLOCKED, LinkStatus.ERROR)
 
 
-def render(result: RunResult, *, link_base: str = "", since: ReportDiff | None = None,
-           fixes: FixReport | None = None) -> Iterator[str]:
-    """link_base is prefixed to file paths in links (the way from the report's folder to the files);
-    since, when given, is what changed from a previous report; fixes, what fixing offered or did."""
+def render(report: ReportInput) -> Iterator[str]:
+    """File paths in links are prefixed with report.link_base (the way from the report's folder to the
+    files); report.since, when given, is what changed from a previous run; report.fixes, what fixing offered
+    or did."""
+    result, link_base, since, fixes = report.result, report.link_base, report.since, report.fixes
     counts = result.count_findings()
     yield "# seed-validator report\n\n"
     state = "complete" if result.complete else "**incomplete**"
@@ -35,7 +33,7 @@ def render(result: RunResult, *, link_base: str = "", since: ReportDiff | None =
     yield "| | count |\n|---|---:|\n"
     yield f"| files | {result.files} |\n| records | {result.records} |\n"
     yield f"| errors | {counts[Severity.ERROR]} |\n| warnings | {counts[Severity.WARNING]} |\n"
-    if result.options.get("offline"):
+    if not result.links_checked:
         yield "| links | not checked (--offline) |\n"
     else:
         yield f"| links | {len(result.links)} |\n"
@@ -46,7 +44,7 @@ def render(result: RunResult, *, link_base: str = "", since: ReportDiff | None =
     if since is not None:
         yield from render_diff(since)
 
-    all_items = problems(result)
+    all_items = report.problems
     items = [p for p in all_items if not p.baselined]
     if fixes is not None:
         yield from _fixes_section(fixes, len(items))
@@ -63,7 +61,7 @@ def render(result: RunResult, *, link_base: str = "", since: ReportDiff | None =
         yield f"### `{file}` — {errors} error(s), {len(file_problems) - errors} warning(s)\n\n"
         yield "| | line | rule | pointer | message |\n|---|---:|---|---|---|\n"
         for p in file_problems:
-            line = f"[{p.line}]({link_base}{file}#L{p.line})" if p.line else "-"
+            line = f"[{p.line}]({link_base}{quote(file)}#L{p.line})" if p.line else "-"
             fix = fix_words.mark(fixes, p.file, p.pointer, p.rule)
             mark = f" 🔧 {fix} fix" if fix else ""
             yield f"| {_ICON[p.severity]} | {line} | `{p.rule}` | `{p.pointer or '/'}` | {_cell(p.message)}{mark} |\n"
@@ -71,7 +69,7 @@ def render(result: RunResult, *, link_base: str = "", since: ReportDiff | None =
     yield from _links_needing_action(result)
 
 
-def _baseline_section(result: RunResult, items: list[Problem]) -> Iterator[str]:
+def _baseline_section(result: RunResult, items: Sequence[Problem]) -> Iterator[str]:
     accepted = [p for p in items if p.baselined]
     gone = fixed(result.baseline_keys or frozenset(), items, result.checked_files)
     yield (f"Baseline `{result.baseline_file}`: {len(items) - len(accepted)} new problem(s), "
@@ -87,7 +85,8 @@ def _baseline_section(result: RunResult, items: list[Problem]) -> Iterator[str]:
 
 def _links_needing_action(result: RunResult) -> Iterator[str]:
     checked = [e for e in result.sorted_links() if e.result is not None]  # sorted once, not per section
-    for status in _LINK_SECTIONS:
+    # The statuses that count against CI (a person has something to do about them), most urgent first.
+    for status in (s for s in LinkStatus.by_urgency() if s.severity is not None):
         entries = [e for e in checked if e.result is not None and e.result.status is status]
         if not entries:
             continue

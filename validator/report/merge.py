@@ -1,72 +1,77 @@
-"""Shard reports → one report, as if one machine had checked everything."""
+"""Shard runs → one run, as if one machine had checked everything (a fold over RunResults)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from ..errors import UsageError
-from ..models import LinkStatus
+from ..models import RunResult
 
-_SEVERITIES = ("error", "warning")
+_NAMED = 20  # missing shards named in the note; more are counted
 
 
-def merge_reports(reports: Sequence[Mapping[str, Any]], names: Sequence[str]) -> dict[str, Any]:
-    """Combine shard reports. The result is complete only when every shard 1..N is present and finished."""
-    if not reports:
+def merge_results(results: Sequence[RunResult], names: Sequence[str]) -> RunResult:
+    """Combine the runs of shards (names: where each came from, for messages). The result is complete only
+    when every shard 1..N is present and none was interrupted."""
+    missing, count, total = _missing_shards(results, names)
+    first = results[0]
+    merged = RunResult(
+        tool_version=first.tool_version, options=dict(first.options),
+        started_at=min(r.started_at for r in results), finished_at=max(r.finished_at for r in results),
+        inconclusive=any(r.inconclusive for r in results), interrupted=any(r.interrupted for r in results))
+    for result in results:
+        _fold(merged, result)
+    merged.checked_files = sorted(set(merged.checked_files))
+    merged.notes = list(dict.fromkeys(note for r in results for note in r.notes))
+    if count:
+        more = f" and {count - len(missing)} more" if count > len(missing) else ""
+        merged.notes.append(f"incomplete: shard(s) {', '.join(map(str, missing))}{more} of {total} missing "
+                            "from the merge")
+    merged.complete = not count and not merged.interrupted
+    return merged
+
+
+def _missing_shards(results: Sequence[RunResult], names: Sequence[str]) -> tuple[list[int], int, int]:
+    """The first missing shards (up to _NAMED), how many are missing and of how many; UsageError when the
+    runs are not shards of one audit."""
+    if not results:
         raise UsageError("merge needs at least one report")
-    shards = []
-    for report, name in zip(reports, names, strict=True):
-        if report.get("format_version") != 1 or "run" not in report:
-            raise UsageError(f"{name} is not a seed-validator JSON report")
-        shard = report["run"].get("shard")
-        if shard is None:
+    shards: list[tuple[int, int]] = []
+    for result, name in zip(results, names, strict=True):
+        if result.shard is None:
             raise UsageError(f"{name} is not a shard report (it was not written with --shard)")
-        shards.append((shard["index"], shard["total"], name))
-    totals = {total for _, total, _ in shards}
+        index, total = result.shard
+        if not 1 <= index <= total:
+            raise UsageError(f"{name} claims shard {index} of {total}, which does not exist")
+        shards.append(result.shard)
+    totals = {total for _, total in shards}
     if len(totals) != 1:
         raise UsageError(f"the reports come from different shard counts: {sorted(totals)}")
     total = totals.pop()
-    indexes = [index for index, _, _ in shards]
+    indexes = [index for index, _ in shards]
     repeated = sorted({i for i in indexes if indexes.count(i) > 1})
     if repeated:
         raise UsageError(f"shard {repeated[0]} of {total} is given twice")
-    missing = sorted(set(range(1, total + 1)) - set(indexes))
-    runs = [r["run"] for r in reports]
+    present = set(indexes)
+    named: list[int] = []
+    for index in range(1, total + 1):  # stops early: never counts up to a huge total one by one
+        if len(named) == _NAMED:
+            break
+        if index not in present:
+            named.append(index)
+    return named, total - len(present), total
 
-    violations = sorted((v for r in reports for v in r["violations"]),
-                        key=lambda v: (v["file"], v["line"] or 0, v["pointer"], v["rule"], v["message"]))
-    links_by_url: dict[str, Any] = {}
-    for report in reports:
-        for link in report["links"]:
-            links_by_url.setdefault(link["url"], link)
-    links = [links_by_url[url] for url in sorted(links_by_url)]
-    interrupted = any(run.get("interrupted") for run in runs)
-    notes = list(dict.fromkeys(note for run in runs for note in run.get("notes", [])))
-    if missing:
-        notes.append(f"incomplete: shard(s) {', '.join(map(str, missing))} of {total} missing from the merge")
-    first = reports[0]
-    merged: dict[str, Any] = {
-        "format_version": 1,
-        "tool": first["tool"],
-        "run": {
-            "started_at": min(run["started_at"] for run in runs),
-            "finished_at": max(run["finished_at"] for run in runs),
-            "complete": not missing and not interrupted,
-            "inconclusive": any(run["inconclusive"] for run in runs),
-            "links_checked": all(run.get("links_checked", True) for run in runs),
-            "options": runs[0]["options"],
-            "notes": notes,
-            "interrupted": interrupted,
-        },
-        "summary": {
-            "files": sum(r["summary"]["files"] for r in reports),
-            "records": sum(r["summary"]["records"] for r in reports),
-            "links": len(links),
-            "violations": {s: sum(v["severity"] == s for v in violations) for s in _SEVERITIES},
-            "links_by_status": {s.value: sum(link["status"] == s.value for link in links) for s in LinkStatus},
-        },
-        "violations": violations,
-        "links": links,
-    }
-    return merged
+
+def _fold(merged: RunResult, shard: RunResult) -> None:
+    """Add one shard's run: its files and findings are its own; a link is checked by one shard (by host),
+    and the first shard that has it wins should two."""
+    merged.files += shard.files
+    merged.records += shard.records
+    merged.checked_files.extend(shard.checked_files)
+    merged.published_years.update(shard.published_years)
+    merged.findings.extend(shard.findings)
+    for key, entry in shard.links.items():
+        merged.links.setdefault(key, entry)
+    if shard.baseline_keys is not None:
+        merged.baseline_keys = (merged.baseline_keys or frozenset()) | shard.baseline_keys
+        merged.baseline_file = merged.baseline_file or shard.baseline_file

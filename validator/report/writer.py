@@ -2,49 +2,67 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..fix.model import FixReport
-from ..models import RunResult, Severity
-from . import html, json_report, junit, markdown, sarif
-from .diff import ReportDiff
+from ..errors import UsageError
+from . import codec, codeclimate, html, junit, markdown, sarif
+from .context import ReportInput
+
+Renderer = Callable[[ReportInput], Iterable[str]]
+NO_REPORTS = "none"  # --format none: console lines only, nothing written (the pre-commit hook)
 
 
 @dataclass(frozen=True, slots=True)
-class ReportContext:
-    """What renderers need beside the run result."""
+class Format:
+    """A report format: the file it is written to and its renderer (pure; the writer does the I/O)."""
 
-    output_dir: Path
-    fail_on: Severity | None = Severity.ERROR
-    since: ReportDiff | None = None
-    fixes: FixReport | None = None  # what fixing offered or did (check --fix/--diff)
+    filename: str
+    render: Renderer
 
 
-Renderer = Callable[[RunResult, ReportContext], Iterable[str]]
-
-# format name → (file name, renderer); renderers are pure, the writer does the I/O.
-FORMATS: dict[str, tuple[str, Renderer]] = {
-    "json": ("report.json", lambda result, ctx: json_report.render(result, ctx.fixes)),
-    "md": ("report.md", lambda result, ctx: markdown.render(result, link_base=_link_base(ctx.output_dir),
-                                                             since=ctx.since, fixes=ctx.fixes)),
-    "junit": ("report.junit.xml", lambda result, ctx: junit.render(result, fail_on=ctx.fail_on)),
-    "sarif": ("report.sarif", lambda result, ctx: sarif.render(result, ctx.fixes)),
-    "html": ("report.html", lambda result, ctx: html.render(result, since=ctx.since,
-                                                             link_base=_link_base(ctx.output_dir), fixes=ctx.fixes)),
+# Format name → format. Adding a format is one entry here and its renderer module.
+FORMATS: dict[str, Format] = {
+    "json": Format("report.json", codec.render),
+    "md": Format("report.md", markdown.render),
+    "junit": Format("report.junit.xml", junit.render),
+    "sarif": Format("report.sarif", sarif.render),
+    "html": Format("report.html", html.render),
+    "codeclimate": Format("report.codeclimate.json", codeclimate.render),
 }
 
 
-def write_reports(result: RunResult, formats: Sequence[str], context: ReportContext) -> list[Path]:
-    context.output_dir.mkdir(parents=True, exist_ok=True)
+def parse_formats(text: str) -> list[str]:
+    """The formats a comma-separated --format value names (none for 'none' alone); UsageError for an unknown
+    or empty one."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if names == [NO_REPORTS]:
+        return []
+    unknown = [name for name in names if name not in FORMATS]
+    if unknown or not names:
+        raise UsageError(f"--format: unknown format {', '.join(unknown) or '(none)'}; "
+                         f"choose from {', '.join(FORMATS)}, or {NO_REPORTS} alone")
+    return list(dict.fromkeys(names))
+
+
+def write_reports(report: ReportInput, formats: Sequence[str], output_dir: Path) -> list[Path]:
+    """Write each named format to output_dir (atomically); the paths written, in the order asked. No format:
+    nothing is written, not even the folder. File links start with report.link_base (--link-base) when it
+    is set, else with the way back from output_dir to the working directory."""
+    if not formats:
+        return []
+    output_dir.mkdir(parents=True, exist_ok=True)
+    if not report.link_base:
+        report = dataclasses.replace(report, link_base=_link_base(output_dir))
     written = []
     for name in formats:
-        filename, renderer = FORMATS[name]
-        path = context.output_dir / filename
-        write_atomic(path, renderer(result, context))
+        chosen = FORMATS[name]
+        path = output_dir / chosen.filename
+        write_atomic(path, chosen.render(report))
         written.append(path)
     return written
 

@@ -22,15 +22,32 @@ _ARTICLE_LINE = re.compile(r"^(?:webUrl|originalUrl):[ \t]*(\S.*?)[ \t]*\r?$", r
 
 
 class DuplicateArticles:
-    """Remembers each file's article URLs (normalised): memory grows with files, not with records' size."""
+    """Remembers each file's article URLs (normalised): memory grows with files, not with records' size.
+
+    A file added is compared with every file met before it: in a whole-corpus run the later file of a pair
+    is reported. Files remembered up front (the rest of the corpus, in a run over some files) count as met
+    before, so a checked file is reported whatever else the run checks: the answer for a file does not
+    depend on how the files are split between runs (pre-commit batches, --changed-since).
+    """
 
     def __init__(self) -> None:
         self._first: dict[str, str] = {}
+        self._more: dict[str, list[str]] = {}  # the other files of an article, for the few that have them
 
     def remember(self, file: str, urls: Iterable[str]) -> None:
-        """Register a file that this run does not check (incremental runs), so checked files meet it."""
+        """Register a file without checking it, so checked files meet it."""
         for url in urls:
-            self._first.setdefault(normalise(url), file)
+            self._meet(normalise(url), file)
+
+    def _meet(self, identity: str, file: str) -> str | None:
+        """Note that file has this article; the first other file that has it, if any."""
+        first = self._first.setdefault(identity, file)
+        if first != file:
+            more = self._more.setdefault(identity, [])
+            if file not in more:
+                more.append(file)
+            return first
+        return next(iter(self._more.get(identity, ())), None)
 
     def add(self, file: str, record: Mapping[str, Any], source: SourceMap | None) -> list[Finding]:
         findings = []
@@ -43,8 +60,8 @@ class DuplicateArticles:
             if identity in seen_here:
                 continue  # webUrl == originalUrl is the normal case
             seen_here.add(identity)
-            first = self._first.setdefault(identity, file)
-            if first != file:
+            first = self._meet(identity, file)
+            if first is not None:
                 line, column = locate(source, f"/{key}")
                 findings.append(Finding(file, line, column, f"/{key}", RULE_ID, Severity.WARNING,
                                         f"same article as {first}: {url.strip()}"))

@@ -1,0 +1,107 @@
+"""The verdict post-pass (check/verdicts.py): every rewrite after classification, from facts alone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.linkcheck import NOW
+from validator.check.verdicts import Checked, Conclusion, FlakeMemory, HostFacts, conclude, provisional
+from validator.models import LinkKind, LinkResult, LinkStatus
+
+DAY = 86400.0
+MEMORY = FlakeMemory(checks=3, days=2.0)
+UP = HostFacts(attempted=frozenset({"a.example", "b.example"}), connected=frozenset({"a.example"}))
+
+
+def checked(status: LinkStatus, reason: str, *, host: str = "a.example", key: str = "k",
+            deadline: float | None = None, held_back: bool = False) -> Checked:
+    result = LinkResult(f"https://{host}/x", LinkKind.PAGE, status, reason)
+    return Checked(key, host, result, deadline=deadline, held_back=held_back)
+
+
+def run(*items: Checked, hosts: HostFacts = UP, history: dict[str, tuple[float, int]] | None = None,
+        now: float = NOW.timestamp()) -> Conclusion:
+    return conclude(items, hosts, history=history, now=now, memory=MEMORY)
+
+
+def test_a_classified_verdict_passes_unchanged() -> None:
+    item = checked(LinkStatus.OK, "HTTP 200")
+    assert run(item) == Conclusion((item.result,))
+
+
+def test_a_deadline_becomes_an_error_naming_the_last_attempt() -> None:
+    outcome = run(checked(LinkStatus.ERROR, "HTTP 503", deadline=20.0), checked(LinkStatus.ERROR, "", deadline=1.5))
+    assert [r.reason for r in outcome.results] == [
+        "no verdict within the 20 s deadline: the server is slow or hanging (last attempt: HTTP 503)",
+        "no verdict within the 1.5 s deadline: the server is slow or hanging"]
+    assert {r.status for r in outcome.results} == {LinkStatus.ERROR}
+
+
+def test_when_no_host_connected_and_all_failed_at_dns_or_routing_nothing_is_called_dead() -> None:
+    offline = HostFacts(attempted=frozenset({"a.example", "b.example"}),
+                        network_failed=frozenset({"a.example", "b.example"}))
+    dead = checked(LinkStatus.DEAD, "unknown host (NXDOMAIN): a.example", held_back=True)
+    outcome = run(dead, checked(LinkStatus.ERROR, "no route to the host", host="b.example", key="k2"),
+                  hosts=offline, history={})
+    assert outcome.inconclusive
+    assert outcome.results[0].status is LinkStatus.ERROR
+    assert outcome.results[0].reason == "not verified, network unavailable: unknown host (NXDOMAIN): a.example"
+    assert outcome.results[1].reason == "no route to the host"
+    assert "the network looks unavailable: no connection to any of 2 host(s)" in outcome.notes[0]
+    assert (outcome.cache, outcome.failed, outcome.answered) == ((), (), ())  # nothing learned from it
+
+
+def test_one_host_connecting_makes_unknown_hosts_verdicts_and_they_are_cached() -> None:
+    dead = checked(LinkStatus.DEAD, "unknown host (NXDOMAIN): b.example", host="b.example", held_back=True)
+    facts = HostFacts(attempted=UP.attempted, connected=UP.connected, network_failed=frozenset({"b.example"}))
+    outcome = run(dead, hosts=facts, history={})
+    assert not outcome.inconclusive and outcome.results == (dead.result,)
+    assert outcome.cache == (("k", dead.result),)
+
+
+def test_flake_memory_turns_an_error_dead_only_after_enough_checks_over_enough_days() -> None:
+    error = checked(LinkStatus.ERROR, "HTTP 503")
+    now = NOW.timestamp()
+    assert run(error, history={}).results[0].status is LinkStatus.ERROR                 # the first failure
+    assert run(error, history={"k": (now - 3 * DAY, 1)}).results[0].status is LinkStatus.ERROR  # 2 checks
+    assert run(error, history={"k": (now - DAY, 5)}).results[0].status is LinkStatus.ERROR      # 1 day
+    outcome = run(error, history={"k": (now - 2 * DAY, 2)})
+    assert outcome.results[0].status is LinkStatus.DEAD
+    since = (NOW - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert outcome.results[0].reason == f"persistently unreachable since {since} (3 checks in a row): HTTP 503"
+    assert outcome.failed == ("k",) and outcome.answered == ()
+
+
+def test_an_answer_ends_the_run_of_failures_and_skips_are_neither() -> None:
+    outcome = run(checked(LinkStatus.DEAD, "HTTP 404", key="gone"), checked(LinkStatus.SKIPPED, "blocked", key="s"),
+                  history={})
+    assert (outcome.failed, outcome.answered) == ((), ("gone",))
+
+
+def test_an_internal_error_is_neither_a_failure_nor_an_answer_however_long_it_lasts() -> None:
+    error = LinkResult("https://a.example/x", LinkKind.PAGE, LinkStatus.ERROR,
+                       "internal error while checking this URL (RuntimeError: 'boom')")
+    outcome = run(Checked("k", "a.example", error, internal_error=True),
+                  history={"k": (NOW.timestamp() - 9 * DAY, 9)})  # a long run of real failures before
+    assert outcome.results == (error,)  # not turned dead by flake memory
+    assert (outcome.failed, outcome.answered) == ((), ())  # the link's own run of failures is left as it was
+
+
+def test_without_a_cache_nothing_is_remembered() -> None:
+    outcome = run(checked(LinkStatus.ERROR, "HTTP 503"), history=None)
+    assert outcome.results[0].status is LinkStatus.ERROR
+    assert (outcome.cache, outcome.failed, outcome.answered) == ((), (), ())
+
+
+def test_an_unreadable_first_failure_date_is_still_a_verdict() -> None:
+    outcome = run(checked(LinkStatus.ERROR, "HTTP 503"), history={"k": (-1e300, 9)})
+    assert outcome.results[0].status is LinkStatus.DEAD
+    assert "(not a readable date)" in outcome.results[0].reason
+
+
+def test_only_an_unknown_host_is_held_back() -> None:
+    dead = LinkResult("https://a.example/", LinkKind.PAGE, LinkStatus.DEAD, "unknown host (NXDOMAIN)")
+    assert provisional(dead, dns_failed=True)
+    assert not provisional(dead, dns_failed=False)
+    ok = LinkResult("https://a.example/", LinkKind.PAGE, LinkStatus.OK, "HTTP 200")
+    assert not provisional(ok, dns_failed=True)

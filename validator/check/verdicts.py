@@ -1,0 +1,140 @@
+"""The verdict post-pass: every rewrite of a verdict after classification, each with its reason. Pure.
+
+classify() judges one URL from what its own attempts saw. What only the run as a whole can tell is
+decided here, from facts the runner collected, over the URLs checked in this run (not those from the
+cache, not those skipped before any request), in this order:
+
+1. deadline: the URL's deadline expired before a verdict → error, "no verdict within the N s deadline";
+2. network unavailable: no host connected and every attempted one failed at DNS or routing → nothing
+   fetched is a verdict: dead becomes error "not verified", the run is inconclusive, nothing is cached;
+3. flake memory (with a cache): a URL unverifiable run after run (persistent_checks runs over at least
+   persistent_days) → dead, "persistently unreachable since …";
+4. internal errors are not remembered: a URL whose check raised inside the checker (the runner's last
+   line of defence, Verdict.internal_error) stays error and is neither recorded as failing nor as
+   answered. The failure is the checker's, not the link's: a bug hit run after run must never add up
+   to "persistently unreachable", nor end (or start) the link's own run of failures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from ..clock import rfc3339
+from ..models import LinkResult, LinkStatus
+
+
+@dataclass(frozen=True, slots=True)
+class HostFacts:
+    """What the run learned about reaching hosts."""
+
+    attempted: frozenset[str] = frozenset()       # a request was started
+    connected: frozenset[str] = frozenset()       # at least one connection was made
+    network_failed: frozenset[str] = frozenset()  # DNS or routing failed at least once
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """One URL checked in this run, as the runner saw it."""
+
+    key: str             # its cache key ("" when there is no cache)
+    host: str
+    result: LinkResult   # as classified; after a deadline: the last attempt's answer as reason, or ""
+    deadline: float | None = None  # the URL's deadline in seconds, when it expired before a verdict
+    held_back: bool = False        # a verdict to cache only once the network is known up (see provisional)
+    internal_error: bool = False   # checking it raised inside the checker: no verdict on the link (rule 4)
+
+
+@dataclass(frozen=True, slots=True)
+class FlakeMemory:
+    checks: int  # runs in a row ...
+    days: float  # ... over at least this many days
+
+
+@dataclass(frozen=True, slots=True)
+class Conclusion:
+    results: tuple[LinkResult, ...]  # one per Checked, in the same order
+    notes: tuple[str, ...] = ()
+    inconclusive: bool = False
+    # What the cache is to learn (nothing without a cache, or when the network was unavailable):
+    cache: tuple[tuple[str, LinkResult], ...] = ()  # held-back verdicts, now known to be verdicts
+    failed: tuple[str, ...] = ()     # keys unverifiable once more
+    answered: tuple[str, ...] = ()   # keys whose run of failures is over
+
+
+def provisional(result: LinkResult, *, dns_failed: bool) -> bool:
+    """An unknown host is a verdict only once the network is known to be up: until the run ends, such a
+    verdict is neither cached nor counted as broken."""
+    return result.status is LinkStatus.DEAD and dns_failed
+
+
+def network_unavailable(hosts: HostFacts) -> bool:
+    """No host could be reached and every attempted one failed at DNS or routing: the machine is offline."""
+    return bool(hosts.attempted) and not (hosts.attempted & hosts.connected) and hosts.attempted <= hosts.network_failed
+
+
+def conclude(checked: Sequence[Checked], hosts: HostFacts, *, history: Mapping[str, tuple[float, int]] | None,
+             now: float, memory: FlakeMemory) -> Conclusion:
+    """The final verdicts of the URLs checked in this run.
+
+    `history` is the cache's record of earlier failures, key → (first failure, failures in a row) before
+    this run, or None when there is no cache (then nothing is remembered).
+    """
+    results = tuple(_deadline(item) for item in checked)
+    if network_unavailable(hosts):
+        return _offline(checked, results, hosts)
+    if history is None:
+        return Conclusion(results)
+    final: list[LinkResult] = []
+    failed: list[str] = []
+    answered: list[str] = []
+    for item, result in zip(checked, results, strict=True):
+        if item.internal_error:  # rule 4: the checker's failure, not the link's
+            final.append(result)
+            continue
+        if result.status is LinkStatus.ERROR:
+            failed.append(item.key)
+            final.append(_flake(result, history.get(item.key), now, memory))
+            continue
+        if result.status is not LinkStatus.SKIPPED:
+            answered.append(item.key)
+        final.append(result)
+    held = tuple((item.key, result) for item, result in zip(checked, results, strict=True) if item.held_back)
+    return Conclusion(tuple(final), cache=held, failed=tuple(failed), answered=tuple(answered))
+
+
+def _deadline(item: Checked) -> LinkResult:
+    result = item.result
+    if item.deadline is None:
+        return result
+    detail = f" (last attempt: {result.reason})" if result.reason else ""
+    return replace(result, status=LinkStatus.ERROR,
+                   reason=f"no verdict within the {item.deadline:g} s deadline: the server is slow or hanging{detail}")
+
+
+def _offline(checked: Sequence[Checked], results: tuple[LinkResult, ...], hosts: HostFacts) -> Conclusion:
+    note = (f"the network looks unavailable: no connection to any of {len(hosts.attempted)} host(s), DNS or "
+            "routing failed for all of them; no link was called dead. Check the connection (or use --offline) "
+            "and run again")
+    rewritten = tuple(
+        replace(result, status=LinkStatus.ERROR, reason=f"not verified, network unavailable: {result.reason}")
+        if result.status is LinkStatus.DEAD and item.host in hosts.attempted else result
+        for item, result in zip(checked, results, strict=True))
+    return Conclusion(rewritten, notes=(note,), inconclusive=True)
+
+
+def _flake(result: LinkResult, before: tuple[float, int] | None, now: float, memory: FlakeMemory) -> LinkResult:
+    """Flake memory: a one-off failure stays an error; a link unreachable run after run becomes dead."""
+    first, count = (before[0], before[1] + 1) if before else (now, 1)
+    if count < memory.checks or now - first < memory.days * 86400:
+        return result
+    return replace(result, status=LinkStatus.DEAD,
+                   reason=f"persistently unreachable since {_date(first)} ({count} checks in a row): {result.reason}")
+
+
+def _date(epoch: float) -> str:
+    try:
+        return rfc3339(datetime.fromtimestamp(epoch, UTC))
+    except (OverflowError, ValueError, OSError):  # a cache row from elsewhere: still a date, not a crash
+        return f"{epoch!r} (not a readable date)"

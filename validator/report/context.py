@@ -1,0 +1,30 @@
+"""What every renderer reads: the run, its problems (computed once per run) and how reports are written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..fix.model import FixReport
+from ..models import RunResult, Severity
+from ..problems import Problem, problems
+from .diff import ReportDiff
+from .locations import SourceRoot
+
+
+@dataclass(frozen=True, slots=True)
+class ReportInput:
+    result: RunResult
+    problems: tuple[Problem, ...]
+    fail_on: Severity | None = Severity.ERROR  # junit: which problems fail a file's testcase
+    since: ReportDiff | None = None  # with --previous: what changed since that run
+    # What file links start with: --link-base (an absolute URL), or, left empty, the way from the report's
+    # folder back to the files (set by the writer).
+    link_base: str = ""
+    source: SourceRoot | None = None  # SARIF and Code Quality paths are from here (None: the working directory)
+    fixes: FixReport | None = None  # with check: what fixing offered, or did (--fix/--diff)
+
+    @classmethod
+    def of(cls, result: RunResult, *, fail_on: Severity | None = Severity.ERROR, since: ReportDiff | None = None,
+           link_base: str = "", source: SourceRoot | None = None, fixes: FixReport | None = None) -> ReportInput:
+        """The input for a run's reports, its problems computed here, once (after any fixing)."""
+        return cls(result, tuple(problems(result)), fail_on, since, link_base, source, fixes)
