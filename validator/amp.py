@@ -51,6 +51,9 @@ def cache_url(url: str) -> str | None:
     if not host:
         return None
     rest = rest.split("#", 1)[0]
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    if "@" in authority:  # the cache serves the page, never with credentials (nor may its URL show them)
+        rest = rest[authority.rindex("@") + 1:]
     path = urlsplit(url).path
     extension = path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
     kind = "i" if extension in _IMAGE_EXTENSIONS else "r" if extension in _FONT_EXTENSIONS else "c"

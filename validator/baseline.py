@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
-from .jsonfile import read_json_object
+from .jsonfile import DEFAULT_MAX_BYTES, printable, read_json_object, schema_problem
 from .problems import Key, Problem, entry_of, key_from_entry, key_of
 
 FORMAT_VERSION = 1
 DEFAULT_FILE = "seed-validator-baseline.json"
+SCHEMA = "baseline.schema.json"  # in schemas/
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,14 +36,16 @@ def render(problems: Iterable[Problem], tool_version: str) -> str:
     return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
 
 
-def load(path: Path) -> Baseline:
-    document = read_json_object(path, "baseline", ConfigError, hint="; create one with `seed-validator baseline`")
-    try:
-        if document["format_version"] != FORMAT_VERSION:
-            raise ConfigError(f"baseline {path} has format_version {document['format_version']}; "
-                              f"this seed-validator reads {FORMAT_VERSION}")
-        keys = frozenset(key_from_entry(entry) for entry in document["entries"])
-    except (KeyError, TypeError) as exc:
-        raise ConfigError(f"baseline {path} is not a seed-validator baseline (missing {exc})") from exc
-    return Baseline(str(path), keys)
-
+def load(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Baseline:
+    """The baseline at path, checked (size, nesting, schemas/baseline.schema.json) before it is used;
+    ConfigError naming the file and its first problem when it is not one."""
+    document = read_json_object(path, "baseline", ConfigError, hint="; create one with `seed-validator baseline`",
+                                max_bytes=max_bytes, size_option="--max-report-size")
+    version = document.get("format_version", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        raise ConfigError(f"baseline {path} has format_version {printable(json.dumps(version))}; "
+                          f"this seed-validator reads {FORMAT_VERSION}")
+    problem = schema_problem(document, SCHEMA)
+    if problem is not None:
+        raise ConfigError(f"baseline {path} is not a seed-validator baseline: {problem}")
+    return Baseline(str(path), frozenset(key_from_entry(entry) for entry in document["entries"]))

@@ -56,6 +56,8 @@ FIXES: dict[str, str] = {
     "seed/url-scheme": "Write the full URL, starting with https:// (or http://).",
     "seed/url-mojibake": "Retype the characters shown (e.g. 'â€“' is an en dash) or copy the URL again from the page.",
     "seed/url-non-ascii": "Replace the URL with the percent-encoded form the message gives.",
+    "seed/url-credentials": "Remove the user name and password from the URL; public links need none (rotate a "
+                            "real secret that was committed).",
     "seed/null-topic": "Remove the empty '-' item from topics.",
     duplicates.RULE_ID: "Keep one of the two seed files (the message names the other), or correct its URL.",
     "link/redirected": "Replace the URL with the final URL the report gives.",

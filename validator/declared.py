@@ -11,9 +11,10 @@ from pathlib import Path
 
 from . import __version__
 from .baseline import DEFAULT_FILE as BASELINE_FILE
+from .jsonfile import DEFAULT_MAX_BYTES as REPORT_MAX_BYTES
 from .load import DEFAULT_MAX_BYTES
 from .options import HOST, Kind, Option, Range, allowed_entry, endpoint_url, header_value, http_url, url_pattern
-from .shard import TOTAL_ENV
+from .shard import MAX_SHARDS, TOTAL_ENV
 
 SCOPE, LINKS, FIXES = "what to check", "link checking", "fixes"
 _CONFIG = ("check", "baseline", "schema")
@@ -56,6 +57,9 @@ OPTIONS: tuple[Option, ...] = (
            "ones", commands=("check",), metavar="FILE"),
     Option("previous", Kind.PATH, None, "a previous report.json: the Markdown report gets a 'since the previous "
            "run' section", commands=("check",), metavar="REPORT"),
+    Option("max-report-size", Kind.INT, REPORT_MAX_BYTES, "larger report.json and baseline files (--previous, "
+           "--baseline, --from-report, diff, merge) are refused, not read", commands=("check", "diff", "merge"),
+           range=Range(1, 4096 * _MIB), metavar="BYTES"),
     # -- what to check --
     Option("changed-since", Kind.STR, None, "only seed files added or modified since this git ref (duplicates are "
            "still looked for in the whole corpus)", metavar="REF", group=SCOPE),
@@ -65,7 +69,7 @@ OPTIONS: tuple[Option, ...] = (
            "files; 'auto' reads GitLab (CI_NODE_INDEX/CI_NODE_TOTAL) or a Kubernetes Indexed Job "
            "(JOB_COMPLETION_INDEX)", metavar="K/N", group=SCOPE),
     Option("shard-total", Kind.INT, None, f"with --shard auto under Kubernetes: the number of shards (or "
-           f"{TOTAL_ENV})", range=Range(1, 10_000), metavar="N", group=SCOPE),
+           f"{TOTAL_ENV})", range=Range(1, MAX_SHARDS), metavar="N", group=SCOPE),
     # -- link checking --
     Option("concurrency", Kind.INT, 64, "requests in flight at once", setting="links.concurrency", key=True,
            range=Range(1, 1000), metavar="N", group=LINKS),

@@ -1,10 +1,18 @@
-"""The typed values that flow between the stages: findings, links, link results, the run result."""
+"""The typed values that flow between the stages: findings, links, link results, the run result.
+
+Credentials never get past here: every URL a link is known by (LinkRef, LinkEntry, LinkResult: URL, final
+URL, redirects) is the redacted form (urls.redact: `user:***@`), and every message, reason or warning has
+the user information of the URLs it quotes masked (urls.redact_text), whoever builds the value (extraction,
+the checker from a Location header, the cache, a report read back): no output or cache entry can hold them.
+"""
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
 from typing import Any
+
+from .urls import redact, redact_text
 
 
 class Severity(enum.StrEnum):
@@ -147,6 +155,9 @@ class Finding:
     severity: Severity
     message: str
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", redact_text(self.message))
+
     def sort_key(self) -> tuple[str, int, str, str, str]:
         return (self.file, self.line or 0, self.pointer, self.rule, self.message)
 
@@ -179,6 +190,11 @@ class LinkRef:
     canonical_candidates: tuple[str, ...] = ()
     image: ImageSpec | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "url", redact(self.url))
+        if self.canonical_candidates:
+            object.__setattr__(self, "canonical_candidates", tuple(map(redact, self.canonical_candidates)))
+
 
 @dataclass(frozen=True, slots=True)
 class ArchivedCopy:
@@ -205,6 +221,16 @@ class LinkResult:
     from_cache: bool = False
     warnings: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        if "@" not in "".join((self.url, self.final_url or "", self.reason, *self.redirects, *self.warnings)):
+            return  # nothing to redact (nearly always): no call per field
+        object.__setattr__(self, "url", redact(self.url))
+        if self.final_url is not None:
+            object.__setattr__(self, "final_url", redact(self.final_url))
+        object.__setattr__(self, "redirects", tuple(map(redact, self.redirects)))
+        object.__setattr__(self, "reason", redact_text(self.reason))
+        object.__setattr__(self, "warnings", tuple(map(redact_text, self.warnings)))
+
 
 @dataclass(slots=True)
 class LinkEntry:
@@ -217,6 +243,10 @@ class LinkEntry:
     image: ImageSpec | None = None
     result: LinkResult | None = None
     archived: ArchivedCopy | None = None
+
+    def __post_init__(self) -> None:
+        self.url = redact(self.url)
+        self.canonical_candidates = set(map(redact, self.canonical_candidates))
 
 
 @dataclass(frozen=True, slots=True)

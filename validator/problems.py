@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .models import Finding, Occurrence, RunResult, Severity
+from .urls import redact
 
 LINK_WARNING_RULE = "link/warning"
 Key = tuple[str, str, str, str]
@@ -44,11 +45,12 @@ def entry_of(key: Key) -> dict[str, str]:
 
 
 def key_from_entry(entry: Mapping[str, Any]) -> Key:
-    """The key of an entry written by entry_of; KeyError or TypeError when it is not one."""
+    """The key of an entry written by entry_of (its URL redacted, as every URL a run knows is); KeyError or
+    TypeError when it is not one."""
     key = (entry["file"], entry["pointer"], entry["rule"], entry.get("url", ""))
     if not all(isinstance(part, str) for part in key):
         raise TypeError("file, pointer, rule and url must be strings")
-    return key
+    return key[0], key[1], key[2], redact(key[3])
 
 
 def problems(result: RunResult) -> list[Problem]:

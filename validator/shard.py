@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from .errors import UsageError
 
 TOTAL_ENV = "SEED_VALIDATOR_SHARD_TOTAL"
+MAX_SHARDS = 10_000  # also the bound of run.shard in schemas/report.schema.json
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,4 +63,6 @@ def _checked(index_text: str, total_text: str, source: str) -> Shard:
     index, total = _number(index_text, source), _number(total_text, source)
     if total < 1 or not 1 <= index <= total:
         raise UsageError(f"{source}: shard {index} of {total} does not exist (shards are numbered 1 to N)")
+    if total > MAX_SHARDS:
+        raise UsageError(f"{source}: at most {MAX_SHARDS} shards, not {total}")
     return Shard(index, total)

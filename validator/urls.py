@@ -1,4 +1,5 @@
-"""Pure URL helpers: normalisation for identity, registrable domains, IRI → URI, mojibake repair."""
+"""Pure URL helpers: normalisation for identity, credentials redacted, registrable domains, IRI → URI,
+file paths as URI references, mojibake repair."""
 
 from __future__ import annotations
 
@@ -14,6 +15,11 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 _URI_SAFE = "!#$%&'()*+,/:;=?@[]~"
 # Printable ASCII only, and nothing that ends a Markdown link, an HTML attribute or a table cell.
 _PLAIN_HTTP_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?/[!#$%&'*+,./0-9:;=?@A-Z_a-z~-]*")
+# The user information of a URL: after the scheme's '//', up to the last '@' before the path, query or fragment
+# (where urlsplit puts it too). In free text the authority also ends at whitespace.
+_URL_USERINFO = re.compile(r"^(\s*(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//)([^/?#]*)@")
+_TEXT_USERINFO = re.compile(r"(//)([^/?#\s]*)@")
+MASK = "***"
 
 
 def normalise(url: str) -> str:
@@ -34,6 +40,44 @@ def normalise(url: str) -> str:
     if parts.username or parts.password:
         host = f"{parts.username or ''}:{parts.password or ''}@{host}"
     return urlunsplit((scheme, host, parts.path or "/", parts.query, ""))
+
+
+def redact(url: str) -> str:
+    """The URL with the password (or a lone user name, often a token) of its user information masked:
+    `https://user:secret@host/` → `https://user:***@host/`, `https://token@host/` → `https://***@host/`.
+
+    Everything else stays as written. Idempotent; the identity every output and the cache know a URL by.
+    """
+    if "@" not in url:
+        return url
+    return _URL_USERINFO.sub(_masked, url, count=1)
+
+
+def redact_text(text: str) -> str:
+    """Free text (a message, a reason) with the user information of every URL in it masked as by redact."""
+    if "@" not in text or "//" not in text:
+        return text
+    return _TEXT_USERINFO.sub(_masked, text)
+
+
+def has_userinfo(url: str) -> bool:
+    """Whether the URL carries user information (credentials) before its host."""
+    match = _URL_USERINFO.match(url) if "@" in url else None
+    return match is not None and match.group(2) != ""
+
+
+def _masked(match: re.Match[str]) -> str:
+    userinfo = match.group(2)
+    if not userinfo:
+        return match.group(0)
+    user, colon, _ = userinfo.partition(":")
+    return f"{match.group(1)}{user}:{MASK}@" if colon else f"{match.group(1)}{MASK}@"
+
+
+def file_uri_path(path: str) -> str:
+    """A '/'-separated file path as an RFC 3986 URI path (relative reference): every character but the
+    unreserved ones and '/' percent-encoded, so `a b#c%41.txt` → `a%20b%23c%2541.txt` (UTF-8 first)."""
+    return quote(path, safe="/")
 
 
 def host_of(url: str) -> str | None:

@@ -128,7 +128,7 @@ def test_a_report_given_with_from_report_is_checked_before_anything_runs(
     monkeypatch.chdir(tmp_path)
     (tmp_path / "seeds").mkdir()
     (tmp_path / "seeds" / "a.txt").write_text(variant(), encoding="utf-8")
-    for text, problem in (("[" * 50000 + "]" * 50000, "is not valid JSON"),
+    for text, problem in (("[" * 50000 + "]" * 50000, "is nested more than 64 levels deep"), ("{", "is not valid JSON"),
                           ('{"format_version": 2}', "format_version 1"),
                           ('{"format_version": 1, "links": [{"url": 1}]}', "is not a seed-validator JSON report: ")):
         report = tmp_path / "report.json"

@@ -114,15 +114,16 @@ def _run(args: argparse.Namespace, settings: config.Settings) -> tuple[RunResult
 def _fix_request(args: argparse.Namespace) -> FixOptions:
     """What the fix flags ask; --from-report's report is read here, before the run (a bad one is a usage error
     at once)."""
-    entries = codec.load(args.from_report).links.values() if args.from_report is not None else None
+    report = args.from_report
+    entries = codec.load(report, max_bytes=args.max_report_size).links.values() if report is not None else None
     return fix_options(fix=args.fix, diff=args.diff, unsafe=args.unsafe_fixes, entries=entries)
 
 
 def _check_command(args: argparse.Namespace) -> int:
     formats = _formats(args)
     placing = _placing(args, formats)
-    accepted = baseline_file.load(args.baseline) if args.baseline else None
-    previous = codec.load(args.previous) if args.previous else None
+    accepted = baseline_file.load(args.baseline, max_bytes=args.max_report_size) if args.baseline else None
+    previous = codec.load(args.previous, max_bytes=args.max_report_size) if args.previous else None
     fix_request = _fix_request(args)
     settings = implied(_settings(args), fix_request)
     result, interruption = _run(args, settings)
@@ -164,7 +165,8 @@ def _baseline_command(args: argparse.Namespace) -> int:
 
 
 def _diff_command(args: argparse.Namespace) -> int:
-    changes = diff_results(codec.load(args.old), codec.load(args.new))
+    limit = args.max_report_size
+    changes = diff_results(codec.load(args.old, max_bytes=limit), codec.load(args.new, max_bytes=limit))
     text = "".join(render_diff(changes, heading=f"# Changes from {args.old} to {args.new}"))
     write_atomic(args.output, [text])
     sys.stdout.write(text)
@@ -174,7 +176,8 @@ def _diff_command(args: argparse.Namespace) -> int:
 def _merge_command(args: argparse.Namespace) -> int:
     formats = _formats(args)
     placing = _placing(args, formats)
-    merged = merge_results([codec.load(path) for path in args.reports], [str(p) for p in args.reports])
+    reports = [codec.load(path, max_bytes=args.max_report_size) for path in args.reports]
+    merged = merge_results(reports, [str(p) for p in args.reports])
     # JUnit marks as failing what --fail-on names; without it, errors (as in the unsharded run's report).
     report = ReportInput.of(merged, fail_on=_FAIL_ON[args.fail_on or "error"], **placing)
     written = write_reports(report, formats, args.output_dir)

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from ..errors import UsageError
 from ..fix.model import FixReport, Mode
-from ..jsonfile import read_json_object
+from ..jsonfile import DEFAULT_MAX_BYTES, read_json_object, schema_problem
 from ..models import ArchivedCopy, Finding, LinkEntry, LinkKind, LinkResult, LinkStatus, Occurrence, RunResult, Severity
 from ..problems import LINK_WARNING_RULE, Mark, Problem, accepted_keys, baselined_marks, entry_of, fixed, key_from_entry
 from ..problems import problems as problems_of
@@ -36,6 +36,7 @@ from .fields import (
 from .fixes import archived_json, fixes_json, mark
 
 FORMAT_VERSION = 1
+SCHEMA = "report.schema.json"  # in schemas/
 _E = TypeVar("_E", Severity, LinkKind, LinkStatus)
 Marks = frozenset[Mark] | None  # with a baseline: the marks of the problems it accepts; None: no baseline
 
@@ -145,9 +146,16 @@ def _array(name: str, values: Iterable[dict[str, Any]]) -> Iterator[str]:
     yield "\n  ]"
 
 
-def load(path: Path) -> RunResult:
-    """The report.json at path as a RunResult; UsageError naming the file when it is not one."""
-    return from_document(read_json_object(path, "report", UsageError), name=str(path))
+def load(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RunResult:
+    """The report.json at path as a RunResult, checked (size, nesting, schemas/report.schema.json) before it
+    is read; UsageError naming the file and its first problem when it is not one."""
+    name = str(path)
+    document = read_json_object(path, "report", UsageError, max_bytes=max_bytes, size_option="--max-report-size")
+    _check_version(document, name)
+    problem = schema_problem(document, SCHEMA)
+    if problem is not None:
+        raise UsageError(f"{name} is not a seed-validator JSON report: {problem}")
+    return from_document(document, name=name)
 
 
 def from_document(document: Mapping[str, Any], *, name: str = "the report") -> RunResult:
@@ -156,12 +164,16 @@ def from_document(document: Mapping[str, Any], *, name: str = "the report") -> R
     The baseline comes back as the entries that bear on this run (those its `baselined` marks show, and the
     fixed ones): all any report reads.
     """
-    if document.get("format_version") != FORMAT_VERSION:
-        raise UsageError(f"{name} is not a seed-validator JSON report (format_version {FORMAT_VERSION})")
+    _check_version(document, name)
     try:
         return _decode(document)
     except DocumentError as exc:
         raise UsageError(f"{name} is not a seed-validator JSON report: {exc}") from exc
+
+
+def _check_version(document: Mapping[str, Any], name: str) -> None:
+    if document.get("format_version") != FORMAT_VERSION:
+        raise UsageError(f"{name} is not a seed-validator JSON report (format_version {FORMAT_VERSION})")
 
 
 def _decode(document: Mapping[str, Any]) -> RunResult:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ..models import Finding, LinkStatus, RunResult
 from ..problems import Key, key_of
+from .escape import markdown_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +67,9 @@ def render_markdown(diff: ReportDiff, *, heading: str = "## Since the previous r
     )
     for title, lines in sections:
         if lines:
-            yield f"### {title} ({len(lines)})\n\n" + "".join(f"- {_inline(line)}\n" for line in lines) + "\n"
+            yield f"### {title} ({len(lines)})\n\n" + "".join(f"- {markdown_text(line)}\n" for line in lines) + "\n"
 
 
 def _finding_line(finding: Finding) -> str:
     where = f"{finding.file}:{finding.line}" if finding.line else finding.file
     return f"{where} `{finding.rule}` {finding.pointer or '/'}: {finding.message}"
-
-
-def _inline(text: str) -> str:
-    return text.replace("\r", " ").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")

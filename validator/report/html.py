@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from ..fix.model import FixReport, Safety
 from ..models import LinkEntry, LinkKind, LinkStatus, RunResult, Severity
-from ..urls import host_of, plain_http_url
+from ..urls import file_uri_path, host_of, plain_http_url
 from . import fixes as fix_words
 from .context import ReportInput
 
@@ -73,7 +73,8 @@ def context(report: ReportInput) -> dict[str, Any]:
         "fix_lines": fix_words.summary(fixes, sum(not p.baselined for p in report.problems)) if fixes else [],
         "fix_notes": list(fixes.notes) if fixes else [],
         "data": _json_for_script({
-            "linkBase": report.link_base,
+            # Each file's link, percent-encoded once here (RFC 3986): the page only appends '#L<line>'.
+            "hrefs": _hrefs(report, links),
             "findings": [{"file": p.file, "line": p.line, "column": p.column, "pointer": p.pointer, "rule": p.rule,
                           "severity": p.severity.value, "message": p.message, "baselined": p.baselined,
                           "fix": fix_words.mark(fixes, p.file, p.pointer, p.rule)}
@@ -85,6 +86,11 @@ def context(report: ReportInput) -> dict[str, Any]:
                           "severity": s.severity.value if s.severity else None} for s in LinkStatus],
         }),
     }
+
+
+def _hrefs(report: ReportInput, links: list[LinkEntry]) -> dict[str, str]:
+    files = {p.file for p in report.problems} | {o.file for e in links for o in e.occurrences}
+    return {file: report.link_base + file_uri_path(file) for file in sorted(files)}  # the base: a URL, or '../'s
 
 
 def _link_row(entry: LinkEntry, fixes: FixReport | None = None) -> dict[str, Any]:

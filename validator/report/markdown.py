@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from itertools import groupby
-from urllib.parse import quote
 
 from ..fix.model import FixReport
 from ..models import LinkEntry, LinkStatus, RunResult, Severity
 from ..problems import Problem, fixed
-from ..urls import plain_http_url
+from ..urls import file_uri_path, plain_http_url
 from . import fixes as fix_words
 from .context import ReportInput
 from .diff import render_markdown as render_diff
+from .escape import markdown_text as _cell
 
 _ICON = {Severity.ERROR: "❌", Severity.WARNING: "⚠️"}
 
@@ -61,7 +61,7 @@ def render(report: ReportInput) -> Iterator[str]:
         yield f"### `{file}` — {errors} error(s), {len(file_problems) - errors} warning(s)\n\n"
         yield "| | line | rule | pointer | message |\n|---|---:|---|---|---|\n"
         for p in file_problems:
-            line = f"[{p.line}]({link_base}{quote(file)}#L{p.line})" if p.line else "-"
+            line = f"[{p.line}]({link_base}{file_uri_path(file)}#L{p.line})" if p.line else "-"
             fix = fix_words.mark(fixes, p.file, p.pointer, p.rule)
             mark = f" 🔧 {fix} fix" if fix else ""
             yield f"| {_ICON[p.severity]} | {line} | `{p.rule}` | `{p.pointer or '/'}` | {_cell(p.message)}{mark} |\n"
@@ -80,7 +80,7 @@ def _baseline_section(result: RunResult, items: Sequence[Problem]) -> Iterator[s
         yield "\n</details>\n\n"
     if gone:
         yield f"### Fixed since the baseline ({len(gone)}): remove them from it\n\n"
-        yield "".join(f"- `{f}` `{r}` {ptr or '/'} {u}\n" for f, ptr, r, u in gone) + "\n"
+        yield "".join(f"- `{_cell(f)}` `{_cell(r)}` {_cell(ptr or '/')} {_cell(u)}\n" for f, ptr, r, u in gone) + "\n"
 
 
 def _links_needing_action(result: RunResult) -> Iterator[str]:
@@ -122,9 +122,3 @@ def _archived(entry: LinkEntry) -> str:
 def _file_urgency(file_problems: list[Problem]) -> tuple[int, int, str]:
     errors = sum(p.severity is Severity.ERROR for p in file_problems)
     return (-max(p.severity.rank for p in file_problems), -errors, file_problems[0].file)
-
-
-def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell: no pipes or line breaks, HTML-ish text inert."""
-    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
-            .replace("<", "&lt;").replace(">", "&gt;"))

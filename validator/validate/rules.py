@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from .. import amp
 from ..extract import UrlField, url_fields
 from ..models import Severity
-from ..urls import host_matches_domain, host_of, iri_to_uri, repair_mojibake
+from ..urls import has_userinfo, host_matches_domain, host_of, iri_to_uri, redact, repair_mojibake
 
 # No web article predates the first web site (1991-08-06).
 _EARLIEST_WEB_DATE = datetime(1991, 8, 6, tzinfo=UTC)
@@ -154,7 +154,7 @@ def url_empty(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
 def url_whitespace(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
     for field in subject.urls:
         if field.url.strip() and _WHITESPACE.search(field.url):
-            yield Hit(field.pointer, f"URL contains whitespace: {field.url!r}")
+            yield Hit(field.pointer, f"URL contains whitespace: {redact(field.url)!r}")
 
 
 @rule("seed/url-scheme", Severity.ERROR, "URLs must be absolute http(s) URLs", supersedes=_URL_RULES)
@@ -186,6 +186,16 @@ def url_non_ascii(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
         url = field.url.strip()
         if not url.isascii() and repair_mojibake(url) is None and not _WHITESPACE.search(url):
             yield Hit(field.pointer, f"URL has non-ASCII characters; write it as {iri_to_uri(url)}")
+
+
+@rule("seed/url-credentials", Severity.WARNING,
+      "URLs must not carry credentials (user information before the host): the record publishes them")
+def url_credentials(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
+    for field in subject.urls:
+        if has_userinfo(field.url):
+            yield Hit(field.pointer, "URL carries credentials (user information before '@'): anyone who reads the "
+                                     "record can use them; remove them (they are never sent when checking, and "
+                                     "reports show them as ***)")
 
 
 @rule("seed/null-topic", Severity.WARNING, "topics should not have empty items")

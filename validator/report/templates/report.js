@@ -15,7 +15,7 @@
   }
   function fileLink(file, line) {
     const a = el("a", line ? file + ":" + line : file);
-    a.href = data.linkBase + file + (line ? "#L" + line : "");
+    a.href = data.hrefs[file] + (line ? "#L" + line : "");
     return a;
   }
   // Only http(s) URLs become links: a seed or a server can write any text as a URL (javascript:, data:).

@@ -1,0 +1,35 @@
+"""Links to seed files in report.md and report.html are RFC 3986 URI references, whatever the file is called
+(issue 15.7): `a b#c%41.txt` is linked as `a%20b%23c%2541.txt`, not as a fragment or a different file."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from tests.capped import run_capped
+from tests.conftest import position_of, variant
+
+NAME, ENCODED = "a b#c%41.txt", "a%20b%23c%2541.txt"
+
+
+def write_corpus(root: Path) -> int:
+    """A seed file with an awkward name and a finding on a line; that line."""
+    (root / "seeds").mkdir()
+    text = variant(("quality: 37", "quality: lots"))
+    (root / "seeds" / NAME).write_text(text, encoding="utf-8")
+    return position_of(text, "lots")[0]
+
+
+def test_markdown_and_html_link_files_percent_encoded(tmp_path: Path) -> None:
+    line = write_corpus(tmp_path)
+    done = run_capped("check", "--offline", "--format", "md,html", "--output-dir", "out/reports", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"seeds/{NAME}:{line}:" in done.stdout  # the console names the file as it is
+    markdown = (tmp_path / "out" / "reports" / "report.md").read_text(encoding="utf-8")
+    assert f"| [{line}](../../seeds/{ENCODED}#L{line}) |" in markdown
+    assert f"### `seeds/{NAME}`" in markdown  # as text, the name is the name
+    page = (tmp_path / "out" / "reports" / "report.html").read_text(encoding="utf-8")
+    data = re.search(r'<script id="report-data" type="application/json">(.*?)</script>', page, re.S)
+    assert data is not None
+    assert json.loads(data.group(1))["hrefs"] == {f"seeds/{NAME}": f"../../seeds/{ENCODED}"}
