@@ -82,11 +82,12 @@ def test_sarif_uris_are_relative_to_the_repository_root_from_any_working_directo
     assert run("check", "--offline", "--format", "sarif", "--output-dir", "out", "../seeds",
                cwd=repo / "sub").returncode == 1
     from_sub = locations(sarif_of(repo / "sub" / "out"))
+    # Above the repository (a run reads only inside its working tree: here the current directory).
+    assert run("check", "--offline", "--format", "sarif", "--sarif-root", str(repo), "--output-dir", "above",
+               str(repo / "seeds"), cwd=tmp_path).returncode == 1
+    assert locations(sarif_of(tmp_path / "above")) == from_sub
     outside = tmp_path / "elsewhere"
     outside.mkdir()
-    assert run("check", "--offline", "--format", "sarif", "--sarif-root", str(repo), str(repo / "seeds"),
-               cwd=outside).returncode == 1
-    assert locations(sarif_of(outside / "reports")) == from_sub
     assert from_sub["schema/type"][0] == ("seeds/bad.txt", 11)
     not_a_folder = run("check", "--offline", "--format", "sarif", "--sarif-root", "nope", str(repo / "seeds"),
                        cwd=outside)

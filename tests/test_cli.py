@@ -42,7 +42,9 @@ def test_clean_corpus_exits_0_and_writes_json_and_markdown(tmp_path: Path) -> No
     shutil.copy(REAL_SEED, tmp_path / "seeds" / "a.txt")
     done = run("check", "--offline", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "1 file(s), 1 record(s): 0 error(s), 0 warning(s); links not checked (--offline)" in done.stdout
+    assert ("1 file(s), 1 record(s): 0 error(s), 0 warning(s) (structure findings: 0 error(s), 0 warning(s)); "
+            "links not checked (--offline)") in done.stdout
+    assert done.stdout.splitlines()[-1] == "Passed: no problem at or above --fail-on error. Exit code 0: nothing fails."
     report = json.loads((tmp_path / "reports" / "report.json").read_text(encoding="utf-8"))
     assert_valid_report(report)
     assert report["summary"]["records"] == 1 and report["violations"] == []
@@ -63,7 +65,10 @@ def test_findings_exit_1_with_one_console_line_each_and_the_run_goes_on(corpus: 
     # files are read in name order: the later one gets the warning, naming the earlier
     assert "seeds/good.txt:7:9: warning seed/duplicate-article same article as seeds/bad.txt" in done.stdout
     assert done.stdout.splitlines()[-2] == (
-        "3 file(s), 2 record(s): 2 error(s), 2 warning(s); links not checked (--offline)")
+        "3 file(s), 2 record(s): 2 error(s), 2 warning(s) (structure findings: 2 error(s), 2 warning(s)); "
+        "links not checked (--offline)")
+    assert done.stdout.splitlines()[-1] == ("Failed: 2 problem(s) at or above --fail-on error (2 structure "
+                                            "finding(s)). Exit code 1: problems that fail.")
 
     report = json.loads((corpus / "reports" / "report.json").read_text(encoding="utf-8"))
     assert_valid_report(report)
@@ -110,9 +115,18 @@ def test_github_actions_annotations(corpus: Path) -> None:
     assert "::warning file=seeds/bad.txt," in done.stdout
 
 
-def test_quiet_prints_nothing_but_writes_reports(corpus: Path) -> None:
-    done = run("check", "--offline", "--quiet", "--output-dir", "out", cwd=corpus)
+def test_silent_prints_nothing_but_writes_reports(corpus: Path) -> None:
+    done = run("check", "--offline", "--silent", "--output-dir", "out", cwd=corpus)
     assert done.returncode == 1 and done.stdout == "" and done.stderr == ""
+    assert (corpus / "out" / "report.json").is_file()
+
+
+def test_quiet_prints_the_problems_and_nothing_else(corpus: Path) -> None:
+    loud = run("check", "--offline", cwd=corpus)
+    done = run("check", "--offline", "--quiet", "--output-dir", "out", cwd=corpus)
+    assert done.returncode == 1 and done.stderr == ""
+    problems = [line for line in loud.stdout.splitlines() if line.startswith("seeds/")]
+    assert len(problems) == 4 and done.stdout.splitlines() == problems  # no reports line, counts or verdict
     assert (corpus / "out" / "report.json").is_file()
 
 
@@ -153,10 +167,12 @@ def test_missing_default_folder_says_what_to_do(tmp_path: Path) -> None:
     assert done.returncode == 2 and "name the seed files or folders to check" in done.stderr
 
 
-def test_a_missing_path_named_explicitly_is_a_finding(corpus: Path) -> None:
+def test_a_missing_path_named_explicitly_is_exit_2_with_one_line(corpus: Path) -> None:
+    # Issue 11.2: it was a finding on a "1 file" run; a mistyped path must not look like a checked file.
     done = run("check", "--offline", "seeds/good.txt", "nope.txt", cwd=corpus)
-    assert done.returncode == 1
-    assert "nope.txt: error yaml/unreadable cannot read file: No such file or directory" in done.stdout
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == "seed-validator: error: nope.txt: no such file or folder\n"
+    assert not (corpus / "reports").exists()
 
 
 def test_config_file_unknown_key_is_exit_2(corpus: Path) -> None:

@@ -33,3 +33,28 @@ def test_markdown_and_html_link_files_percent_encoded(tmp_path: Path) -> None:
     data = re.search(r'<script id="report-data" type="application/json">(.*?)</script>', page, re.S)
     assert data is not None
     assert json.loads(data.group(1))["hrefs"] == {f"seeds/{NAME}": f"../../seeds/{ENCODED}"}
+
+
+def test_the_way_back_to_the_files_is_percent_encoded_too(tmp_path: Path) -> None:
+    corpus = tmp_path / "my #1 corpus"
+    corpus.mkdir()
+    line = write_corpus(corpus)
+    done = run_capped("check", "--offline", "--format", "md,html", "--output-dir", str(tmp_path / "reports"),
+                      cwd=corpus)
+    assert done.returncode == 1, done.stdout + done.stderr
+    back = f"../my%20%231%20corpus/seeds/{ENCODED}"  # a '#' in a folder's name is not a fragment
+    assert f"| [{line}]({back}#L{line}) |" in (tmp_path / "reports" / "report.md").read_text(encoding="utf-8")
+    page = (tmp_path / "reports" / "report.html").read_text(encoding="utf-8")
+    assert f'href="{back}#L{line}"' in page  # the row the page shows without JavaScript
+
+
+def test_an_absolute_link_base_is_kept_as_given(tmp_path: Path) -> None:
+    line = write_corpus(tmp_path)
+    base = "https://example.org/o/r/blob/0123abc/"
+    done = run_capped("check", "--offline", "--format", "md,html", "--link-base", base, cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"| [{line}]({base}seeds/{ENCODED}#L{line}) |" in (tmp_path / "reports" / "report.md").read_text(
+        encoding="utf-8")
+    page = (tmp_path / "reports" / "report.html").read_text(encoding="utf-8")
+    data = re.search(r'<script id="report-data" type="application/json">(.*?)</script>', page, re.S)
+    assert data is not None and json.loads(data.group(1))["hrefs"] == {f"seeds/{NAME}": f"{base}seeds/{ENCODED}"}

@@ -85,4 +85,6 @@ def test_no_import_loop_between_the_parts_of_the_package() -> None:
 def test_only_the_command_line_imports_the_reports() -> None:
     importers = {part(name) for name, targets in graph().items()
                  if part(name) != "validator.report" and any(part(t) == "validator.report" for t in targets)}
-    assert importers == {"validator.cli"}
+    # The two front ends: the command line, and the GitHub Action's driver (its lines are escaped like the
+    # command line's, by report.escape).
+    assert importers <= {"validator.cli", "validator.ci"} and "validator.cli" in importers

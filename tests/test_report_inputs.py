@@ -166,7 +166,7 @@ def test_strings_from_a_report_are_escaped_like_seed_text(corpus: Path) -> None:
     done = run_capped("check", "--offline", "--previous", "old.json", "--format", "md", cwd=corpus)
     assert done.returncode == 0, done.stderr
     markdown = (corpus / "reports" / "report.md").read_text(encoding="utf-8")
-    escaped = "x \\| y ## Injected heading &lt;img src=x onerror=alert(1)&gt;"
+    escaped = "x \\| y\\\\n\\#\\# Injected heading &lt;img src=x onerror=alert(1)&gt;"  # the line break shown as \\n
     assert f"- seeds/a.txt:3 `schema/type` /nowhere: {escaped}\n" in markdown
     assert "\n## Injected" not in markdown and "<img" not in markdown
     diff = run_capped("diff", "old.json", "reports/report.md", cwd=corpus)  # not a report: refused
@@ -183,6 +183,6 @@ def test_strings_from_a_baseline_are_escaped_like_seed_text(corpus: Path) -> Non
     done = run_capped("check", "--offline", "--baseline", "baseline.json", "--format", "md", cwd=corpus)
     assert done.returncode == 0, done.stderr
     markdown = (corpus / "reports" / "report.md").read_text(encoding="utf-8")
-    assert ("- `seeds/a.txt` `link/dead` /gone x \\| y ## Injected heading &lt;img src=x onerror=alert(1)&gt;\n"
+    assert ("- `seeds/a.txt` `link/dead` /gone x \\| y\\\\n\\#\\# Injected heading &lt;img src=x onerror=alert(1)&gt;\n"
             in markdown)
     assert "\n## Injected" not in markdown and "<img" not in markdown

@@ -19,8 +19,11 @@ RULES_DOC = "docs/rules.md"
 SCHEMA_ANCHOR = "schema"
 
 LOAD_RULES: dict[str, str] = {
-    "yaml/unreadable": "the file could not be read",
-    "yaml/too-large": "the file is larger than the configured limit",
+    "yaml/unreadable": "the file or folder could not be read (missing, no permission, a path too long to open)",
+    "yaml/not-a-file": "not a regular file (a FIFO, device or socket): never opened",
+    "yaml/outside-tree": "the path or a symlink on it leads outside the working tree: not read",
+    "yaml/too-large": "the file is larger than the configured limit (never read past it), or its record holds "
+                      "more than 100,000 values",
     "yaml/encoding": "the file is not valid UTF-8",
     "yaml/empty": "the file or its front matter is empty",
     "yaml/front-matter": "the record must stand between a first '---' line and a closing '---' line",
@@ -28,6 +31,7 @@ LOAD_RULES: dict[str, str] = {
     "yaml/alias": "YAML anchors and aliases are not allowed",
     "yaml/not-mapping": "the record must be a mapping of fields",
     "yaml/duplicate-key": "a key appears twice in one mapping; YAML keeps only the last value",
+    "internal/error": "the validator failed on this file (a bug to report): the file was not fully checked",
 }
 
 LINK_WARNING = ("the link answered, but the answer cannot be fully trusted (e.g. the host serves the same page "
@@ -38,7 +42,12 @@ LINK_RULE_IDS = tuple(status.rule_id for status in LinkStatus.by_urgency() if st
 
 # How to fix what each rule reports: one line, shown as SARIF help and in docs/rules.md.
 FIXES: dict[str, str] = {
-    "yaml/unreadable": "Check that the file exists and is readable by the user running the check.",
+    "yaml/unreadable": "Check that the file or folder exists, is readable by the user running the check, and that "
+                       "its path is not too long to open.",
+    "yaml/not-a-file": "Replace the FIFO, device or socket with a regular seed file, or move it out of the seed "
+                       "folders.",
+    "yaml/outside-tree": "Put the seed file itself in the repository instead of a symlink to elsewhere (or, for a "
+                         "target you trust, run with --follow-symlinks).",
     "yaml/too-large": "Split the file, or raise the limit with --max-file-size (max-file-size in the config).",
     "yaml/encoding": "Save the file as UTF-8 (the message names the first bad byte and its offset).",
     "yaml/empty": "Write the record between the '---' lines, or delete the file.",
@@ -47,6 +56,8 @@ FIXES: dict[str, str] = {
     "yaml/alias": "Write the value out in full instead of using '&anchor' and '*alias'.",
     "yaml/not-mapping": "Write the record as 'key: value' lines, not a list or a single value.",
     "yaml/duplicate-key": "Keep one of the two keys (both lines are named) and merge their values.",
+    "internal/error": "Report the bug with the file that triggers it (the message names the exception); until "
+                      "it is fixed, the file's other problems may go unreported.",
     "seed/amp-cache-url": "Set cdnAmpWebUrl to the AMP Cache URL the message gives, or remove it.",
     "seed/provider-domain": "Correct the URL or provider.domain so they name the same site.",
     "seed/future-date": "Correct publishedDateTime (check the year and the time zone offset).",
@@ -54,6 +65,9 @@ FIXES: dict[str, str] = {
     "seed/url-empty": "Fill in the URL or remove the field.",
     "seed/url-whitespace": "Remove the spaces, tabs or line breaks from the URL (percent-encode a real space).",
     "seed/url-scheme": "Write the full URL, starting with https:// (or http://).",
+    "seed/url-malformed": "Correct the URL: an IPv6 address in brackets, a port from 0 to 65535, the host written "
+                          "in plain characters (the message names the problem).",
+    "seed/url-no-host": "Write the site's host after '//' (https://example.com/path).",
     "seed/url-mojibake": "Retype the characters shown (e.g. 'â€“' is an en dash) or copy the URL again from the page.",
     "seed/url-non-ascii": "Replace the URL with the percent-encoded form the message gives.",
     "seed/url-credentials": "Remove the user name and password from the URL; public links need none (rotate a "

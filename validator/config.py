@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,11 +17,17 @@ from typing import Any
 
 from .declared import AT_SETTING, FILE_KEYS, HOST_KEYS
 from .errors import ConfigError
-from .load import DEFAULT_MAX_BYTES
+from .files import DEFAULT_MAX_BYTES
+from .jsonfile import read_regular_file
 from .options import HOST, MAX_ITEMS, Kind, Option, parse_allowed, shown
+from .seedfiles import FileFilter, anchored
+from .selection import repository_top
+from .tree import display_path, working_tree
 
 CONFIG_FILE = "seed-validator.toml"
 PYPROJECT_TABLE = ("tool", "seed-validator")
+# A config file is a few kilobytes; anything past this is not one (and is never read whole).
+MAX_CONFIG_BYTES = 1024 * 1024
 __all__ = ["DEFAULT_MAX_BYTES", "CacheSettings", "HostOverride", "LinkSettings", "Settings", "parse_allowed"]
 
 
@@ -85,6 +92,13 @@ class Settings:
     schema_path: Path | None = _default("schema_path")
     max_file_size: int = _default("max_file_size")
     future_tolerance_hours: float = _default("future_tolerance_hours")
+    # Read through symlinks that leave the working tree. A command-line choice only, never a config key
+    # (declared.py): a pull request can change a config file, and must not make CI read outside the checkout.
+    follow_symlinks: bool = _default("follow_symlinks")
+    exclude_files: tuple[str, ...] = _default("exclude_files")
+    extend_exclude_files: tuple[str, ...] = _default("extend_exclude_files")
+    allow_empty: bool = _default("allow_empty")
+    config_file: Path | None = _default("config_file")
     links: LinkSettings = field(default_factory=LinkSettings)
     cache: CacheSettings = field(default_factory=CacheSettings)
 
@@ -95,6 +109,7 @@ class Settings:
             "schema": str(self.schema_path) if self.schema_path else "builtin",
             "max_file_size": self.max_file_size,
             "future_tolerance_hours": self.future_tolerance_hours,
+            "config": display_path(self.config_file) if self.config_file is not None else None,
         }
         if not self.offline:
             links = self.links
@@ -108,6 +123,19 @@ class Settings:
                 "cache": str(self.cache.path) if self.cache.enabled else None,
             })
         return options
+
+    def file_filter(self) -> FileFilter:
+        """The exclude globs (exclude-files, then extend-exclude-files) compiled, with the content checks."""
+        try:
+            return FileFilter.of((*self.exclude_files, *self.extend_exclude_files))
+        except ValueError as exc:  # each glob compiles (checked when read), but not all of them together
+            raise ConfigError(f"'exclude-files' and 'extend-exclude-files': {exc}") from exc
+
+
+def setting_value(settings: Settings, path: str) -> Any:
+    """The value of the setting at path ("links.per_host", "exclude_files")."""
+    section, _, name = path.rpartition(".")
+    return getattr(getattr(settings, section) if section else settings, name)
 
 
 def with_values(settings: Settings, values: Mapping[str, Any]) -> Settings:
@@ -135,10 +163,32 @@ def _checked(option: Option, raw: Any) -> Any:
     return option.value(raw)
 
 
+def discover_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The configuration that applies in start: the nearest folder, from start upward, with a config file,
+    as ruff and pytest find theirs; the search stops at the repository's top (a folder holding .git or .hg),
+    or at the file system's root outside a repository."""
+    start = start.absolute()
+    top = repository_top(start)
+    for directory in (start, *start.parents):
+        found = find_config(directory)
+        if found is not None or directory == top:
+            return found
+    return None
+
+
 def find_config(directory: Path) -> tuple[Path, dict[str, Any]] | None:
-    """The configuration that applies in directory: seed-validator.toml first, then pyproject.toml."""
+    """The configuration in directory: seed-validator.toml first, then pyproject.toml with a
+    [tool.seed-validator] table (a pyproject.toml without one is passed over, as ruff does).
+
+    A config file found here comes with the checkout (a pull request can add one): one that is a symlink
+    leading out of the working tree is a ConfigError, never read; whatever else stands under the name (a
+    FIFO, a device, a folder) is one too (_read_toml).
+    """
     for candidate in (directory / CONFIG_FILE, directory / "pyproject.toml"):
-        if candidate.is_file():
+        if os.path.lexists(candidate):
+            if _leaves_tree(candidate):
+                raise ConfigError(f"{candidate} is a symlink that leaves the working tree ({working_tree()}): "
+                                  "not read")
             table = read_config(candidate)
             if table is not None:
                 return candidate, table
@@ -155,13 +205,20 @@ def read_config(path: Path) -> dict[str, Any] | None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """A regular file of at most MAX_CONFIG_BYTES, as TOML; opening never blocks (a FIFO is refused)."""
+    data = read_regular_file(path, "config file", ConfigError, max_bytes=MAX_CONFIG_BYTES)
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
     except (tomllib.TOMLDecodeError, ValueError) as exc:  # ValueError: an integer past Python's digit limit
         raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+
+
+def _leaves_tree(path: Path) -> bool:
+    """Whether path stands in the working tree (its folder does) but really leads out of it (a symlink)."""
+    root = working_tree()  # what a config file found in the checkout may lead to
+    return path.parent.resolve().is_relative_to(root) and not path.resolve().is_relative_to(root)
 
 
 def apply_file(settings: Settings, path: Path, table: Mapping[str, Any]) -> Settings:
@@ -177,13 +234,33 @@ def apply_file(settings: Settings, path: Path, table: Mapping[str, Any]) -> Sett
         except ValueError as exc:
             raise ConfigError(f"{path}: {exc}") from exc
         if option.file_relative:  # relative to the config file (paths: the seed folders, the corpus)
-            value = tuple(_beside(path, v) for v in value) if isinstance(value, tuple) else _beside(path, value)
+            value = _relative_to(option, path.parent, value)
+        if option.setting == "schema_path":
+            _confined_schema(path, raw, value)
         values[option.setting] = value
     return with_values(settings, values)
 
 
-def _beside(config_file: Path, value: Path) -> Path:
-    return (config_file.parent / value).resolve()
+def _relative_to(option: Option, folder: Path, value: Any) -> Any:
+    """A path, each path of a list, or the globs with '/' of a config file, taken from the file's folder."""
+    if option.kind is Kind.GLOBS:
+        return tuple(anchored(glob, folder) for glob in value)
+    if isinstance(value, tuple):  # paths: the seed folders, the corpus
+        return tuple(_beside(folder, v) for v in value)
+    return _beside(folder, value)
+
+
+def _beside(folder: Path, value: Path) -> Path:
+    return (folder / value).resolve()
+
+
+def _confined_schema(config_file: Path, written: Any, schema: Path) -> None:
+    """A schema a config file names is read only inside the working tree or the config file's own folder:
+    a config in a pull request must not make the run read (and quote) a file from elsewhere."""
+    roots = (working_tree(), config_file.parent.resolve())
+    if not any(schema.is_relative_to(root) for root in roots):
+        raise ConfigError(f"{config_file}: schema {shown(written)} leads outside the working tree ({roots[0]}): "
+                          "not read")
 
 
 def unknown_key(key: str, known: Mapping[str, Option]) -> str:

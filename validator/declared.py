@@ -11,9 +11,21 @@ from pathlib import Path
 
 from . import __version__
 from .baseline import DEFAULT_FILE as BASELINE_FILE
+from .files import DEFAULT_MAX_BYTES
 from .jsonfile import DEFAULT_MAX_BYTES as REPORT_MAX_BYTES
-from .load import DEFAULT_MAX_BYTES
-from .options import HOST, Kind, Option, Range, allowed_entry, endpoint_url, header_value, http_url, url_pattern
+from .options import (
+    HOST,
+    Kind,
+    Option,
+    Range,
+    allowed_entry,
+    endpoint_url,
+    header_value,
+    http_url,
+    path_glob,
+    url_pattern,
+)
+from .seedfiles import DEFAULT_EXCLUDES
 from .shard import MAX_SHARDS, TOTAL_ENV
 
 SCOPE, LINKS, FIXES = "what to check", "link checking", "fixes"
@@ -28,14 +40,26 @@ OPTIONS: tuple[Option, ...] = (
            "seed files named instead are checked against the corpus, which corpus-wide rules see whole",
            setting="paths", key=True, positional=True, nargs="*", metavar="PATH", file_relative=True),
     Option("offline", Kind.BOOL, False, "check structure and metadata only; fetch nothing", setting="offline"),
-    Option("quiet", Kind.BOOL, False, "print nothing but run-stopping errors (reports are still written)",
-           short="-q"),
+    Option("quiet", Kind.BOOL, False, "print the problems only: no progress, notes, counts or verdict (reports "
+           "are still written)", short="-q"),
+    Option("silent", Kind.BOOL, False, "print nothing but run-stopping errors (reports are still written; the exit "
+           "code still says how the run went)"),
     Option("schema", Kind.PATH, None, "validate against this JSON Schema", setting="schema_path", key=True,
            commands=_CONFIG, metavar="FILE", shown="the built-in schema", file_relative=True),
     Option("config", Kind.PATH, None, "read settings from this TOML file", commands=_CONFIG, metavar="FILE",
-           shown="seed-validator.toml, else [tool.seed-validator] in pyproject.toml"),
+           shown="the nearest seed-validator.toml, else [tool.seed-validator] in pyproject.toml, from the working "
+           "directory up to the repository's top"),
+    Option("config-file", Kind.PATH, None, "the configuration file read: --config, else the nearest "
+           "seed-validator.toml or pyproject.toml with [tool.seed-validator] from the working directory up to the "
+           "repository's top; named in the report's run.options", setting="config_file", flag=False,
+           commands=_CONFIG),
     Option("max-file-size", Kind.INT, DEFAULT_MAX_BYTES, "larger files are reported, not read",
            setting="max_file_size", key=True, range=Range(1, 1024 * _MIB), metavar="BYTES"),
+    # A flag only, never a config key: a pull request can change a config file, and must not make CI read
+    # outside the checkout.
+    Option("follow-symlinks", Kind.BOOL, False, "read what symlinks point to even outside the working tree (the "
+           "git top-level, else the current directory); without it they are reported, not read",
+           setting="follow_symlinks"),
     Option("future-tolerance-hours", Kind.FLOAT, 24.0, "how far in the future a publication date may lie",
            setting="future_tolerance_hours", flag=False, key=True, range=Range(0, 24 * 366)),
     # -- check's reports --
@@ -65,6 +89,16 @@ OPTIONS: tuple[Option, ...] = (
            "still looked for in the whole corpus)", metavar="REF", group=SCOPE),
     Option("files-from", Kind.STR, None, "only the seed files listed in FILE, one per line ('-' for standard "
            "input)", metavar="FILE", group=SCOPE),
+    Option("exclude-files", Kind.GLOBS, DEFAULT_EXCLUDES, "globs of files and folders that are not seeds, replacing "
+           "the default (like ruff's exclude); a glob with '/' is relative to the config file's folder (a flag's: "
+           "the working directory); a PATH named is checked anyway", setting="exclude_files", key=True,
+           check=path_glob, file_relative=True, metavar="GLOB,...", group=SCOPE),
+    Option("extend-exclude-files", Kind.GLOBS, (), "more globs of files and folders that are not seeds, added to "
+           "exclude-files (like ruff's extend-exclude; the flag adds to the config file's)",
+           setting="extend_exclude_files", key=True, check=path_glob, file_relative=True, accumulates=True,
+           metavar="GLOB,...", group=SCOPE),
+    Option("allow-empty", Kind.BOOL, False, "exit 0 when the paths hold no seed file (without it: exit 2, 'no seed "
+           "files under PATH')", setting="allow_empty", key=True, group=SCOPE),
     Option("shard", Kind.STR, None, "check shard K of N: the links of the hosts that hash to it and its share of "
            "files; 'auto' reads GitLab (CI_NODE_INDEX/CI_NODE_TOTAL) or a Kubernetes Indexed Job "
            "(JOB_COMPLETION_INDEX)", metavar="K/N", group=SCOPE),
@@ -113,7 +147,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("persistent-days", Kind.FLOAT, 2.0, "days those runs must span at least", setting="links.persistent_days",
            flag=False, key=True, range=Range(0, 3650)),
     Option("cache", Kind.PATH, Path(".seed-validator/cache.sqlite"), "link cache (SQLite)", setting="cache.path",
-           key=True, metavar="PATH", group=LINKS),
+           key=True, metavar="PATH", group=LINKS, file_relative=True),
     Option("no-cache", Kind.BOOL, True, "neither read nor write the link cache", setting="cache.enabled",
            group=LINKS),
     Option("max-cache-age", Kind.DURATIONS, None, "reuse cached verdicts younger than this, e.g. 7d,1d (s, m, h, d)",

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from .models import ImageSpec, LinkKind, LinkRef, Occurrence
-from .positions import SourceMap
+from .positions import SourceMap, locate
 
 _ARTICLE_FIELDS = (
     ("originalUrl", LinkKind.PAGE),
@@ -50,8 +50,8 @@ def extract_links(record: Mapping[str, Any], file: str, source: SourceMap | None
         url = field.url.strip()
         if not url:
             continue
-        line = source.line(field.pointer) if source is not None else None
-        links.append(LinkRef(url, field.kind, Occurrence(file, field.pointer, line),
+        line, column = locate(source, field.pointer)
+        links.append(LinkRef(url, field.kind, Occurrence(file, field.pointer, line, column),
                              field.canonical_candidates, field.image))
     return links
 

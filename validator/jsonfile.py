@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import stat
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -23,6 +21,7 @@ from typing import Any
 import jsonschema_rs
 
 from .errors import ValidatorError
+from .files import NotRegular, TooLarge, read_regular
 
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 MAX_DEPTH = 64
@@ -35,7 +34,7 @@ def read_json_object(path: Path, what: str, error: type[ValidatorError], *, hint
                      max_bytes: int = DEFAULT_MAX_BYTES, size_option: str = "") -> dict[str, Any]:
     """The JSON object in path, or `error` naming the file and what is wrong with it. size_option names
     the setting that raises max_bytes, for the message."""
-    data = _read_bounded(path, what, error, hint=hint, max_bytes=max_bytes, size_option=size_option)
+    data = read_regular_file(path, what, error, hint=hint, max_bytes=max_bytes, size_option=size_option)
     try:
         document = json.loads(data.decode("utf-8"), parse_constant=_no_constant, parse_float=_finite)
     except RecursionError:
@@ -53,29 +52,19 @@ def read_json_object(path: Path, what: str, error: type[ValidatorError], *, hint
     return document
 
 
-def _read_bounded(path: Path, what: str, error: type[ValidatorError], *, hint: str, max_bytes: int,
-                  size_option: str) -> bytes:
-    """At most max_bytes + 1 bytes of a regular file; opening never blocks (a FIFO is refused, not waited on)."""
-    too_large = f"{what} {path} is larger than {max_bytes} bytes" + (f" ({size_option})" if size_option else "")
+def read_regular_file(path: Path, what: str, error: type[ValidatorError], *, max_bytes: int, hint: str = "",
+                      size_option: str = "") -> bytes:
+    """At most max_bytes + 1 bytes of a regular file, read a piece at a time (files.read_regular); opening
+    never blocks (a FIFO is refused, not waited on)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        return read_regular(path, max_bytes)
+    except NotRegular:
+        raise error(f"{what} {path} is not a regular file") from None
+    except TooLarge:
+        raise error(f"{what} {path} is larger than {max_bytes} bytes" + (f" ({size_option})" if size_option else "")
+                    ) from None
     except OSError as exc:
         raise error(f"cannot read {what} {path}: {exc.strerror or exc}{hint}") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise error(f"{what} {path} is not a regular file")
-        if info.st_size > max_bytes:
-            raise error(too_large)
-        with os.fdopen(os.dup(fd), "rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except OSError as exc:
-        raise error(f"cannot read {what} {path}: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
-    if len(data) > max_bytes:
-        raise error(too_large)
-    return data
 
 
 def _no_constant(name: str) -> Any:

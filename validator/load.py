@@ -2,31 +2,35 @@
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .files import DEFAULT_MAX_BYTES, Refusal, read_bounded
 from .models import Finding, Severity
 from .positions import SourceMap, escape
+from .seed_yaml import LIBYAML, AliasFound, BaseLoader, loader_for
+from .text import bounded
+from .tree import Tree, display_path
+from .yaml_errors import syntax_message
 
-SEED_SUFFIXES = frozenset({".txt", ".md", ".yaml", ".yml"})
 PLAIN_YAML_SUFFIXES = frozenset({".yaml", ".yml"})
-DEFAULT_MAX_BYTES = 4 * 1024 * 1024
-
-# libyaml parses about ten times faster; construction stays in Python so the hooks below still apply.
-_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-LIBYAML = _BaseLoader is not yaml.SafeLoader
+__all__ = ["DEFAULT_MAX_BYTES", "LIBYAML", "LoadedFile", "front_matter", "load_file", "parse_text"]
 
 _CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
-# A cheap, conservative filter: any '&' or '*' that could start an anchor or alias token.
-# Only files it matches pay for the exact event scan below.
-_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,])[&*][^\s\[\]{},]", re.MULTILINE)
-_CORE_BOOLS = {"true": True, "false": False}
+# A cheap, conservative filter: any '&' or '*' where libyaml could start an anchor or alias token (after
+# a line start, a blank, a flow indicator, a flow ':' or '?' straight before it, a quote or a BOM).
+# Only files it matches pay for the exact event scan below; construction rejects shared nodes besides.
+_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[\]{},:?\"'\ufeff])[&*][^\s\[\]{},]", re.MULTILINE)
+_MAX_LINES_NAMED = 5
+# Values (scalars, lists, mappings) in one record: a seed holds a few hundred; each costs the parser about
+# a kilobyte, so this bounds a record at ~100 MB whatever --max-file-size allows.
+MAX_VALUES = 100_000
+_VALUE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_ALIAS_MESSAGE = "YAML anchors and aliases are not allowed in seed files; write the value out"
 
 
 @dataclass(slots=True)
@@ -39,80 +43,17 @@ class LoadedFile:
     findings: list[Finding] = field(default_factory=list)
 
 
-class _SeedLoader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """Safe loading with the traps of seed-format.md closed: timestamps stay text, duplicate keys noted."""
+def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, file: str | None = None,
+              tree: Tree | None = None) -> LoadedFile:
+    """Read and parse one seed file. Never raises for a bad file: its problems come back as findings.
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.duplicate_keys: list[tuple[yaml.MappingNode, str]] = []
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
-        self.flatten_mapping(node)
-        mapping: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            # JSON Schema only knows string keys (check-jsonschema does the same).
-            key = key if isinstance(key, str) else str(key)
-            if key in mapping:
-                self.duplicate_keys.append((node, key))
-            mapping[key] = self.construct_object(value_node, deep=deep)
-        return mapping
-
-
-def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
-    return str(loader.construct_scalar(node))
-
-
-def _core_schema_bool(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> bool | str:
-    # YAML 1.1 reads yes/no/on/off as booleans; keep those as the text written (YAML 1.2 core schema).
-    text = str(loader.construct_scalar(node))
-    return _CORE_BOOLS.get(text.lower(), text)
-
-
-_SeedLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
-_SeedLoader.add_constructor("tag:yaml.org,2002:bool", _core_schema_bool)
-
-
-def discover(paths: Iterable[Path], *, skip: Iterable[Path] = ()) -> Iterator[Path]:
-    """Seed files under the given paths, sorted; hidden entries, other extensions and the `skip` folders
-    (the run's own report folder) left out when walking folders.
-
-    A path named explicitly is always yielded, so a missing or odd file still gets its own finding.
+    With a tree, the file is read only if it lies inside it (see tree.Tree); either way only a regular
+    file of at most max_bytes is read, without ever blocking (see files.read_bounded).
     """
-    skipped = {folder.resolve() for folder in skip}
-    for path in paths:
-        if not path.is_dir():
-            yield path
-            continue
-        for root, dirs, files in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                             and not (skipped and (Path(root) / d).resolve() in skipped))
-            for name in sorted(files):
-                if not name.startswith(".") and Path(name).suffix.lower() in SEED_SUFFIXES:
-                    yield Path(root) / name
-
-
-def display_path(path: Path) -> str:
-    """The path as reports show it: relative to the working directory when inside it, with '/'."""
-    if not path.is_absolute() and ".." not in path.parts:
-        return path.as_posix()
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, file: str | None = None) -> LoadedFile:
-    """Read and parse one seed file. Never raises for a bad file: its problems come back as findings."""
     file = file if file is not None else display_path(path)
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return _failed(file, None, "yaml/too-large", f"file is {size:,} bytes, over the limit of "
-                           f"{max_bytes:,} (raise --max-file-size to check it)")
-        raw = path.read_bytes()
-    except OSError as exc:
-        return _failed(file, None, "yaml/unreadable", f"cannot read file: {exc.strerror or exc}")
+    raw = tree.read(path, max_bytes) if tree is not None else read_bounded(path, max_bytes)
+    if isinstance(raw, Refusal):
+        return _failed(file, None, raw.rule, raw.message)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -135,21 +76,28 @@ def parse_text(text: str, file: str, *, plain_yaml: bool = False) -> LoadedFile:
             return document_or_finding
         document = document_or_finding
 
-    if ("&" in document or "*" in document) and _MAYBE_ANCHOR.search(document):
-        anchor = _first_anchor_or_alias(document)
-        if anchor is not None:
-            return _failed(file, anchor, "yaml/alias",
-                           "YAML anchors and aliases are not allowed in seed files; write the value out")
+    # A value takes at least two characters ('1,'): only a long document can hold too many of them.
+    too_long = len(document) > 2 * MAX_VALUES
+    if too_long or (("&" in document or "*" in document) and _MAYBE_ANCHOR.search(document)):
+        stop = _scan_events(document, count=too_long)
+        if stop is not None:
+            rule, position = stop
+            message = _ALIAS_MESSAGE if rule == "yaml/alias" else (
+                f"the record holds more than {MAX_VALUES:,} values (a seed holds a few hundred); not read further")
+            return _failed(file, position, rule, message)
 
-    loader = _SeedLoader(document)
+    loader = loader_for(document)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
+    except AliasFound as exc:
+        mark = exc.problem_mark
+        return _failed(file, None if mark is None else (mark.line + 1, mark.column + 1), "yaml/alias", _ALIAS_MESSAGE)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         position = None if mark is None else (mark.line + 1, mark.column + 1)
-        problem = " ".join(part for part in (exc.context, exc.problem) if part)
-        return _failed(file, position, "yaml/syntax", f"invalid YAML: {problem}")
+        message = syntax_message(exc, front_matter=plain_yaml and front_matter(text) is not None)
+        return _failed(file, position, "yaml/syntax", message)
     except yaml.YAMLError as exc:
         return _failed(file, None, "yaml/syntax", f"invalid YAML: {exc}")
     finally:
@@ -161,7 +109,7 @@ def parse_text(text: str, file: str, *, plain_yaml: bool = False) -> LoadedFile:
     if not isinstance(data, dict):
         return _failed(file, source.position(""), "yaml/not-mapping",
                        f"the record must be a mapping of fields, not a {_yaml_type(data)}")
-    findings = [_duplicate_finding(file, source, mapping, key) for mapping, key in loader.duplicate_keys]
+    findings = _duplicate_findings(file, source, loader.duplicate_keys) if loader.duplicate_keys else []
     return LoadedFile(file, data, source, findings)
 
 
@@ -185,25 +133,51 @@ def _front_matter(text: str, file: str) -> str | LoadedFile:
     return text[: closing.start()]
 
 
-def _first_anchor_or_alias(document: str) -> tuple[int, int] | None:
+def _scan_events(document: str, *, count: bool) -> tuple[str, tuple[int, int] | None] | None:
+    """The first anchor or alias (yaml/alias), or with count the value past MAX_VALUES (yaml/too-large), from
+    libyaml's event stream: nothing is built or kept, and the scan stops there."""
+    values = 0
     try:
-        for event in yaml.parse(document, Loader=_BaseLoader):
+        for event in yaml.parse(document, Loader=BaseLoader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                mark = event.start_mark
-                return None if mark is None else (mark.line + 1, mark.column + 1)
+                return "yaml/alias", _position(event.start_mark)
+            if count and isinstance(event, _VALUE_EVENTS):
+                values += 1
+                if values > MAX_VALUES:
+                    return "yaml/too-large", _position(event.start_mark)
     except yaml.YAMLError:
         return None  # the real parse reports the syntax error with its position
     return None
 
 
-def _duplicate_finding(file: str, source: SourceMap, mapping: yaml.MappingNode, key: str) -> Finding:
-    lines = [k.start_mark.line + 1 for k, _ in mapping.value if isinstance(k, yaml.ScalarNode) and k.value == key]
-    pointer = source.pointer_of(mapping) + "/" + escape(key)
-    last = lines[-1] if lines else None
-    column = next((k.start_mark.column + 1 for k, _ in reversed(mapping.value) if k.value == key), None)
-    earlier = ", ".join(str(n) for n in lines[:-1])
-    return Finding(file, last, column, pointer, "yaml/duplicate-key", Severity.ERROR,
-                   f"duplicate key '{key}' (also on line {earlier}); YAML keeps only the last value")
+def _position(mark: Any) -> tuple[int, int] | None:
+    return None if mark is None else (mark.line + 1, mark.column + 1)
+
+
+def _duplicate_findings(file: str, source: SourceMap, duplicates: list[tuple[yaml.MappingNode, str]]
+                        ) -> list[Finding]:
+    """One finding per repeated key of a mapping, at its last occurrence (linear however often it repeats)."""
+    unique = dict.fromkeys(duplicates)
+    pointers = source.pointers_of(mapping for mapping, _ in unique)
+    marks_by_mapping: dict[int, dict[str, list[yaml.Mark]]] = {}
+    findings = []
+    for mapping, key in unique:
+        marks = marks_by_mapping.get(id(mapping))
+        if marks is None:
+            marks = marks_by_mapping[id(mapping)] = {}
+            for key_node, _ in mapping.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    marks.setdefault(key_node.value, []).append(key_node.start_mark)
+        found = marks.get(key, [])
+        line, column = (found[-1].line + 1, found[-1].column + 1) if found else (None, None)
+        earlier = ", ".join(str(mark.line + 1) for mark in found[:-1][:_MAX_LINES_NAMED])
+        if len(found) - 1 > _MAX_LINES_NAMED:
+            earlier += f" and {len(found) - 1 - _MAX_LINES_NAMED:,} more"
+        findings.append(Finding(file, line, column, pointers.get(id(mapping), "") + "/" + escape(key),
+                                "yaml/duplicate-key", Severity.ERROR,
+                                f"duplicate key '{bounded(key)}' (also on line {earlier}); "
+                                "YAML keeps only the last value"))
+    return findings
 
 
 def _yaml_type(value: object) -> str:

@@ -15,7 +15,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from .patterns import compile_url_pattern
+from .patterns import compile_path_globs, compile_url_pattern
 
 RUN = ("check", "baseline")  # the commands that run the pipeline share its options
 HOST = "host."  # settings path prefix of the per-host overrides ([hosts."name"] tables in a config file)
@@ -38,6 +38,7 @@ class Kind(Enum):
     PATHS = "a list of paths"
     INTS = "a list of whole numbers"
     STRS = "a list of strings"
+    GLOBS = "a list of file globs"
     HOSTS = "a table of host names"
     DURATIONS = "GOOD[,BAD] durations"
 
@@ -90,6 +91,7 @@ class Option:
     shown: str | None = None  # the default as --help says it, when it is not a plain value
     file_relative: bool = False  # in a config file, a relative path is relative to that file
     writes: str | None = None  # "dir" or "file": the command writes there; checked before any work
+    accumulates: bool = False  # a list whose flag adds to the config file's entries (ruff's extend-*)
 
     @property
     def dest(self) -> str:
@@ -103,7 +105,9 @@ class Option:
         return converted
 
     def from_text(self, text: str) -> Any:
-        """A command-line value (one entry of a PATHS positional)."""
+        """A command-line value (one entry of a PATHS positional; GLOBS comma-separated, as ruff takes them)."""
+        if self.kind is Kind.GLOBS:
+            return self.value([glob.strip() for glob in text.split(",") if glob.strip()])
         try:
             raw: Any = {Kind.INT: int, Kind.FLOAT: float}.get(self.kind, str)(text)
         except ValueError:
@@ -180,6 +184,8 @@ def _list(option: Option, raw: Any) -> tuple[Any, ...]:
 def _entry(option: Option, entry: Any) -> Any:
     if option.kind is Kind.PATHS:
         return _path(option, entry)
+    if option.kind is Kind.GLOBS and (not isinstance(entry, str) or not entry or "\x00" in entry):
+        raise ValueError(f"'{option.name}' takes {option.kind.value}, not {shown(entry)}")
     wanted: type = int if option.kind is Kind.INTS else str
     in_range = option.range is None or (isinstance(entry, int) and entry in option.range)
     if isinstance(entry, bool) or not isinstance(entry, wanted) or not in_range:
@@ -206,10 +212,11 @@ def _hosts(option: Option, raw: Any) -> Any:
     raise TypeError("host tables are read by config.host_overrides")
 
 
-_LISTS = {Kind.PATHS, Kind.INTS, Kind.STRS}
+_LISTS = {Kind.PATHS, Kind.INTS, Kind.STRS, Kind.GLOBS}
 _READERS: dict[Kind, Callable[[Option, Any], Any]] = {
     Kind.BOOL: _bool, Kind.INT: _int, Kind.FLOAT: _float, Kind.STR: _str, Kind.PATH: _path,
-    Kind.PATHS: _list, Kind.INTS: _list, Kind.STRS: _list, Kind.HOSTS: _hosts, Kind.DURATIONS: _durations,
+    Kind.PATHS: _list, Kind.INTS: _list, Kind.STRS: _list, Kind.GLOBS: _list, Kind.HOSTS: _hosts,
+    Kind.DURATIONS: _durations,
 }
 
 
@@ -224,6 +231,13 @@ def duration_text(seconds: float) -> str:
 def url_pattern(name: str, pattern: Any) -> None:
     try:
         compile_url_pattern(pattern)
+    except ValueError as exc:
+        raise ValueError(f"'{name}': {exc}") from exc
+
+
+def path_glob(name: str, glob: Any) -> None:
+    try:
+        compile_path_globs((glob,))
     except ValueError as exc:
         raise ValueError(f"'{name}': {exc}") from exc
 

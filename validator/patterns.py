@@ -49,6 +49,71 @@ def compile_url_pattern(pattern: str) -> UrlPattern:
     try:
         return UrlPattern(pattern, re2.compile(pattern, _options()))
     except re2.error as exc:
-        reason = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
-        raise PatternError(f"invalid URL pattern {pattern!r}: {reason} (patterns use RE2 syntax, matched in "
+        raise PatternError(f"invalid URL pattern {pattern!r}: {_reason(exc)} (patterns use RE2 syntax, matched in "
                            "linear time: no backreferences or look-around)") from exc
+
+
+def _reason(exc: Exception) -> str:
+    return exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+
+
+# -- file globs (exclude-files, extend-exclude-files) --
+_REGEX_SPECIAL = frozenset("\\.^$|?*+()[]{}")
+
+
+@dataclass(frozen=True, slots=True)
+class PathGlobs:
+    """Globs compiled into one RE2 program: `match` answers whether a path (with '/') matches one of them,
+    or lies below a folder that does."""
+
+    globs: tuple[str, ...]
+    _compiled: Any
+
+    def match(self, path: str) -> bool:
+        return self._compiled.search(path) is not None
+
+
+def compile_path_globs(globs: tuple[str, ...]) -> PathGlobs | None:
+    """The globs (`*` and `?` within one name, `**` across folders, `[...]` a set of characters) as one
+    linear-time matcher of whole paths; None for no globs; PatternError when RE2 refuses the program."""
+    if not globs:
+        return None
+    for glob in globs:
+        if not isinstance(glob, str) or not glob or len(glob) > MAX_PATTERN_LENGTH:
+            raise PatternError(f"a file glob must be a string of 1 to {MAX_PATTERN_LENGTH} characters, not {glob!r}")
+    program = "^(?:" + "|".join(glob_regex(glob) for glob in globs) + ")(?:/.*)?$"
+    try:
+        return PathGlobs(globs, re2.compile(program, _options()))
+    except re2.error as exc:
+        what = f"the file glob {globs[0]!r}" if len(globs) == 1 else f"these {len(globs)} file globs together"
+        raise PatternError(f"cannot use {what}: {_reason(exc)}") from exc
+
+
+def glob_regex(glob: str) -> str:
+    """A glob as a regular expression over a path written with '/'."""
+    out, i = [], 0
+    while i < len(glob):
+        if glob.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif glob.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif glob[i] in "*?":
+            out.append("[^/]*" if glob[i] == "*" else "[^/]")
+            i += 1
+        elif glob[i] == "[" and (end := glob.find("]", i + 2)) > 0:
+            body = glob[i + 1:end]
+            negated = body.startswith("!")
+            body = "".join("\\" + c if c in "\\[]^" else c for c in body[1 if negated else 0:])
+            out.append(f"[{'^' if negated else ''}{body}]")
+            i = end + 1
+        else:
+            out.append("\\" + glob[i] if glob[i] in _REGEX_SPECIAL else glob[i])
+            i += 1
+    return "".join(out)
+
+
+def glob_escape(text: str) -> str:
+    """Text (a folder's path) as a glob that matches exactly it."""
+    return "".join(f"[{c}]" if c in "*?[" else c for c in text)

@@ -73,16 +73,35 @@ class SourceMap:
 
     def pointer_of(self, target: yaml.Node) -> str:
         """The pointer of a node known to be in the tree (used only for rare findings)."""
-        stack: list[tuple[yaml.Node, list[str | int]]] = [(self._root, [])]
-        while stack:
-            node, path = stack.pop()
-            if node is target:
-                return join(path)
+        return self.pointers_of([target]).get(id(target), "")
+
+    def pointers_of(self, targets: Iterable[yaml.Node]) -> dict[int, str]:
+        """The pointers of nodes in the tree by id(node), found in one walk: linear in the tree's size."""
+        wanted = {id(node) for node in targets}
+        found: dict[int, str] = {}
+        # Each visited node: (node, index of its parent's entry, its token); paths are rebuilt only when found.
+        entries: list[tuple[int, str | int]] = []
+        stack: list[tuple[yaml.Node, int, str | int]] = [(self._root, -1, "")]
+        while stack and len(found) < len(wanted):
+            node, parent, token = stack.pop()
+            entries.append((parent, token))
+            here = len(entries) - 1
+            if id(node) in wanted:
+                found[id(node)] = join(_path(entries, here))
             if isinstance(node, yaml.MappingNode):
-                stack.extend((v, [*path, str(k.value)]) for k, v in node.value)
+                stack.extend((v, here, str(k.value)) for k, v in node.value)
             elif isinstance(node, yaml.SequenceNode):
-                stack.extend((v, [*path, i]) for i, v in enumerate(node.value))
-        return ""
+                stack.extend((v, here, i) for i, v in enumerate(node.value))
+        return found
+
+
+def _path(entries: list[tuple[int, str | int]], index: int) -> list[str | int]:
+    path: list[str | int] = []
+    while index > 0:
+        parent, token = entries[index]
+        path.append(token)
+        index = parent
+    return path[::-1]
 
 
 def locate(source: SourceMap | None, pointer: str, *, key: bool = False) -> tuple[int | None, int | None]:

@@ -65,11 +65,11 @@ def problems(result: RunResult) -> list[Problem]:
         severity = outcome.status.severity
         if severity is not None:
             message = f"{entry.kind} link {outcome.status}: {entry.url} ({outcome.reason})"
-            items.extend(Problem(o.file, o.line, None, o.pointer, outcome.status.rule_id, severity, message,
+            items.extend(Problem(o.file, o.line, o.column, o.pointer, outcome.status.rule_id, severity, message,
                                  entry.url, origin=o) for o in entry.occurrences)
         for warning in outcome.warnings:
             message = f"{entry.kind} link {entry.url}: {warning}"
-            items.extend(Problem(o.file, o.line, None, o.pointer, LINK_WARNING_RULE, Severity.WARNING, message,
+            items.extend(Problem(o.file, o.line, o.column, o.pointer, LINK_WARNING_RULE, Severity.WARNING, message,
                                  entry.url, origin=o) for o in entry.occurrences)
     accepted = result.baseline_keys
     if accepted:
@@ -77,11 +77,14 @@ def problems(result: RunResult) -> list[Problem]:
     return sorted(items, key=Problem.sort_key)
 
 
+def fails(problem: Problem, threshold: Severity | None) -> bool:
+    """Whether a problem fails the run under --fail-on (None: nothing fails); a baselined one never does."""
+    return threshold is not None and problem.severity.rank >= threshold.rank and not problem.baselined
+
+
 def at_or_above(items: Iterable[Problem], threshold: Severity | None) -> list[Problem]:
-    """The problems that fail the run under --fail-on (None: never fail); baselined ones never do."""
-    if threshold is None:
-        return []
-    return [p for p in items if p.severity.rank >= threshold.rank and not p.baselined]
+    """The problems that fail the run under --fail-on."""
+    return [p for p in items if fails(p, threshold)]
 
 
 def mark_of(problem: Problem) -> Mark:

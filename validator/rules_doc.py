@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from .catalog import FIXES, SCHEMA_ANCHOR, RuleInfo, all_rules
 
-_GROUPS = (("yaml/", "Loading the file"), ("seed/", "Domain rules"), ("link/", "Link health"))
+_GROUPS = (("yaml/", "Loading the file"), ("seed/", "Domain rules"), ("link/", "Link health"),
+           ("internal/", "The validator itself"))
 
 
 def render() -> str:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import UsageError
-from .load import SEED_SUFFIXES
+from .options import shown
+from .tree import SEED_SUFFIXES, working_tree
+
+_MAX_SHOWN_PATH = 200
+REPOSITORY_MARKERS = (".git", ".hg")
 
 
 def changed_since(ref: str, paths: Sequence[Path]) -> list[Path]:
@@ -26,8 +31,31 @@ def changed_since(ref: str, paths: Sequence[Path]) -> list[Path]:
     untracked = _git(["ls-files", "--others", "--exclude-standard", "-z", "--", *specs],
                      "git ls-files failed").split("\0")
     files = [Path(name) for name in sorted({n for n in changed + untracked if n})]
-    return [path for path in files if path.suffix.lower() in SEED_SUFFIXES and path.is_file()
-            and not any(part.startswith(".") for part in path.parts)]
+    # Not only regular files: a changed symlink or FIFO gets its own finding (outside the tree, not a file).
+    return [path for path in seed_candidates(files) if _present(path)]
+
+
+def seed_candidates(paths: Sequence[Path]) -> list[Path]:
+    """The paths of a list that discovery would consider: a seed suffix, no hidden file or folder."""
+    return [path for path in paths if path.suffix.lower() in SEED_SUFFIXES
+            and not any(part.startswith(".") and part not in (".", "..") for part in path.parts)]
+
+
+def existing(paths: Sequence[Path]) -> list[Path]:
+    """The paths, all of which exist; UsageError naming those that do not (a list says what to check)."""
+    missing = [path for path in paths if not os.path.lexists(path)]
+    if missing:
+        more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
+        raise UsageError(f"--files-from: {shown_path(missing[0])}{more}: no such file (list the files to check; "
+                         "leave deleted ones out, e.g. git diff --name-only --diff-filter=d)")
+    return list(paths)
+
+
+def _present(path: Path) -> bool:
+    try:
+        return path.is_symlink() or (path.exists() and not path.is_dir())
+    except OSError:
+        return True  # a path too long to look at: its finding says so
 
 
 def files_from(source: str) -> list[Path]:
@@ -37,6 +65,12 @@ def files_from(source: str) -> list[Path]:
     except OSError as exc:
         raise UsageError(f"--files-from: cannot read {source}: {exc.strerror or exc}") from exc
     return [Path(line.strip()) for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def shown_path(path: Path) -> str:
+    """A path for a one-line message: as written when printable and short, else quoted and cut."""
+    text = str(path)
+    return text if text.isprintable() and len(text) <= _MAX_SHOWN_PATH else shown(text)
 
 
 def _git(args: list[str], failure: str) -> str:
@@ -50,11 +84,16 @@ def _git(args: list[str], failure: str) -> str:
     return done.stdout
 
 
+def repository_top(start: Path) -> Path | None:
+    """The repository start is in: the nearest folder, from start upward, holding .git (a folder, or the file
+    of a git worktree or submodule) or .hg; None outside a repository. No git process: config discovery asks
+    this on every run."""
+    start = start.absolute()
+    return next((folder for folder in (start, *start.parents)
+                 if any(os.path.lexists(folder / marker) for marker in REPOSITORY_MARKERS)), None)
+
+
 def repository_root() -> Path:
-    """The git top-level of the working directory, or the working directory outside a git checkout."""
-    try:
-        done = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False)
-    except OSError:
-        return Path.cwd()
-    top = done.stdout.strip()
-    return Path(top) if done.returncode == 0 and top else Path.cwd()
+    """The git top-level of the working directory, or the working directory outside a git checkout: the one
+    root the run reads within (tree.working_tree) and that SARIF paths start from."""
+    return working_tree()

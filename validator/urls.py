@@ -4,7 +4,10 @@ file paths as URI references, mojibake repair."""
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import re
+import string
+import unicodedata
 from functools import cache
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -20,26 +23,86 @@ _PLAIN_HTTP_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?/[!#$%&'*+,./0-9:
 _URL_USERINFO = re.compile(r"^(\s*(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//)([^/?#]*)@")
 _TEXT_USERINFO = re.compile(r"(//)([^/?#\s]*)@")
 MASK = "***"
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def scheme_of(url: str) -> str:
+    """The scheme of url, lower-cased ('' when it has none), without parsing the rest."""
+    match = _SCHEME.match(url.strip())
+    return match.group(1).lower() if match else ""
+
+
+def malformation(url: str) -> str | None:
+    """Why url cannot be parsed as written, or None: what urlsplit refuses (brackets that are not an IP
+    address, a port that is not a number in 0-65535, a netloc that Unicode normalisation would turn into
+    a '/', '?', '#', '@' or ':', as U+2100 'a/c' does) or a host that NFKC normalisation changes
+    (full-width letters, ligatures)."""
+    try:
+        parts = urlsplit(url.strip())
+        _ = parts.port
+    except ValueError as exc:
+        return str(exc)
+    host = parts.hostname or ""
+    if not host.isascii():
+        normal = unicodedata.normalize("NFKC", host)
+        if normal != host:
+            return f"its host '{host}' changes under Unicode normalisation (NFKC) into '{normal}'"
+    return None
+_UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
+_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
 
 
 def normalise(url: str) -> str:
-    """The identity of a URL for de-duplication and caching.
+    """The identity of a URL for de-duplication and caching: two URLs get the same one only when they name
+    the same resource, and distinct resources get distinct ones.
 
-    Scheme and host lower-cased, default port and fragment dropped, an empty path made '/'.
-    Path and query keep their case and order: servers may distinguish them.
+    The equivalences applied (RFC 3986 §6.2.2 syntax-based, §6.2.3 scheme-based for http and https):
+    scheme and host case (an IPv6 literal written in any form is its compressed form, in brackets, so a
+    port can never be read into it), a trailing dot on the host, an explicit default port or an empty one,
+    the case of a percent-encoding's hex digits, percent-encoded unreserved characters (`%7E` is `~`), an
+    empty path and '/' (with an authority), and the fragment (never sent). Path, query and user information
+    keep their case, order and every other character as written: servers may distinguish them, and an
+    empty query ('?') is not no query. Equivalences not applied (dot segments, raw non-ASCII against its
+    percent-encoding) only cost a second check, never a wrong match.
     """
+    text = url.strip()
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(text)
         port = parts.port
     except ValueError:
-        return url.strip()
+        return text
     scheme = parts.scheme.lower()
-    host = (parts.hostname or "").rstrip(".")
-    if port is not None and port != _DEFAULT_PORTS.get(scheme):
-        host = f"{host}:{port}"
-    if parts.username or parts.password:
-        host = f"{parts.username or ''}:{parts.password or ''}@{host}"
-    return urlunsplit((scheme, host, parts.path or "/", parts.query, ""))
+    head = f"{scheme}:" if parts.scheme else ""
+    has_authority = text[len(head):].startswith("//")
+    if has_authority:
+        userinfo, at, hostport = parts.netloc.rpartition("@")
+        host = _host(parts.hostname or "", literal=hostport.startswith("["))
+        if port is not None and port != _DEFAULT_PORTS.get(scheme):
+            host = f"{host}:{port}"
+        head += f"//{_percent(userinfo)}{at}{host}"
+    path = _percent(parts.path) or ("/" if has_authority and scheme in _DEFAULT_PORTS else "")
+    query = f"?{_percent(parts.query)}" if "?" in text.split("#", 1)[0] else ""
+    return f"{head}{path}{query}"
+
+
+def _host(host: str, *, literal: bool) -> str:
+    """A host as an identity: lower case (urlsplit's hostname), without a trailing dot; an IP literal in
+    its brackets, an IPv6 address in its compressed form."""
+    if literal:
+        with contextlib.suppress(ValueError):
+            host = ipaddress.IPv6Address(host).compressed
+        return f"[{host}]"
+    return _percent(host).rstrip(".")
+
+
+def _percent(text: str) -> str:
+    """Percent-encodings normalised: an unreserved character decoded, every other one's hex upper-cased."""
+    return _PERCENT.sub(_decoded, text) if "%" in text else text
+
+
+def _decoded(match: re.Match[str]) -> str:
+    char = chr(int(match.group(1), 16))
+    return char if char in _UNRESERVED else match.group(0).upper()
 
 
 def redact(url: str) -> str:

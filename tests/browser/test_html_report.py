@@ -20,6 +20,9 @@ pytestmark = pytest.mark.slow
 XSS_TITLE = "<script>window.pwned = 1</script><img src=x onerror=window.pwned=2>"
 # A server's title that decodes to markup: the soft-404 reason quotes it.
 SERVER_XSS = "&lt;script&gt;window.pwned = 3&lt;/script&gt;&lt;img src=x onerror=window.pwned=4&gt;"
+# As the seed writes them (YAML double-quoted): \x01 is a control character before the scheme.
+HOSTILE_URLS = ("\\x01 JaVaScRiPt:window.pwned=5", "data:text/html,window.pwned=6", "VBScript:window.pwned=7",
+                " javascript:window.pwned=8")
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +40,18 @@ def report_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             text = seed(farm, page, image).replace('title: "A story"', f'title: "Story {n}"')
             text = text.replace("  - Testing\n", "  - Testing\n  -\n") if n == 0 else text  # a warning
             (seeds / f"s{n}.txt").write_text(text, encoding="utf-8")
+        # More findings than the page renders without a script: 60 empty topics.
+        (seeds / "many.txt").write_text(seed(farm, "/ok?many", "/image.png").replace(
+            "  - Testing\n", "  - Testing\n" + "  -\n" * 60).replace('title: "A story"', 'title: "Many"'),
+            encoding="utf-8")
+        # URLs that must never become links: script, data and vbscript schemes, in any case, after a control char.
+        (seeds / "schemes.txt").write_text(
+            seed(farm, "/ok?schemes", "/image.png").replace('title: "A story"', 'title: "Schemes"')
+            .replace(f'originalUrl: "{farm.url("/ok?schemes")}"', f'originalUrl: "{HOSTILE_URLS[0]}"')
+            .replace(f'webUrl: "{farm.url("/ok?schemes")}"', f'webUrl: "{HOSTILE_URLS[1]}"')
+            .replace(f'url: "{farm.url("/image.png")}"', f'url: "{HOSTILE_URLS[2]}"')
+            .replace("type: article", f'featuredContent: "<iframe src=\'{HOSTILE_URLS[3]}\'></iframe>"\n'
+                                      "type: article"), encoding="utf-8")
         (seeds / "xss.txt").write_text(
             seed(farm, "/ok?xss", "/image.png").replace('title: "A story"', f"title: '{XSS_TITLE}'")
             .replace("domain: 127.0.0.1", f"domain: '{XSS_TITLE}'"), encoding="utf-8")
@@ -83,10 +98,16 @@ def test_summary_numbers_match_the_json_report(page: tuple[Page, list[str]], rep
     cards = {card.get_attribute("data-card"): int(card.locator(".n").inner_text())
              for card in tab.locator("li.card").all()}
     assert cards["records"] == summary["records"] and cards["links"] == summary["links"]
-    for status in ("dead", "soft-dead", "mismatch", "blocked", "error"):
-        assert cards[status] == summary["links_by_status"][status], status
-    assert cards["errors"] == summary["violations"]["error"]
-    assert cards["warnings"] == summary["violations"]["warning"]
+    for status, n in summary["links_by_status"].items():
+        assert cards[f"links-{status}"] == n, status
+    for severity in ("error", "warning"):
+        assert cards[f"findings-{severity}"] == summary["violations"][severity]
+        assert cards[f"link-problems-{severity}"] == summary["link_problems"][severity]
+    groups = [g.inner_text() for g in tab.locator(".card-group h3").all()]
+    assert groups == ["run", "structure findings", "link problems", "links by status"]
+    bars = tab.locator("#chart-rules title").all_text_contents()
+    expected = sorted(summary["problems_by_rule"].items(), key=lambda item: (-item[1], item[0]))[:12]
+    assert bars == [f"{rule}: {n}" for rule, n in expected] and any(b.startswith("link/") for b in bars)
     assert tab.locator("#links tbody tr").count() == summary["links"]
     assert tab.locator("#findings tbody tr").count() == len(report(report_dir)["violations"])
 
@@ -168,3 +189,49 @@ def test_no_console_errors_in_an_offline_report(browser: Browser, tmp_path: Path
     assert errors == [] and tab.locator("#links").count() == 0
     assert "0 findings" in tab.locator("#findings caption").inner_text()
     tab.close()
+
+
+def test_without_javascript_the_summary_and_the_first_rows_are_there(browser: Browser, report_dir: Path) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 1800})
+    tab = context.new_page()
+    tab.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+    tab.goto((report_dir / "report.html").as_uri())
+    document = report(report_dir)
+    summary = document["summary"]
+    cards = {card.get_attribute("data-card"): int(card.locator(".n").inner_text())
+             for card in tab.locator("li.card").all()}
+    assert cards["findings-warning"] == summary["violations"]["warning"] and cards["links"] == summary["links"]
+    assert cards["link-problems-error"] == summary["link_problems"]["error"]
+    findings = len(document["violations"])
+    assert findings > 50
+    assert tab.locator("#findings tbody tr").count() == 50
+    assert tab.locator("#findings caption").inner_text().startswith(f"the first 50 of {findings} findings")
+    assert tab.locator("#links tbody tr").count() == summary["links"] < 50
+    assert tab.locator("#links caption").inner_text() == f"{summary['links']} links"
+    assert not tab.locator("#finding-filters").is_visible()  # filters need the script: not offered
+    first = tab.locator("#findings tbody tr").first
+    assert first.get_attribute("data-severity") == "error"  # the order the script shows first: errors first
+    tab.locator("header details summary").click()
+    options = dict(zip(tab.locator("header table td:nth-child(1)").all_text_contents(),
+                       tab.locator("header table td:nth-child(2)").all_text_contents(), strict=True))
+    assert options["offline"] == "off" and options["allow-private"] == "on" and options["cache"] == "none"
+    assert options["accept"] == "none" and options["timeout"] == "20"
+    assert not any(value in ("True", "False", "None", "[]") for value in options.values())
+    context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_only_http_urls_become_links(browser: Browser, report_dir: Path, javascript: bool) -> None:
+    context = browser.new_context(java_script_enabled=javascript)
+    tab = context.new_page()
+    tab.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+    tab.goto((report_dir / "report.html").as_uri())
+    # Every link's scheme, as the browser resolves it (the file links are relative: file:).
+    protocols = tab.eval_on_selector_all("a[href]", "links => links.map(a => a.protocol)")
+    assert protocols and set(protocols) <= {"http:", "https:", "file:"}, set(protocols)
+    shown = tab.locator("#links tbody").inner_text()
+    for url in ("JaVaScRiPt:window.pwned=5", "data:text/html,window.pwned=6", "VBScript:window.pwned=7",
+                "javascript:window.pwned=8"):
+        assert url in shown  # the URL is there, as text
+    assert tab.evaluate("window.pwned") is None
+    context.close()

@@ -303,3 +303,28 @@ def test_a_read_only_cache_is_read_but_not_written_and_the_run_goes_on(tmp_path:
     notes = [note for note in report["run"]["notes"] if "link cache" in note]
     assert len(notes) == 1 and "cannot be written" in notes[0] and "using the verdicts in it" in notes[0], notes
     assert {path.name: path.read_bytes() for path in cache_dir.iterdir()} == before  # untouched
+
+
+def test_a_verdict_is_reused_only_under_the_settings_that_made_it(tmp_path: Path, farm: Farm) -> None:
+    work = corpus(tmp_path, seed([farm.url("/ok"), farm.url("/gone")]))
+    (work / "seed-validator.toml").write_text("accept = [410]\n", encoding="utf-8")
+    accepting = check(work, "--allow-private", timeout=60)
+    assert {url: link["status"] for url, link in accepting.links().items()} == \
+        {farm.url("/ok"): "ok", farm.url("/gone"): "ok"}
+    (work / "seed-validator.toml").unlink()
+    # Without accept = [410] the 410 is dead again: nothing the accepting run cached is reused.
+    default = check(work, "--allow-private", timeout=60)
+    links = default.links()
+    assert links[farm.url("/gone")]["status"] == "dead"
+    assert [link["from_cache"] for link in links.values()] == [False, False]
+    assert default.code == 1
+    # The same settings again: every verdict comes from the cache.
+    again = check(work, "--allow-private", timeout=60)
+    assert {url: (link["status"], link["from_cache"]) for url, link in again.links().items()} == \
+        {farm.url("/ok"): ("ok", True), farm.url("/gone"): ("dead", True)}
+    # Without --allow-private the loopback farm is refused, not answered from what --allow-private cached.
+    guarded = check(work, timeout=60)
+    for link in guarded.links().values():
+        assert (link["status"], link["from_cache"]) == ("skipped", False), link
+        assert "resolves to a non-public address" in link["reason"]
+    assert guarded.code == 0

@@ -75,7 +75,7 @@ def test_a_dead_link_fails_the_run_with_its_line(corpus: Path, farm: Farm) -> No
     (corpus / "seeds" / "bad.txt").write_text(seed(farm, "/missing", "/ok"), encoding="utf-8")
     done = run("check", "--allow-private", "--no-cache", "--format", "json,md,sarif", cwd=corpus)
     assert done.returncode == 1
-    assert f"seeds/bad.txt:7:1: error link/dead page link dead: {farm.url('/missing')} (HTTP 404) (/webUrl)" \
+    assert f"seeds/bad.txt:7:9: error link/dead page link dead: {farm.url('/missing')} (HTTP 404) (/webUrl)" \
         in done.stdout
     assert "error link/mismatch image link mismatch" in done.stdout
     report = json.loads((corpus / "reports" / "report.json").read_text(encoding="utf-8"))

@@ -53,6 +53,12 @@ def test_wayback_timestamps_are_utc() -> None:
     assert wayback_timestamp("April 2021") == "" and wayback_timestamp(None) == ""
 
 
+@pytest.fixture(autouse=True)
+def _inside_the_working_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The citing records are read as the run reads seeds: only inside the working tree."""
+    monkeypatch.chdir(tmp_path)
+
+
 def entries(seed_dir: Path, *statuses: LinkStatus, kind: LinkKind = LinkKind.PAGE) -> list[LinkEntry]:
     """Links of a seed file (published 2021-04-09T11:00:00Z; related item 0 on 2021-04-07T22:00:00Z)."""
     seed = seed_dir / "a.txt"

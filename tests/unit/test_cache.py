@@ -4,9 +4,12 @@ import dataclasses
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from validator.check.cache import LinkCache
-from validator.models import LinkKind, LinkResult, LinkStatus
+from validator.check.entries import VERDICT_SETTINGS, cache_key, settings_fingerprint
+from validator.config import LinkSettings
+from validator.models import LinkEntry, LinkKind, LinkResult, LinkStatus
 
 
 def result(status: LinkStatus) -> LinkResult:
@@ -166,3 +169,22 @@ def test_a_file_where_the_cache_directory_should_be(tmp_path: Path) -> None:
     assert cache.get("k") is not None
     assert cache.notes[0].startswith(f"cannot open link cache {tmp_path / 'cache-dir' / 'c.sqlite'}")
     cache.close()
+
+
+VERDICT_CHANGES: dict[str, Any] = {"accept": (404,), "allow_private": True, "allow_networks": ("10.0.0.0/8",),
+                   "max_body_bytes": 1024, "max_redirects": 2, "user_agent": "another agent/1.0",
+                   "soft_404_probe": False}
+
+
+def test_every_setting_that_shapes_a_verdict_is_in_the_cache_key_and_only_those() -> None:
+    assert set(VERDICT_CHANGES) == set(VERDICT_SETTINGS)
+    plain = LinkEntry("https://news.example/a", LinkKind.PAGE, [])
+    default = cache_key(plain, settings_fingerprint(LinkSettings()))
+    for name, value in VERDICT_CHANGES.items():
+        changed = dataclasses.replace(LinkSettings(), **{name: value})
+        assert cache_key(plain, settings_fingerprint(changed)) != default, name
+    # Timing, retries and politeness shape only transient outcomes, which are never cached.
+    same = dataclasses.replace(LinkSettings(), timeout=3.0, retries=0, per_host=1, persistent_checks=9,
+                               accept=(200, 404))
+    assert settings_fingerprint(same) == settings_fingerprint(dataclasses.replace(LinkSettings(), accept=(404, 200)))
+    assert cache_key(plain, settings_fingerprint(dataclasses.replace(same, accept=()))) == default

@@ -46,7 +46,8 @@ timeout = 30
     assert links.include == ("^https://",) and links.exclude == ("example\\.com",)
     assert links.allow_networks == ("10.0.0.0/8", "intranet.corp")
     assert links.hosts["slow.example"] == config.HostOverride(per_host=1, host_interval=2, timeout=30)
-    assert settings.cache.path == Path("c.sqlite") and settings.cache.max_age_bad == 60.0
+    # relative to the config file, like schema (issue 11.6)
+    assert settings.cache.path == (tmp_path / "c.sqlite").resolve() and settings.cache.max_age_bad == 60.0
     assert settings.max_file_size == 1000 and settings.schema_path == (tmp_path / "s.json").resolve()
 
 
@@ -60,6 +61,8 @@ def test_pyproject_table_is_used_when_there_is_no_own_file(tmp_path: Path) -> No
 @pytest.mark.parametrize("text, message", [
     ("per_host = 2", "unknown key 'per_host'; did you mean 'per-host'?"),
     ("zzz = 1", "unknown key 'zzz'; known keys:"),
+    # a flag only: a pull request that changes the config must not make CI read outside the checkout
+    ("follow-symlinks = true", "unknown key 'follow-symlinks'"),
     ("per-host = 'two'", "'per-host' must be a whole number"),
     ("timeout = true", "'timeout' must be a number"),
     ("concurrency = 0", "'concurrency' must be at least 1"),
@@ -78,6 +81,6 @@ def test_bad_configuration_is_a_clear_error(tmp_path: Path, text: str, message: 
 def test_verdict_options_name_what_shapes_verdicts() -> None:
     offline = config.replace(config.Settings(), top={"offline": True}).verdict_options()
     assert offline == {"offline": True, "schema": "builtin", "max_file_size": config.DEFAULT_MAX_BYTES,
-                       "future_tolerance_hours": 24.0}
+                       "future_tolerance_hours": 24.0, "config": None}
     online = config.Settings().verdict_options()
     assert online["per_host"] == 2 and online["allow_private"] is False and online["cache"].endswith("cache.sqlite")

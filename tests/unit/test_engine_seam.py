@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.conftest import REAL_SEED, ROOT
 from validator import config, pipeline
@@ -57,7 +58,8 @@ class _EveryLinkOk:
         result.notes.append("checked by a stand-in")
 
 
-def test_pipeline_run_takes_any_link_checker(seed_dir: Path) -> None:
+def test_pipeline_run_takes_any_link_checker(seed_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(seed_dir.parent)  # a run reads only inside its working tree
     shutil.copy(REAL_SEED, seed_dir / "a.txt")
     checker = _EveryLinkOk()
     result = pipeline.run(config.Settings(paths=(seed_dir,)), checker=checker)

@@ -74,8 +74,10 @@ def test_the_page_asks_the_status_vocabulary_it_receives_as_data() -> None:
     script = page.rsplit("<script>", 1)[1]
     assert not any(f'"{status}"' in script for status in LinkStatus)  # no status list of its own
     cards = re.findall(r'data-card="([^"]+)"', page)
-    assert cards == ["records", "links", *(s.value for s in LinkStatus.by_urgency() if s.severity), "errors",
-                     "warnings"]
+    assert cards == ["files", "records", "findings-error", "findings-warning", "link-problems-error",
+                     "link-problems-warning", "links", *(f"links-{s.value}" for s in LinkStatus.by_urgency())]
+    groups = re.findall(r'data-group="([^"]+)"><h3>([^<]+)</h3>', page)
+    assert [title for _, title in groups] == ["run", "structure findings", "link problems", "links by status"]
 
 
 def test_file_links_keep_an_absolute_link_base_as_it_is_and_encode_the_path() -> None:

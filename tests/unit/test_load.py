@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import REAL_SEED, position_of, real_seed_text, variant
-from validator.load import LIBYAML, discover, load_file, parse_text
+from validator import load
+from validator.load import LIBYAML, load_file, parse_text
+from validator.tree import discover
 
 
 def rules(loaded: object) -> list[tuple[str, int | None, int | None]]:
@@ -179,3 +182,73 @@ def test_arbitrary_bytes_never_crash_load_file(tmp_path_factory: pytest.TempPath
     loaded = load_file(path)
     assert loaded.record is not None or loaded.findings
     path.unlink()
+
+
+@pytest.mark.parametrize("document, position", [
+    ('{"a":&x [1], "b":*x}', (2, 6)),       # JSON-like flow style: the anchor straight after ':'
+    ('{"a":&x 1,"b":*x}', (2, 6)),
+    ("[&x a, *x]", (2, 2)),
+    ("{? &x a : b, c: *x}", (2, 4)),
+    ('{"k":&x [1],\n\ufeff"b": *x}', (2, 6)),  # a BOM at a line start is skipped by libyaml
+])
+def test_anchors_and_aliases_in_flow_style_are_rejected(document: str, position: tuple[int, int]) -> None:
+    loaded = parse_text(f"---\n{document}\n---\n", "f.txt")
+    assert loaded.record is None
+    assert rules(loaded) == [("yaml/alias", *position)]
+
+
+def test_an_alias_the_pre_filter_missed_is_still_rejected_when_the_record_is_built(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(load, "_MAYBE_ANCHOR", re.compile(r"(?!)"))  # a filter that never matches
+    members = ['"a":&a ["lol","lol","lol"]'] + [
+        f'"{chr(97 + n)}":&{chr(97 + n)} {{' + ",".join(f'"{i}":*{chr(96 + n)}' for i in range(9)) + "}"
+        for n in range(1, 9)]
+    loaded = parse_text("---\n{" + ",".join(members) + "}\n---\n", "bomb.txt")
+    assert loaded.record is None
+    assert rules(loaded)[0][0] == "yaml/alias"
+
+
+@pytest.mark.parametrize("scalar, value", [
+    ("0x1F", 31), ("017", 15), ("0o17", "0o17"), ("1:30", 90), ("-12", -12), ("1_000", 1000), ("2.5", 2.5),
+    ("9" * 4000, int("9" * 4000)),
+    ("9" * 4001, "9" * 4001),                 # more than 4,000 digits: the text written
+    ("0x" + "f" * 5000, "0x" + "f" * 5000),
+    ("1" + ":59" * 3000, "1" + ":59" * 3000),
+    (".nan", ".nan"), (".inf", ".inf"), ("-.Inf", "-.Inf"), ("1e999", "1e999"),
+    ("!!int abc", "abc"), ("!!float x", "x"),
+])
+def test_numbers_beyond_what_json_holds_stay_the_text_written(scalar: str, value: object) -> None:
+    loaded = parse_text(f"---\nn: {scalar}\n---\n", "f.txt")
+    assert loaded.findings == []
+    assert loaded.record == {"n": value}
+    assert type(loaded.record["n"]) is type(value)
+
+
+def test_a_key_repeated_many_times_is_one_finding_naming_a_few_lines() -> None:
+    loaded = parse_text("---\n" + "a: 1\n" * 1000 + "b: 2\n" * 3 + "---\n", "f.txt")
+    found = sorted((f.pointer, f.line, f.message) for f in loaded.findings)
+    assert found == [
+        ("/a", 1001, "duplicate key 'a' (also on line 2, 3, 4, 5, 6 and 994 more); YAML keeps only the last value"),
+        ("/b", 1004, "duplicate key 'b' (also on line 1002, 1003); YAML keeps only the last value"),
+    ]
+
+
+def test_a_huge_duplicate_key_is_quoted_shortened() -> None:
+    key = "k" * 100_000
+    loaded = parse_text(f"---\n? {key}\n: 1\n? {key}\n: 2\n---\n", "f.txt")  # explicit: longer than 1,024
+    [finding] = loaded.findings
+    assert finding.rule == "yaml/duplicate-key" and len(finding.message) < 300
+
+
+def test_a_record_with_too_many_values_is_counted_not_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(load, "MAX_VALUES", 10)
+    loaded = parse_text("---\nq: [" + ", ".join(["1"] * 20) + "]\n---\n", "f.txt")
+    assert rules(loaded) == [("yaml/too-large", 2, 26)]  # the 11th value: mapping, key, list, 8th item
+    assert "more than 10 values" in loaded.findings[0].message
+    short = parse_text("---\nq: [1, 2]\n---\n", "f.txt")  # too short to hold that many: not counted
+    assert short.findings == [] and short.record == {"q": [1, 2]}
+
+
+def test_a_plain_scalar_too_long_for_a_number_is_text_without_resolving_it() -> None:
+    sexagesimal = "1" + ":59" * 5000
+    assert parse_text(f"---\nn: {sexagesimal}\n---\n", "f.txt").record == {"n": sexagesimal}

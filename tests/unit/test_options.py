@@ -25,7 +25,8 @@ def _sample(option: Option) -> Any:
         Kind.BOOL: not option.default, Kind.INT: int(high) if high is not None else 7,
         Kind.FLOAT: float(high) if high is not None else 1.5, Kind.STR: option.choices[-1] if option.choices else "https://x.example/x",
         Kind.PATH: "some/file", Kind.PATHS: ["a", "b"], Kind.INTS: [int(high) if high is not None else 1],
-        Kind.STRS: ["^https://x\\.example/"], Kind.HOSTS: {"h.example": {"per-host": 1}}, Kind.DURATIONS: "1h,2m",
+        Kind.STRS: ["^https://x\\.example/"], Kind.GLOBS: ["*.bak", "old/*.txt"],
+        Kind.HOSTS: {"h.example": {"per-host": 1}}, Kind.DURATIONS: "1h,2m",
     }
     return samples[option.kind]
 
@@ -33,6 +34,7 @@ def _sample(option: Option) -> Any:
 def _expected(option: Option, sample: Any) -> Any:
     converted: dict[Kind, Callable[[Any], Any]] = {
                  Kind.PATH: Path, Kind.PATHS: lambda v: tuple(map(Path, v)), Kind.INTS: tuple, Kind.STRS: tuple,
+                 Kind.GLOBS: tuple,
                  Kind.DURATIONS: lambda v: (3600.0, 120.0),
                  Kind.HOSTS: lambda v: {"h.example": config.HostOverride(per_host=1)}}
     return converted.get(option.kind, lambda v: v)(sample)
@@ -47,6 +49,8 @@ def _at(settings: config.Settings, path: str) -> Any:
 
 def _argv(option: Option, command: str, sample: Any) -> list[str]:
     """command line giving the sample to the option, and a filler to every other required positional."""
+    if option.kind is Kind.GLOBS:  # one comma-separated value, as ruff takes them
+        sample = ",".join(sample)
     values = [str(v) for v in sample] if isinstance(sample, list) else [] if option.kind is Kind.BOOL else [str(sample)]
     positionals: list[str] = []
     for other in OPTIONS:
@@ -84,7 +88,9 @@ def test_every_config_key_reaches_its_setting(option: Option, tmp_path: Path) ->
         return
     settings = config.apply_file(config.Settings(), path, {option.name: sample})
     wanted = _expected(option, sample)
-    if option.file_relative:
+    if option.file_relative and option.kind is Kind.GLOBS:  # a glob with '/' is taken from the file's folder
+        wanted = tuple(glob if "/" not in glob else f"{tmp_path}/{glob}" for glob in wanted)
+    elif option.file_relative:
         wanted = tuple((tmp_path / w).resolve() for w in wanted) if isinstance(wanted, tuple) else \
             (tmp_path / wanted).resolve()
     assert _at(settings, str(option.setting)) == wanted

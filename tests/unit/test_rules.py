@@ -107,6 +107,17 @@ WEB = "https://gizmodo.com/dallas-police-used-face-recognition-software-without-
     (WEB.replace("police-used", "polic\u00c3\u00a9-used"), "seed/url-mojibake", Severity.ERROR, "polic\u00e9-used"),
     (WEB.replace("police-used", "polic\u00e9-used"), "seed/url-non-ascii", Severity.WARNING,
      "write it as https://gizmodo.com/dallas-polic%C3%A9-used"),
+
+    ("http://[::1/", "seed/url-malformed", Severity.ERROR, "Invalid IPv6 URL"),
+    ("http://[x]/", "seed/url-malformed", Severity.ERROR, "does not appear to be an IPv4 or IPv6 address"),
+    ("http://a\u2100b.com/", "seed/url-malformed", Severity.ERROR, "invalid characters under NFKC normalization"),
+    ("https://\uff45xample.com/a", "seed/url-malformed", Severity.ERROR,
+     "changes under Unicode normalisation (NFKC) into 'example.com'"),
+    ("https://gizmodo.com:99999/a", "seed/url-malformed", Severity.ERROR, "Port out of range"),
+    ("https://gizmodo.com:x/a", "seed/url-malformed", Severity.ERROR, "Port could not be cast"),
+    ("http://", "seed/url-no-host", Severity.ERROR, "URL has no host"),
+    ("https:///path", "seed/url-no-host", Severity.ERROR, "URL has no host"),
+    ("http://:80/a", "seed/url-no-host", Severity.ERROR, "URL has no host"),
 ])
 def test_url_hygiene(url: str, rule: str, severity: Severity, message: str) -> None:
     text = variant((f'webUrl: "{WEB}"', f'webUrl: "{url}"'))
@@ -114,6 +125,25 @@ def test_url_hygiene(url: str, rule: str, severity: Severity, message: str) -> N
     assert [(f.rule, f.severity) for f in found] == [(rule, severity)]  # schema/format is superseded
     assert message in found[0].message
     assert (found[0].line, found[0].column) == position_of(text, f'webUrl: "{url}"', offset=8)
+
+
+def test_a_megabyte_url_is_quoted_shortened() -> None:
+    text = variant((f'webUrl: "{WEB}"', f'webUrl: "ftp://{"x" * 1_000_000}"'))
+    [found] = rule_findings(text, "seed/url-scheme")
+    assert len(found.message) < 300
+
+
+@pytest.mark.parametrize("url", [
+    "ftp://user:{secret}@files.example/a",  # seed/url-scheme
+    "https://user:{secret}@gizmodo.com:99999/a",  # seed/url-malformed
+    "https://user:{secret}@gizmodo.com/a b",  # seed/url-whitespace
+    "https://{secret}@gizmodo.com/polic\u00e9-used" + "/x" * 100,  # seed/url-non-ascii, a long URL
+])
+def test_a_long_secret_is_masked_before_a_message_is_shortened(url: str) -> None:
+    secret = "S3CR3T" * 60  # longer than a quoted value: a cut before the '@' must not leave part of it
+    text = variant((f'webUrl: "{WEB}"', f'webUrl: "{url.format(secret=secret)}"'))
+    found = [f for f in findings(text) if f.rule.startswith(("seed/url-", "schema/"))]
+    assert found and all("S3CR3T" not in f.message for f in found), [f.message for f in found]
 
 
 def test_non_ascii_host_is_shown_punycoded() -> None:

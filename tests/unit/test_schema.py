@@ -202,3 +202,22 @@ def test_a_recursive_custom_schema_still_validates(tmp_path: Path) -> None:
                                                   ("schema/type", "/related/2/quality"),
                                                   ("schema/type", "/related/3/quality"),
                                                   ("schema/type", "/related/4/quality")}
+
+
+@pytest.mark.parametrize("value, message", [
+    ("[" + ", ".join(["1"] * 10_000) + "]", "[1, 1, 1, 1, 1, 1, …] is not of type 'integer'"),
+    ("{" + ", ".join(f"k{n}: 1" for n in range(10_000)) + "}",
+     "{'k0': 1, 'k1': 1, 'k2': 1, 'k3': 1, …} is not of type"),
+    ("[" * 900 + "]" * 900, "[[[…]]] is not of type 'integer'"),  # its full repr would exceed the recursion limit
+    ('"' + "x" * 100_000 + '"', "'" + "x" * 37 + "…" + "x" * 38 + "' is not of type 'integer'"),
+    ("-" + "9" * 3000, "-9999999999999999999…9999 (3,001 digits) is less than the minimum of 0"),
+])
+def test_big_values_are_quoted_shortened_without_building_their_whole_repr(value: str, message: str) -> None:
+    [finding] = findings(variant(("quality: 37", f"quality: {value}")))
+    assert finding.pointer == "/quality" and finding.message.startswith(message), finding.message
+    assert len(finding.message) < 200
+
+
+def test_small_values_keep_jsonschemas_own_message() -> None:
+    [finding] = findings(variant(("quality: 37", "quality: [1, 2]")))
+    assert finding.message == "[1, 2] is not of type 'integer'"

@@ -23,6 +23,7 @@ from urllib.parse import urlencode, urlsplit
 from ..config import Settings
 from ..load import load_file
 from ..models import ArchivedCopy, LinkEntry, LinkKind, LinkStatus
+from ..tree import Tree
 from ..urls import normalise, plain_http_url
 from .attempt import Failure
 from .cache import LinkCache
@@ -86,9 +87,10 @@ def wayback_timestamp(published: object) -> str:
     return moment.strftime("%Y%m%d%H%M%S")
 
 
-def published_dates(entries: Iterable[LinkEntry], *, max_bytes: int) -> dict[int, str]:
+def published_dates(entries: Iterable[LinkEntry], *, max_bytes: int, tree: Tree) -> dict[int, str]:
     """id(entry) → the Wayback timestamp of the earliest publishedDateTime among the articles that cite it
-    (a related item's own date for its links)."""
+    (a related item's own date for its links). The seed files are read as the run reads them: inside the
+    tree, bounded."""
     records: dict[str, Mapping[str, Any] | None] = {}
     found: dict[int, str] = {}
     for entry in entries:
@@ -96,7 +98,7 @@ def published_dates(entries: Iterable[LinkEntry], *, max_bytes: int) -> dict[int
         for occurrence in entry.occurrences:
             if occurrence.file not in records:
                 records[occurrence.file] = load_file(Path(occurrence.file), max_bytes=max_bytes,
-                                                     file=occurrence.file).record
+                                                     file=occurrence.file, tree=tree).record
             stamp = wayback_timestamp(_article(records[occurrence.file], occurrence.pointer).get("publishedDateTime"))
             if stamp:
                 stamps.append(stamp)
@@ -129,6 +131,7 @@ class WebArchive:
         self.timeout = override.timeout if override and override.timeout else links.archive_timeout
         self.max_age_found, self.max_age_none = settings.cache.max_age_good, settings.cache.max_age_bad
         self.max_file_size = settings.max_file_size
+        self.tree = Tree.working(follow_symlinks=settings.follow_symlinks)  # seed files: read confined
         self.politeness, self.cache = politeness, cache
         self.notes: list[str] = []
         self.connections = Connections(
@@ -143,7 +146,7 @@ class WebArchive:
         wanted = [e for e in entries if e.result is not None and e.result.status in _WANTED and e.kind in _KINDS]
         if not wanted:
             return
-        dates = published_dates(wanted, max_bytes=self.max_file_size)
+        dates = published_dates(wanted, max_bytes=self.max_file_size, tree=self.tree)
         getter = self.connections.getter()
         try:
             for done, entry in enumerate(wanted):

@@ -27,7 +27,8 @@ _UNREADABLE_ROW = (ValueError, TypeError, KeyError, OverflowError, RecursionErro
 
 
 class LinkCache:
-    """A verdict store keyed by (kind, normalised URL, what the record expects of it)."""
+    """A verdict store keyed by (kind, normalised URL, what the record expects of it, the settings that shaped
+    it): entries.cache_key."""
 
     def __init__(self, path: Path | None, *, max_age_good: float, max_age_bad: float,
                  now: Callable[[], float] = time.time) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from ..config import LinkSettings
 from ..models import LinkEntry
 from ..patterns import compile_url_pattern
 from ..urls import normalise
@@ -35,12 +37,38 @@ class LinkScope:
         return None
 
 
-def cache_key(entry: LinkEntry) -> str:
-    """Kind, URL identity and what the record expects: the verdict depends on all three."""
+# The link settings a cached verdict depends on: with any of them different, the same answer may be judged
+# otherwise, or another answer come back. Each is in the key, so a verdict is reused only under the same ones.
+#   accept          statuses counted as reachable ("accept = [404]" makes a 404 ok)
+#   allow_private   whether private, loopback and link-local addresses may be fetched at all
+#   allow_networks  the networks allowed despite being private
+#   max_body_bytes  how much of a page or image is read (canonical, soft-404 and image checks see only that)
+#   max_redirects   how many redirects are followed before the chain is a problem
+#   user_agent      servers answer differently by agent (blocked, bot pages)
+#   soft_404_probe  whether a 200 page may be judged soft-dead against the host's not-found baseline
+# Not in the key, on purpose: timeouts, retries, politeness (per-host limits, intervals, host overrides,
+# host_failure_limit) and persistent_checks/persistent_days shape only transient outcomes (errors), which
+# are never cached; include/exclude decide before the cache is asked.
+VERDICT_SETTINGS = ("accept", "allow_private", "allow_networks", "max_body_bytes", "max_redirects", "user_agent",
+                    "soft_404_probe")
+
+
+def settings_fingerprint(links: LinkSettings) -> str:
+    """A short digest of the settings a verdict depends on (VERDICT_SETTINGS), for the cache key."""
+    shaped = {name: getattr(links, name) for name in VERDICT_SETTINGS}
+    shaped["accept"] = sorted(set(links.accept))
+    shaped["allow_networks"] = sorted(set(links.allow_networks))
+    text = json.dumps(shaped, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def cache_key(entry: LinkEntry, settings: str) -> str:
+    """Kind, URL identity, what the record expects and the settings fingerprint (settings_fingerprint):
+    the verdict depends on all four."""
     expects = ""
     if entry.image is not None:
         expects = f"{entry.image.width}x{entry.image.height}"
     if entry.canonical_candidates:
         expects += "|" + "|".join(sorted(normalise(c) for c in entry.canonical_candidates))
     digest = hashlib.sha256(expects.encode()).hexdigest()[:16] if expects else "-"
-    return f"{entry.kind.value} {normalise(entry.url)} {digest}"
+    return f"{entry.kind.value} {normalise(entry.url)} {digest} {settings}"

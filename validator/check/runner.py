@@ -26,7 +26,7 @@ from .attempt import Fetched
 from .cache import LinkCache
 from .classify import Expectation, Verdict, classify
 from .client import Connections, Getter, Transport
-from .entries import LinkScope, cache_key
+from .entries import LinkScope, cache_key, settings_fingerprint
 from .fetch import fetch
 from .guard import AddressPolicy, GuardedBackend
 from .politeness import Politeness, Sleep
@@ -88,6 +88,7 @@ class _Run:
         self.notes: list[str] = []
         self.inconclusive = False
         self.scope = LinkScope(self.links.include, self.links.exclude)
+        self.fingerprint = settings_fingerprint(self.links)
         self.retry = RetryPolicy(self.links.retries, self.links.retry_after_cap)
         self.politeness = Politeness(self.links, sleep=engine.sleep)
         self.tally = _Tally(progress, 0)
@@ -101,7 +102,7 @@ class _Run:
         try:
             for entry in entries:
                 skip = self.scope.skip_reason(entry.url)
-                cached = cache.get(cache_key(entry)) if cache is not None and skip is None else None
+                cached = cache.get(self._key(entry)) if cache is not None and skip is None else None
                 if skip is not None:
                     entry.result = self._result(entry, Verdict(LinkStatus.SKIPPED, skip), attempts=0, elapsed=0)
                 elif cached is not None:
@@ -237,7 +238,7 @@ class _Run:
             left -= time.monotonic() - started
 
     def _key(self, entry: LinkEntry) -> str:
-        return cache_key(entry) if self.cache_settings.enabled else ""
+        return cache_key(entry, self.fingerprint) if self.cache_settings.enabled else ""
 
     def _result(self, entry: LinkEntry, verdict: Verdict, attempts: int, elapsed: float) -> LinkResult:
         return LinkResult(

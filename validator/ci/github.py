@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from .. import cli
 from ..errors import UsageError
+from ..report.escape import annotation_data, console_line, markdown_text
 from ..selection import repository_root
 from . import scope, summary
 
@@ -31,14 +32,15 @@ def main(env: Mapping[str, str] = os.environ) -> int:
     try:
         argv, chosen, base = _command(env, out)
     except UsageError as exc:
-        print(f"::error title=seed-validator::{exc}")
+        print(f"::error title=seed-validator::{annotation_data(str(exc))}")
         return cli.EXIT_USAGE
-    print(f"seed-validator: {chosen.reason}" + (f" (since {base})" if base else ""))
+    # the reason and the base name refs and files from the event: printed through escape, never a command
+    print(console_line(f"seed-validator: {chosen.reason}" + (f" (since {base})" if base else "")))
     if chosen.kind == "skip":
         code = EXIT_SKIPPED
-        _append(env.get("GITHUB_STEP_SUMMARY"), f"seed-validator: nothing checked: {chosen.reason}.\n")
+        _append(env.get("GITHUB_STEP_SUMMARY"), f"seed-validator: nothing checked: {markdown_text(chosen.reason)}.\n")
     else:
-        print("seed-validator " + shlex.join(argv), flush=True)
+        print(console_line("seed-validator " + shlex.join(argv)), flush=True)
         code = cli.main(argv)
         report = out / "report.md"
         if env.get("SV_SUMMARY", "true") == "true" and report.is_file():

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import ValidatorError
+from ..report.escape import console_line
 from .commands import COMMAND_RUNNERS, EXIT_FINDINGS, EXIT_INCONCLUSIVE, EXIT_OK, EXIT_USAGE
 from .outputs import check_outputs, tolerate_closed_output
 from .parser import build_parser, settings_from
@@ -25,5 +26,5 @@ def main(argv: Sequence[str] | None = None) -> int:
             check_outputs(args)
             code = COMMAND_RUNNERS[args.command](args)
         except ValidatorError as exc:
-            print(f"seed-validator: error: {exc}", file=sys.stderr)
+            print(console_line(f"seed-validator: error: {exc}"), file=sys.stderr)
     return code

@@ -12,12 +12,11 @@ from typing import Any
 from .. import baseline as baseline_file
 from .. import config, pipeline
 from ..errors import UsageError
-from ..fix.model import FixReport, Mode
+from ..fix.model import Mode
 from ..fix.options import fix_options, implied
 from ..fix.session import FixOptions
 from ..fix.session import after_run as apply_fixes
 from ..interrupt import Interruption
-from ..load import discover
 from ..models import RunResult, Severity
 from ..problems import Problem, at_or_above, problems
 from ..progress import ProgressDisplay
@@ -25,16 +24,22 @@ from ..report import codec, console
 from ..report.context import ReportInput
 from ..report.diff import diff_results
 from ..report.diff import render_markdown as render_diff
+from ..report.escape import console_line, markdown_text
 from ..report.fixes import console_lines as fix_lines
 from ..report.locations import SourceRoot
 from ..report.merge import merge_results
 from ..report.writer import NO_REPORTS, parse_formats, write_atomic, write_reports
-from ..selection import changed_since, files_from, repository_root
-from ..shard import parse_shard
+from ..selection import repository_root
+from ..tree import is_folder
 from ..validate.schema import load_schema
+from .corpus import named_files, named_seeds, require_seeds, run_scope, run_settings
 from .parser import settings_from
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
+EXIT_MEANINGS = {EXIT_OK: "nothing fails", EXIT_FINDINGS: "problems that fail",
+                 EXIT_USAGE: "usage or configuration error",
+                 EXIT_INCONCLUSIVE: "inconclusive, run again when the network is back (or use --offline)",
+                 130: "interrupted (Ctrl-C)", 143: "interrupted (SIGTERM)"}
 _FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
 # --format and --fail-on when they are not given: what each command writes, and when it fails, by default.
 DEFAULT_FORMATS = {"check": "json,md", "merge": "json,md,sarif"}
@@ -74,40 +79,17 @@ def _schema_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _scope(args: argparse.Namespace, settings: config.Settings) -> pipeline.Scope:
-    named = [path for path in args.paths if not path.is_dir()]
-    if sum(map(bool, (args.changed_since, args.files_from, named))) > 1:
-        raise UsageError("seed files named, --changed-since and --files-from each choose the files; give one of them")
-    output_dir = getattr(args, "output_dir", None)
-    skip = (output_dir,) if output_dir is not None else ()
-    files = None
-    if named:
-        # Files named (pre-commit passes them in batches) are checked against the whole corpus.
-        files = (*named, *discover([path for path in args.paths if path.is_dir()], skip=skip))
-    elif args.changed_since:
-        files = tuple(changed_since(args.changed_since, settings.paths))
-    elif args.files_from:
-        files = tuple(files_from(args.files_from))
-    shard = parse_shard(args.shard, total=args.shard_total) if args.shard else None
-    if shard is not None and files is not None:
-        raise UsageError("--shard splits a whole-corpus audit; it does not combine with --changed-since/--files-from")
-    return pipeline.Scope(files, shard, skip_dirs=skip)
-
-
-def _settings(args: argparse.Namespace) -> config.Settings:
-    # The folders named are the corpus; files named are checked against it (the configured folders, else
-    # seeds/, when no folder is named).
-    return settings_from(argparse.Namespace(**{**vars(args), "paths": [p for p in args.paths if p.is_dir()]}))
-
-
 def _run(args: argparse.Namespace, settings: config.Settings) -> tuple[RunResult, Interruption]:
-    if not args.paths and not all(p.exists() for p in settings.paths):
-        raise UsageError(f"no seeds/ folder here ({Path.cwd()}); name the seed files or folders to check")
-    scope = _scope(args, settings)
+    named, notes = named_seeds(settings, named_files(args))
+    scope = run_scope(args, settings, named)
+    if scope.files is None and not settings.allow_empty and any(is_folder(path) for path in settings.paths):
+        require_seeds(settings, scope)
     interruption = Interruption()
+    quiet = args.quiet or args.silent
     with interruption.installed():
-        result = pipeline.run(settings, scope=scope, progress=None if args.quiet else ProgressDisplay(),
+        result = pipeline.run(settings, scope=scope, progress=None if quiet else ProgressDisplay(),
                               interruption=interruption)
+    result.notes.extend(notes)
     return result, interruption
 
 
@@ -125,49 +107,53 @@ def _check_command(args: argparse.Namespace) -> int:
     accepted = baseline_file.load(args.baseline, max_bytes=args.max_report_size) if args.baseline else None
     previous = codec.load(args.previous, max_bytes=args.max_report_size) if args.previous else None
     fix_request = _fix_request(args)
-    settings = implied(_settings(args), fix_request)
+    settings = implied(run_settings(args), fix_request)
     result, interruption = _run(args, settings)
     if accepted is not None:
         result.baseline_keys, result.baseline_file = accepted.keys, accepted.path
     fixing = apply_fixes(result, settings, fix_request, interrupted=interruption.requested)
     fail_on = _fail_on(args)
     since = diff_results(previous, result) if previous is not None else None
-    report = ReportInput.of(result, fail_on=fail_on, since=since, fixes=fixing, **placing)  # problems: once
+    report = ReportInput.of(result, fail_on=fail_on, since=since, fixes=fixing, **placing)  # problems, counts: once
     written = write_reports(report, formats, args.output_dir)
-    items = report.problems
     if fixing.mode is Mode.DIFF:
         sys.stdout.write(fixing.diff)  # only the diff on stdout: it can be piped to `git apply`
-    if not args.quiet:
-        _print_outcome(result, items, written, fixing)
     if interruption.requested:
+        code = interruption.exit_code
+    elif fixing.mode is Mode.DIFF:
+        code = EXIT_FINDINGS if fixing.changed_files else EXIT_OK
+    elif result.inconclusive:
+        code = EXIT_INCONCLUSIVE
+    else:
+        code = EXIT_FINDINGS if report.summary.failing else EXIT_OK
+    if not args.silent:
+        _print_outcome(report, written, args, code)
+    if interruption.requested and not args.silent:
         held = (f"{', '.join(map(str, written))} hold what was found so far (complete: false)" if written
                 else f"no report written (--format {NO_REPORTS})")
-        print(f"seed-validator: interrupted; {held}. Run again to pick up from the cache.", file=sys.stderr)
-        return interruption.exit_code
-    if fixing.mode is Mode.DIFF:
-        return EXIT_FINDINGS if fixing.changed_files else EXIT_OK
-    if result.inconclusive:
-        return EXIT_INCONCLUSIVE
-    return EXIT_FINDINGS if at_or_above(items, fail_on) else EXIT_OK
+        print(console_line(f"seed-validator: interrupted; {held}. Run again to pick up from the cache."),
+              file=sys.stderr)
+    return code
 
 
 def _baseline_command(args: argparse.Namespace) -> int:
-    result, interruption = _run(args, _settings(args))
+    result, interruption = _run(args, run_settings(args))
     if interruption.requested:
         print("seed-validator: interrupted; no baseline written", file=sys.stderr)
         return interruption.exit_code
     items = problems(result)
     write_atomic(args.output, [baseline_file.render(items, result.tool_version)])
-    if not args.quiet:
-        print(f"baseline: {len(items)} problem(s) of {result.files} file(s) written to {args.output}; "
-              f"use `seed-validator check --baseline {args.output}` to fail only on new ones")
+    if not (args.quiet or args.silent):
+        print(console_line(f"baseline: {len(items)} problem(s) of {result.files} file(s) written to {args.output}; "
+                           f"use `seed-validator check --baseline {args.output}` to fail only on new ones"))
     return EXIT_INCONCLUSIVE if result.inconclusive else EXIT_OK
 
 
 def _diff_command(args: argparse.Namespace) -> int:
     limit = args.max_report_size
     changes = diff_results(codec.load(args.old, max_bytes=limit), codec.load(args.new, max_bytes=limit))
-    text = "".join(render_diff(changes, heading=f"# Changes from {args.old} to {args.new}"))
+    text = "".join(render_diff(changes, heading=f"# Changes from {markdown_text(str(args.old))} to "
+                                                f"{markdown_text(str(args.new))}"))
     write_atomic(args.output, [text])
     sys.stdout.write(text)
     return EXIT_OK
@@ -182,39 +168,53 @@ def _merge_command(args: argparse.Namespace) -> int:
     report = ReportInput.of(merged, fail_on=_FAIL_ON[args.fail_on or "error"], **placing)
     written = write_reports(report, formats, args.output_dir)
     failing = at_or_above(report.problems, _fail_on(args))
-    _print_problems(failing)
+    _print_problems(merged, failing)
     state = "complete" if merged.complete else "INCOMPLETE"
     where = f"written to {', '.join(map(str, written))}" if written else "nothing written"
-    print(f"merged {len(args.reports)} report(s): {merged.files} file(s), {sum(merged.count_links().values())} "
-          f"link(s), {state}, {len(failing)} problem(s) at or above --fail-on; {where}")
-    for note in merged.notes:
-        print(f"note: {note}")
+    print(console_line(f"merged {len(args.reports)} report(s): {merged.files} file(s), "
+                       f"{sum(merged.count_links().values())} link(s), {state}, {len(failing)} problem(s) at or "
+                       f"above --fail-on; {where}"))
+    for line in console.notes(merged):
+        print(line)
     return EXIT_OK if merged.complete and not failing else EXIT_FINDINGS
 
 
-def _print_problems(items: Sequence[Problem]) -> None:
-    for line in console.lines(items):
+def _print_problems(result: RunResult, items: Sequence[Problem]) -> console.Palette:
+    """A line per problem (coloured when wanted), and GitHub annotations under GitHub Actions; returns the
+    palette used, for the lines after them."""
+    palette = console.Palette(console.colour_wanted(sys.stdout, os.environ))
+    for line in console.lines(result, items, palette):
         print(line)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for line in console.github_annotations(items):
             print(line)
+    return palette
 
 
-def _print_outcome(result: RunResult, items: Sequence[Problem], written: list[Path],
-                   fixing: FixReport | None = None) -> None:
-    fix_summary = fix_lines(fixing, result, sum(not p.baselined for p in items)) if fixing is not None else []
-    if fixing is not None and fixing.mode is Mode.DIFF:  # stdout holds only the diff
-        for line in fix_summary:
-            print(line, file=sys.stderr)
+def _print_outcome(report: ReportInput, written: list[Path], args: argparse.Namespace, code: int) -> None:
+    """Problems (and annotations under GitHub Actions); unless --quiet, what fixing did or offers, the notes,
+    where the reports are, the counts and the verdict with the exit code's meaning. With --diff stdout holds
+    only the diff: the fix lines go to stderr, and nothing else is printed."""
+    result, fixing = report.result, report.fixes
+    remaining = sum(not p.baselined for p in report.problems)
+    fix_summary = [console_line(line) for line in fix_lines(fixing, result, remaining)] if fixing is not None else []
+    if fixing is not None and fixing.mode is Mode.DIFF:
+        if not args.quiet:
+            for line in fix_summary:
+                print(line, file=sys.stderr)
         return
-    _print_problems(items)
+    palette = _print_problems(result, report.problems)
+    if args.quiet:
+        return
     for line in fix_summary:
         print(line)
-    print(console.summary(result, items))
-    for note in result.notes:
-        print(f"note: {note}")
+    for line in console.notes(result):
+        print(line)
     if written:
-        print("reports: " + ", ".join(str(path) for path in written))
+        print(console_line("reports: " + ", ".join(str(path) for path in written)))
+    print(console.counts(result, report.summary))
+    print(console.verdict(result, report.summary, fail_on=args.fail_on or DEFAULT_FAIL_ON[args.command], code=code,
+                          meaning=EXIT_MEANINGS.get(code, "interrupted"), palette=palette))
 
 
 COMMAND_RUNNERS = {"schema": _schema_command, "check": _check_command, "baseline": _baseline_command,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,7 @@ PROG = "seed-validator"
 EPILOG = ("Exit codes: 0 nothing at or above --fail-on, 1 findings that fail, 2 usage or configuration error, "
           "3 inconclusive (network unavailable), 130/143 interrupted (Ctrl-C/SIGTERM; a report marked incomplete "
           "is still written). Settings can also live in seed-validator.toml or [tool.seed-validator] in "
-          "pyproject.toml; flags override them.")
+          "pyproject.toml, the nearest from the working directory up to the repository's top; flags override them.")
 # name → (one-line help, description)
 COMMANDS = {
     "check": ("validate seed files and check their links",
@@ -75,6 +76,8 @@ def _add(group: Any, option: Option) -> None:
             spec.update(choices=option.choices, metavar=None, type=None)
         if option.nargs:
             spec["nargs"] = option.nargs
+        if option.kind is Kind.GLOBS:
+            spec["action"] = "extend"  # repeated flags add up, like ruff's
     if not option.positional:
         spec["dest"] = option.dest
     group.add_argument(*names, **spec)
@@ -110,7 +113,7 @@ def default_text(option: Option) -> str | None:
     if option.kind is Kind.BOOL or option.default is None:
         return None
     if isinstance(option.default, tuple):
-        return " ".join(str(item) for item in option.default)
+        return " ".join(str(item) for item in option.default) or None
     return number_text(option.default) if isinstance(option.default, float) else str(option.default)
 
 
@@ -122,10 +125,12 @@ def settings_from(args: argparse.Namespace) -> config.Settings:
         if option.setting is None or args.command not in option.commands or not option.flag:
             continue
         value = getattr(args, option.dest, None)
-        if value is None or value == []:
+        if value is None or (value == [] and option.positional):  # nargs="*" not given; `--exclude-files ''` is []
             continue
         if isinstance(option.setting, tuple):
             values.update(zip(option.setting, value, strict=True))
+        elif option.accumulates:
+            values[option.setting] = (*config.setting_value(settings, option.setting), *value)
         else:
             values[option.setting] = tuple(value) if isinstance(value, list) else value
     return config.with_values(settings, values)
@@ -134,9 +139,12 @@ def settings_from(args: argparse.Namespace) -> config.Settings:
 def _file_settings(path: Path | None) -> config.Settings:
     settings = config.Settings()
     if path is not None:
-        if not path.is_file():
+        if not path.exists():  # anything else there (a FIFO, a device) is refused by read_config, unopened
             raise ConfigError(f"config file {path} not found")
         table = config.read_config(path)
+        settings = dataclasses.replace(settings, config_file=path)
         return config.apply_file(settings, path, table) if table is not None else settings
-    found = config.find_config(Path.cwd())
-    return config.apply_file(settings, *found) if found is not None else settings
+    found = config.discover_config(Path.cwd())
+    if found is None:
+        return settings
+    return config.apply_file(dataclasses.replace(settings, config_file=found[0]), *found)

@@ -9,6 +9,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..files import Refusal, read_bounded
+from ..tree import Tree
 from .source import Source, parse_source, plain_yaml_file
 
 
@@ -18,14 +20,12 @@ class Read:
     raw: bytes  # the bytes read: the file is written only if it still holds them
 
 
-def read_source(path: Path, file: str, *, max_bytes: int) -> Read | str:
-    """The file's source, or a note saying why it cannot be fixed."""
-    try:
-        if path.stat().st_size > max_bytes:
-            return f"{file}: not fixed: larger than the file size limit"
-        raw = path.read_bytes()
-    except OSError as exc:
-        return f"{file}: not fixed: cannot read it ({exc.strerror or exc})"
+def read_source(path: Path, file: str, *, max_bytes: int, tree: Tree) -> Read | str:
+    """The file's source, or a note saying why it cannot be fixed. Read as the run reads it: only inside the
+    tree (confined), a regular file of at most max_bytes (tree.Tree.read, files.read_bounded)."""
+    raw = tree.read(path, max_bytes)
+    if isinstance(raw, Refusal):
+        return f"{file}: not fixed: {raw.message}"
     bom = raw.startswith(codecs.BOM_UTF8)
     try:
         text = raw[len(codecs.BOM_UTF8) if bom else 0:].decode("utf-8")
@@ -46,7 +46,8 @@ def write_fixed(path: Path, new: Source, original: bytes) -> str | None:
     since it was read. None when written, else a note."""
     target = path.resolve()  # through a symlink to the file it names, as editors write
     try:
-        if target.read_bytes() != original:
+        current = read_bounded(target, len(original))  # bounded: a file that grew has changed
+        if isinstance(current, Refusal) or current != original:
             return f"{new.file}: not fixed: it changed while being fixed"
         mode = target.stat().st_mode & 0o7777
         fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)

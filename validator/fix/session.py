@@ -12,6 +12,7 @@ from ..clock import Clock, utc_now
 from ..config import Settings
 from ..models import LinkEntry, RunResult
 from ..problems import problems
+from ..tree import Tree
 from ..validate.rules import RuleContext
 from . import links
 from .apply import Read, read_source, write_fixed
@@ -55,8 +56,9 @@ def after_run(result: RunResult, settings: Settings, options: FixOptions, *, int
     index = RunIndex(result) if options.mode is Mode.FIX else None
     context = RuleContext(now=clock(), future_tolerance=timedelta(hours=settings.future_tolerance_hours))
     tally = _Tally()
+    tree = Tree.working(follow_symlinks=settings.follow_symlinks)  # fixing reads only what the run may read
     for file in sorted(reported):
-        read = read_source(Path(file), file, max_bytes=settings.max_file_size)
+        read = read_source(Path(file), file, max_bytes=settings.max_file_size, tree=tree)
         if isinstance(read, str):
             tally.notes.append(read)
         elif options.mode is Mode.CHECK:

@@ -34,6 +34,7 @@ from .fields import (
     texts,
 )
 from .fixes import archived_json, fixes_json, mark
+from .summary import Summary
 
 FORMAT_VERSION = 1
 SCHEMA = "report.schema.json"  # in schemas/
@@ -43,20 +44,21 @@ Marks = frozenset[Mark] | None  # with a baseline: the marks of the problems it 
 
 def render(report: ReportInput) -> Iterator[str]:
     """The `json` format of the report registry."""
-    return to_document(report.result, report.problems, report.fixes)
+    return to_document(report.result, report.problems, report.summary, report.fixes)
 
 
-def to_document(result: RunResult, problems: Sequence[Problem] | None = None,
+def to_document(result: RunResult, problems: Sequence[Problem] | None = None, summary: Summary | None = None,
                 fixes: FixReport | None = None) -> Iterator[str]:
-    """report.json as text chunks. `problems` are the run's (computed here when not given).
+    """report.json as text chunks. `problems` and `summary` are the run's (computed here when not given).
 
     What fixing did (the `fixes` object, `fix` marks) is written when fixes were applied or diffed: a plain
     check's report holds verdicts only, so shard reports still merge into exactly the unsharded one.
     """
     found = list(problems) if problems is not None else problems_of(result)
+    counts = summary if summary is not None else Summary.of(result, found)
     marks = baselined_marks(found) if result.baseline_keys is not None else None
     fixed_by = fixes if fixes is not None and fixes.mode is not Mode.CHECK else None
-    document = head(result, found)
+    document = head(result, found, counts)
     if fixed_by is not None:
         document["fixes"] = fixes_json(fixed_by, sum(not p.baselined for p in found))
     yield json.dumps(document, indent=2, ensure_ascii=False)[:-2]  # reopen the object: '\n}' dropped
@@ -66,7 +68,7 @@ def to_document(result: RunResult, problems: Sequence[Problem] | None = None,
     yield "\n}\n"
 
 
-def head(result: RunResult, problems: Sequence[Problem]) -> dict[str, Any]:
+def head(result: RunResult, problems: Sequence[Problem], summary: Summary) -> dict[str, Any]:
     """Everything before the violations: format, tool, run, summary and (with a baseline) baseline."""
     document: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
@@ -79,10 +81,10 @@ def head(result: RunResult, problems: Sequence[Problem]) -> dict[str, Any]:
             **({"shard": {"index": result.shard[0], "total": result.shard[1]}} if result.shard else {}),
         },
         "summary": {
-            "files": result.files, "records": result.records,
-            "links": sum(entry.result is not None for entry in result.links.values()),
-            "violations": {severity.value: n for severity, n in result.count_findings().items()},
-            "links_by_status": {status.value: n for status, n in result.count_links().items()},
+            "files": summary.files, "records": summary.records, "links": summary.links,
+            "violations": {severity.value: summary.findings[severity] for severity in Severity},
+            "links_by_status": {status.value: summary.links_by_status[status] for status in LinkStatus},
+            **summary.document(),
         },
     }
     if result.baseline_keys is not None:
@@ -116,7 +118,7 @@ def link(entry: LinkEntry, marks: Marks = None, fixes: FixReport | None = None) 
     accepted = marks or frozenset()
     occurrences: list[dict[str, Any]] = []
     for o in sorted(entry.occurrences, key=lambda o: (o.file, o.line or 0, o.pointer)):
-        occurrence: dict[str, Any] = {"file": o.file, "pointer": o.pointer, "line": o.line}
+        occurrence: dict[str, Any] = {"file": o.file, "pointer": o.pointer, "line": o.line, "column": o.column}
         for name, rule in marked:
             occurrence[name] = (rule, entry.url, o) in accepted
         if (fix := mark(fixes, o.file, o.pointer, outcome.status.rule_id)) is not None:
@@ -225,7 +227,8 @@ def _link(item: Any, where: str, marks: set[Mark]) -> LinkEntry:
     status = _enum(LinkStatus, text(item, "status", where), where)
     entry = LinkEntry(url, kind)
     for at, o in items(item, "occurrences", where):
-        occurrence = Occurrence(text(o, "file", at), text(o, "pointer", at), optional_integer(o, "line", at))
+        occurrence = Occurrence(text(o, "file", at), text(o, "pointer", at), optional_integer(o, "line", at),
+                                optional_integer(o, "column", at, default=None))
         entry.occurrences.append(occurrence)
         if boolean(o, "baselined", at, default=False):
             marks.add((status.rule_id, url, occurrence))

@@ -1,4 +1,5 @@
-"""What every renderer reads: the run, its problems (computed once per run) and how reports are written."""
+"""What every renderer reads: the run, its problems and their counts (computed once per run) and how reports
+are written."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from ..models import RunResult, Severity
 from ..problems import Problem, problems
 from .diff import ReportDiff
 from .locations import SourceRoot
+from .summary import Summary
 
 
 @dataclass(frozen=True, slots=True)
 class ReportInput:
     result: RunResult
     problems: tuple[Problem, ...]
+    summary: Summary  # the counts every output shows (summary.py)
     fail_on: Severity | None = Severity.ERROR  # junit: which problems fail a file's testcase
     since: ReportDiff | None = None  # with --previous: what changed since that run
     # What file links start with: --link-base (an absolute URL), or, left empty, the way from the report's
@@ -26,5 +29,6 @@ class ReportInput:
     @classmethod
     def of(cls, result: RunResult, *, fail_on: Severity | None = Severity.ERROR, since: ReportDiff | None = None,
            link_base: str = "", source: SourceRoot | None = None, fixes: FixReport | None = None) -> ReportInput:
-        """The input for a run's reports, its problems computed here, once (after any fixing)."""
-        return cls(result, tuple(problems(result)), fail_on, since, link_base, source, fixes)
+        """The input for a run's reports, its problems and their counts computed here, once (after any fixing)."""
+        items = tuple(problems(result))
+        return cls(result, items, Summary.of(result, items, fail_on), fail_on, since, link_base, source, fixes)

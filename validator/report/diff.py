@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from ..models import Finding, LinkStatus, RunResult
 from ..problems import Key, key_of
-from .escape import markdown_text
+from .escape import markdown_code
+from .escape import markdown_text as _text
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,17 +60,18 @@ def render_markdown(diff: ReportDiff, *, heading: str = "## Since the previous r
         yield "Nothing changed.\n\n"
         return
     sections = (
-        ("Links that broke", [f"`{c.after}` {c.url} (was {c.before or 'not checked'}): {c.reason}"
-                              for c in diff.became_broken]),
-        ("Links that recovered", [f"`{c.after}` {c.url} (was {c.before})" for c in diff.recovered]),
+        ("Links that broke", [f"{markdown_code(c.after.value)} {_text(c.url)} (was {c.before or 'not checked'}): "
+                              f"{_text(c.reason)}" for c in diff.became_broken]),
+        ("Links that recovered", [f"{markdown_code(c.after.value)} {_text(c.url)} (was {c.before})"
+                                  for c in diff.recovered]),
         ("New findings", [_finding_line(f) for f in diff.new_findings]),
         ("Fixed findings", [_finding_line(f) for f in diff.fixed_findings]),
     )
     for title, lines in sections:
         if lines:
-            yield f"### {title} ({len(lines)})\n\n" + "".join(f"- {markdown_text(line)}\n" for line in lines) + "\n"
+            yield f"### {title} ({len(lines)})\n\n" + "".join(f"- {line}\n" for line in lines) + "\n"
 
 
 def _finding_line(finding: Finding) -> str:
     where = f"{finding.file}:{finding.line}" if finding.line else finding.file
-    return f"{where} `{finding.rule}` {finding.pointer or '/'}: {finding.message}"
+    return f"{_text(where)} {markdown_code(finding.rule)} {_text(finding.pointer or '/')}: {_text(finding.message)}"

@@ -78,8 +78,9 @@ def integer(obj: Any, key: str, where: str) -> int:
     return value
 
 
-def optional_integer(obj: Any, key: str, where: str) -> int | None:
-    value: int | None = _typed(obj, key, where, types=(int, type(None)), expected="an integer or null")
+def optional_integer(obj: Any, key: str, where: str, default: Any = _MISSING) -> int | None:
+    value: int | None = _typed(obj, key, where, default=default, types=(int, type(None)),
+                               expected="an integer or null")
     return value
 
 

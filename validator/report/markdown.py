@@ -9,10 +9,13 @@ from ..fix.model import FixReport
 from ..models import LinkEntry, LinkStatus, RunResult, Severity
 from ..problems import Problem, fixed
 from ..urls import file_uri_path, plain_http_url
+from ..written import REPORT_MARKER
 from . import fixes as fix_words
 from .context import ReportInput
 from .diff import render_markdown as render_diff
-from .escape import markdown_text as _cell
+from .escape import markdown_code, web_link
+from .escape import markdown_text as _text
+from .summary import Summary
 
 _ICON = {Severity.ERROR: "❌", Severity.WARNING: "⚠️"}
 
@@ -22,25 +25,15 @@ def render(report: ReportInput) -> Iterator[str]:
     files); report.since, when given, is what changed from a previous run; report.fixes, what fixing offered
     or did."""
     result, link_base, since, fixes = report.result, report.link_base, report.since, report.fixes
-    counts = result.count_findings()
-    yield "# seed-validator report\n\n"
+    yield f"{REPORT_MARKER}\n# seed-validator report\n\n"
     state = "complete" if result.complete else "**incomplete**"
     if result.inconclusive:
         state += ", **inconclusive** (network unavailable: no link was called dead)"
-    yield f"Run {result.started_at} → {result.finished_at}, seed-validator {result.tool_version}, {state}.\n\n"
+    yield (f"Run {_text(result.started_at)} → {_text(result.finished_at)}, seed-validator "
+           f"{_text(result.tool_version)}, {state}.\n\n")
     for note in result.notes:
-        yield f"> {_cell(note)}\n\n"
-    yield "| | count |\n|---|---:|\n"
-    yield f"| files | {result.files} |\n| records | {result.records} |\n"
-    yield f"| errors | {counts[Severity.ERROR]} |\n| warnings | {counts[Severity.WARNING]} |\n"
-    if not result.links_checked:
-        yield "| links | not checked (--offline) |\n"
-    else:
-        yield f"| links | {len(result.links)} |\n"
-        for status, n in result.count_links().items():
-            if n:
-                yield f"| links {status} | {n} |\n"
-    yield "\n"
+        yield f"> {_text(note)}\n\n"
+    yield from _summary_table(report.summary)
     if since is not None:
         yield from render_diff(since)
 
@@ -58,29 +51,41 @@ def render(report: ReportInput) -> Iterator[str]:
     for file in sorted(by_file, key=lambda f: _file_urgency(by_file[f])):
         file_problems = sorted(by_file[file], key=lambda p: (-p.severity.rank, p.line or 0, p.pointer))
         errors = sum(p.severity is Severity.ERROR for p in file_problems)
-        yield f"### `{file}` — {errors} error(s), {len(file_problems) - errors} warning(s)\n\n"
+        yield f"### {markdown_code(file)} — {errors} error(s), {len(file_problems) - errors} warning(s)\n\n"
         yield "| | line | rule | pointer | message |\n|---|---:|---|---|---|\n"
+        target = link_base + file_uri_path(file)
         for p in file_problems:
-            line = f"[{p.line}]({link_base}{file_uri_path(file)}#L{p.line})" if p.line else "-"
+            line = f"[{p.line}]({target}#L{p.line})" if p.line else "-"
             fix = fix_words.mark(fixes, p.file, p.pointer, p.rule)
             mark = f" 🔧 {fix} fix" if fix else ""
-            yield f"| {_ICON[p.severity]} | {line} | `{p.rule}` | `{p.pointer or '/'}` | {_cell(p.message)}{mark} |\n"
+            yield (f"| {_ICON[p.severity]} | {line} | {markdown_code(p.rule)} | {_text(p.pointer or '/')} "
+                   f"| {_text(p.message)}{mark} |\n")
         yield "\n"
     yield from _links_needing_action(result)
+
+
+def _summary_table(summary: Summary) -> Iterator[str]:
+    """The counts, each row labelled by what it counts (the words of every report)."""
+    rows: list[tuple[str, int | str]] = list(summary.rows())
+    if not summary.links_checked:
+        rows.insert(len(rows) - bool(summary.baselined), ("links", "not checked (--offline)"))
+    yield "| | count |\n|---|---:|\n" + "".join(f"| {label} | {n} |\n" for label, n in rows) + "\n"
 
 
 def _baseline_section(result: RunResult, items: Sequence[Problem]) -> Iterator[str]:
     accepted = [p for p in items if p.baselined]
     gone = fixed(result.baseline_keys or frozenset(), items, result.checked_files)
-    yield (f"Baseline `{result.baseline_file}`: {len(items) - len(accepted)} new problem(s), "
+    yield (f"Baseline {markdown_code(result.baseline_file or '')}: {len(items) - len(accepted)} new problem(s), "
            f"{len(accepted)} baselined, {len(gone)} fixed.\n\n")
     if accepted:
         yield f"<details><summary>Baselined problems ({len(accepted)})</summary>\n\n"
-        yield "".join(f"- `{p.file}:{p.line or ''}` `{p.rule}` {_cell(p.message)}\n" for p in accepted)
+        yield "".join(f"- {_text(_where(p))} {markdown_code(p.rule)} {_text(p.message)}\n" for p in accepted)
         yield "\n</details>\n\n"
     if gone:
         yield f"### Fixed since the baseline ({len(gone)}): remove them from it\n\n"
-        yield "".join(f"- `{_cell(f)}` `{_cell(r)}` {_cell(ptr or '/')} {_cell(u)}\n" for f, ptr, r, u in gone) + "\n"
+        yield "".join(f"- {markdown_code(f)} {markdown_code(r)} {_text(ptr or '/')} {_text(u)}\n"
+                      for f, ptr, r, u in gone)
+        yield "\n"
 
 
 def _links_needing_action(result: RunResult) -> Iterator[str]:
@@ -95,30 +100,36 @@ def _links_needing_action(result: RunResult) -> Iterator[str]:
         for entry in entries:
             outcome = entry.result
             assert outcome is not None
-            used = ", ".join(f"{o.file}:{o.line}" if o.line else o.file for o in entry.occurrences[:3])
+            used = ", ".join(f"{o.file}:{o.line}:{o.column or 1}" if o.line else o.file
+                             for o in entry.occurrences[:3])
             if len(entry.occurrences) > 3:
                 used += f" (+{len(entry.occurrences) - 3})"
-            yield (f"| {_cell(entry.url)} | {entry.kind} | {outcome.http_status or '-'} | {_cell(outcome.reason)}"
-                   f"{_archived(entry)} | {_cell(outcome.final_url or '')} | {_cell(used)} |\n")
+            yield (f"| {_text(entry.url)} | {entry.kind} | {outcome.http_status or '-'} | {_text(outcome.reason)}"
+                   f"{_archived(entry)} | {_text(outcome.final_url or '')} | {_text(used)} |\n")
         yield "\n"
 
 
 def _fixes_section(fixes: FixReport, remaining: int) -> Iterator[str]:
-    for line in fix_words.summary(fixes, remaining):
-        yield f"🔧 {_cell(line)}\n\n"
+    for line in fix_words.summary(fixes, remaining):  # the tool's own words: counts and its commands, in code spans
+        yield f"🔧 {line}\n\n"
     if fixes.notes:
         yield f"<details><summary>Fixes not applied ({len(fixes.notes)})</summary>\n\n"
-        yield "".join(f"- {_cell(note)}\n" for note in fixes.notes) + "\n</details>\n\n"
+        yield "".join(f"- {_text(note)}\n" for note in fixes.notes) + "\n</details>\n\n"
 
 
 def _archived(entry: LinkEntry) -> str:
-    """' — archived copy: [date](snapshot)', for a snapshot URL that can stand in a link as it is."""
+    """' — archived copy: [date](snapshot)', for a snapshot URL that may be a link (http(s), escape.web_link) and
+    can stand in a Markdown link as it is."""
     copy = entry.archived
-    if copy is None or not plain_http_url(copy.url):
+    if copy is None or not web_link(copy.url) or not plain_http_url(copy.url):
         return ""
-    return f" — archived copy: [{_cell(copy.timestamp[:10])}]({copy.url})"
+    return f" — archived copy: [{_text(copy.timestamp[:10])}]({copy.url})"
 
 
 def _file_urgency(file_problems: list[Problem]) -> tuple[int, int, str]:
     errors = sum(p.severity is Severity.ERROR for p in file_problems)
     return (-max(p.severity.rank for p in file_problems), -errors, file_problems[0].file)
+
+
+def _where(p: Problem) -> str:
+    return f"{p.file}:{p.line}:{p.column or 1}" if p.line else p.file

@@ -17,6 +17,7 @@ from ..models import Severity
 from ..problems import Problem
 from .context import ReportInput
 from .locations import SourceRoot, fingerprint
+from .summary import FINDINGS, LINK_PROBLEMS, LINKS, Summary
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 ROOT_ID = "%SRCROOT%"
@@ -29,6 +30,7 @@ def render(report: ReportInput) -> Iterator[str]:
     from its installed metadata."""
     result, items = report.result, report.problems
     source, home = report.source or SourceRoot.at(), homepage()
+    baseline = result.baseline_keys is not None
     rule_ids = sorted({p.rule for p in items})
     index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
     driver: dict[str, Any] = {"name": "seed-validator", "version": result.tool_version,
@@ -37,14 +39,15 @@ def render(report: ReportInput) -> Iterator[str]:
     invocation = {"executionSuccessful": True, "startTimeUtc": result.started_at,
                   "endTimeUtc": result.finished_at or result.started_at}
     run = {"tool": {"driver": driver}, "invocations": [invocation], "columnKind": "unicodeCodePoints",
-           "originalUriBaseIds": {ROOT_ID: {"description": {"text": "the root of the repository"}}}}
+           "originalUriBaseIds": {ROOT_ID: {"description": {"text": "the root of the repository"}}},
+           "properties": {"summary": _summary(report.summary)}}
     head = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     text = json.dumps(head, indent=2, ensure_ascii=False)
     # Stream the results into the run object: reopen it before its closing brace.
     yield text[: text.rindex("}", 0, text.rindex("]"))].rstrip() + ',\n      "results": ['
     for n, p in enumerate(items):
-        yield ("," if n else "") + "\n        " + json.dumps(_result(p, index[p.rule], source, report.fixes),
-                                                          ensure_ascii=False)
+        entry = _result(p, index[p.rule], source, baseline, report.fixes)
+        yield ("," if n else "") + "\n        " + json.dumps(entry, ensure_ascii=False)
     yield "\n      ]\n    }\n  ]\n}\n"
 
 
@@ -64,7 +67,8 @@ def _rule(rule_id: str, home: str | None) -> dict[str, Any]:
     }
 
 
-def _result(p: Problem, rule_index: int, source: SourceRoot, fixes: FixReport | None = None) -> dict[str, Any]:
+def _result(p: Problem, rule_index: int, source: SourceRoot, baseline: bool,
+            fixes: FixReport | None = None) -> dict[str, Any]:
     uri, relative = source.uri(p.file)
     artifact = {"uri": uri, "uriBaseId": ROOT_ID} if relative else {"uri": uri}
     region = {"startLine": p.line or 1, **({"startColumn": p.column} if p.line and p.column else {})}
@@ -77,6 +81,8 @@ def _result(p: Problem, rule_index: int, source: SourceRoot, fixes: FixReport | 
             "logicalLocations": [{"fullyQualifiedName": p.pointer or "/", "kind": "member"}],
         }],
         "partialFingerprints": {FINGERPRINT: fingerprint(p, source.relative(p.file) or p.file)},
+        # SARIF's own word for a result a baseline accepts (only when the run had a baseline)
+        **({"baselineState": "unchanged" if p.baselined else "new"} if baseline else {}),
         **({"fixes": fix_objects(fix, artifact)} if fix is not None else {}),
     }
 
@@ -95,3 +101,16 @@ def fix_objects(fix: Fix, artifact: dict[str, str]) -> list[dict[str, Any]]:
     return [{"description": {"text": f"{fix.title} ({fix.safety} fix: {fix.safety.command})"},
              "artifactChanges": [{"artifactLocation": artifact, "replacements": replacements}],
              "properties": {"safety": fix.safety.value}}]
+
+
+def _summary(summary: Summary) -> dict[str, Any]:
+    """The run's counts in the run's property bag, labelled as in every report (the results are the problems:
+    structure findings and link problems)."""
+    counts: dict[str, Any] = {"files": summary.files, "records": summary.records,
+                              FINDINGS: {s.value: summary.findings[s] for s in Severity}}
+    if summary.links_checked:
+        counts[LINK_PROBLEMS] = {s.value: summary.link_problems[s] for s in Severity}
+        counts[f"{LINK_PROBLEMS} by status"] = {s.value: n for s, n in summary.link_problems_by_status.items()}
+        counts[LINKS] = {s.value: n for s, n in summary.links_by_status.items()}
+    counts["baselined"] = summary.baselined
+    return counts

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UsageError
+from ..urls import file_uri_path
 from . import codec, codeclimate, html, junit, markdown, sarif
 from .context import ReportInput
 
@@ -90,6 +91,7 @@ _UMASK = _current_umask()
 
 
 def _link_base(output_dir: Path) -> str:
-    """The relative way from the report's folder back to the working directory (file paths start there)."""
+    """The relative way from the report's folder back to the working directory (file paths start there),
+    percent-encoded like the file paths after it (a folder named `a#b` stays a folder in a link)."""
     relative = os.path.relpath(Path.cwd(), output_dir.resolve())
-    return "" if relative == "." else relative.replace(os.sep, "/") + "/"
+    return "" if relative == "." else file_uri_path(relative.replace(os.sep, "/") + "/")

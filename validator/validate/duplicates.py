@@ -9,9 +9,12 @@ from typing import Any
 
 import yaml
 
+from ..files import DEFAULT_MAX_BYTES, read_bounded
 from ..load import PLAIN_YAML_SUFFIXES, front_matter
 from ..models import Finding, Severity
 from ..positions import SourceMap, locate
+from ..text import bounded_url
+from ..tree import Tree
 from ..urls import normalise
 
 RULE_ID = "seed/duplicate-article"
@@ -64,7 +67,7 @@ class DuplicateArticles:
             if first is not None:
                 line, column = locate(source, f"/{key}")
                 findings.append(Finding(file, line, column, f"/{key}", RULE_ID, Severity.WARNING,
-                                        f"same article as {first}: {url.strip()}"))
+                                        f"same article as {first}: {bounded_url(url.strip())}"))
         return findings
 
 
@@ -72,11 +75,15 @@ def article_urls(record: Mapping[str, Any]) -> list[str]:
     return [url for key in _ARTICLE_KEYS if isinstance(url := record.get(key), str) and url.strip()]
 
 
-def scan_article_urls(path: Path) -> list[str]:
-    """The article URLs of a seed file read without parsing it as a whole (a few µs, not a millisecond)."""
+def scan_article_urls(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, tree: Tree | None = None) -> list[str]:
+    """The article URLs of a seed file read without parsing it as a whole (a few µs, not a millisecond).
+
+    Read like a checked file: regular files only, at most max_bytes, inside the tree when one is given.
+    """
+    raw = tree.read(path, max_bytes) if tree is not None else read_bounded(path, max_bytes)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else ""
+    except UnicodeDecodeError:
         return []  # the file's own run reports it
     document = text if path.suffix.lower() in PLAIN_YAML_SUFFIXES else front_matter(text)
     return [url for url in (_scalar(m.group(1)) for m in _ARTICLE_LINE.finditer(document or "")) if url]

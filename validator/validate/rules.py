@@ -7,12 +7,12 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from .. import amp
 from ..extract import UrlField, url_fields
 from ..models import Severity
-from ..urls import has_userinfo, host_matches_domain, host_of, iri_to_uri, redact, repair_mojibake
+from ..text import bounded, bounded_url
+from ..urls import has_userinfo, host_matches_domain, host_of, iri_to_uri, malformation, repair_mojibake, scheme_of
 
 # No web article predates the first web site (1991-08-06).
 _EARLIEST_WEB_DATE = datetime(1991, 8, 6, tzinfo=UTC)
@@ -97,7 +97,7 @@ def amp_cache_url(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
         expected = amp.cache_url(amp_url.strip())
         if expected is not None and cdn_url.strip() != expected:
             yield Hit(f"{base}/cdnAmpWebUrl",
-                      f"cdnAmpWebUrl is not the AMP Cache URL of ampWebUrl; expected {expected}")
+                      f"cdnAmpWebUrl is not the AMP Cache URL of ampWebUrl; expected {bounded_url(expected)}")
 
 
 @rule("seed/provider-domain", Severity.WARNING,
@@ -112,7 +112,8 @@ def provider_domain(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
             url = item.get(key)
             host = host_of(url.strip()) if isinstance(url, str) else None
             if host and not host_matches_domain(host, domain):
-                yield Hit(f"{base}/{key}", f"{key} host '{host}' is not on provider.domain '{domain}'")
+                yield Hit(f"{base}/{key}",
+                          f"{key} host '{bounded(host)}' is not on provider.domain '{bounded(domain)}'")
 
 
 @rule("seed/future-date", Severity.ERROR, "publishedDateTime must not be in the future")
@@ -120,7 +121,8 @@ def future_date(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
     written = subject.record.get("publishedDateTime")
     published = _parse_datetime(written)
     if published is not None and published > ctx.now + ctx.future_tolerance:
-        yield Hit("/publishedDateTime", f"publishedDateTime {written} is in the future (now {_iso(ctx.now)})")
+        yield Hit("/publishedDateTime",
+                  f"publishedDateTime {bounded(str(written))} is in the future (now {_iso(ctx.now)})")
 
 
 @rule("seed/related-date", Severity.WARNING,
@@ -141,6 +143,7 @@ def related_date(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
 
 
 _URL_RULES = ("schema/format",)
+_WEB_SCHEMES = ("http", "https")
 
 
 @rule("seed/url-empty", Severity.ERROR, "URL fields must not be empty", supersedes=_URL_RULES)
@@ -154,7 +157,7 @@ def url_empty(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
 def url_whitespace(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
     for field in subject.urls:
         if field.url.strip() and _WHITESPACE.search(field.url):
-            yield Hit(field.pointer, f"URL contains whitespace: {redact(field.url)!r}")
+            yield Hit(field.pointer, f"URL contains whitespace: {bounded_url(field.url)!r}")
 
 
 @rule("seed/url-scheme", Severity.ERROR, "URLs must be absolute http(s) URLs", supersedes=_URL_RULES)
@@ -163,10 +166,30 @@ def url_scheme(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
         url = field.url.strip()
         if not url:
             continue
-        scheme = urlsplit(url).scheme.lower() if "://" in url or ":" in url else ""
-        if scheme not in ("http", "https"):
-            problem = f"scheme '{scheme}:'" if scheme else "no scheme"
-            yield Hit(field.pointer, f"URL has {problem}; only absolute http(s) URLs can be checked: {url}")
+        scheme = scheme_of(url)
+        if scheme not in _WEB_SCHEMES:
+            problem = f"scheme '{bounded(scheme, 40)}:'" if scheme else "no scheme"
+            yield Hit(field.pointer,
+                      f"URL has {problem}; only absolute http(s) URLs can be checked: {bounded_url(url)}")
+
+
+@rule("seed/url-malformed", Severity.ERROR,
+      "URLs (http, https) must parse: an IP address in brackets, a port in 0-65535, a host that Unicode "
+      "normalisation leaves as it is", supersedes=_URL_RULES)
+def url_malformed(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
+    for field in subject.urls:
+        url = field.url.strip()
+        problem = malformation(url) if scheme_of(url) in _WEB_SCHEMES else None
+        if problem is not None:
+            yield Hit(field.pointer, f"URL is malformed, {bounded(problem)}: {bounded_url(url)}")
+
+
+@rule("seed/url-no-host", Severity.ERROR, "URLs (http, https) must name a host", supersedes=_URL_RULES)
+def url_no_host(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
+    for field in subject.urls:
+        url = field.url.strip()
+        if scheme_of(url) in _WEB_SCHEMES and malformation(url) is None and not host_of(url):
+            yield Hit(field.pointer, f"URL has no host (nothing between '//' and the path): {bounded_url(url)}")
 
 
 @rule("seed/url-mojibake", Severity.ERROR,
@@ -175,7 +198,8 @@ def url_mojibake(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
     for field in subject.urls:
         repaired = repair_mojibake(field.url)
         if repaired is not None:
-            yield Hit(field.pointer, f"URL contains mojibake (UTF-8 read as CP1252); did you mean {repaired}?")
+            yield Hit(field.pointer,
+                      f"URL contains mojibake (UTF-8 read as CP1252); did you mean {bounded_url(repaired)}?")
 
 
 @rule("seed/url-non-ascii", Severity.WARNING,
@@ -184,8 +208,9 @@ def url_mojibake(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
 def url_non_ascii(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
     for field in subject.urls:
         url = field.url.strip()
-        if not url.isascii() and repair_mojibake(url) is None and not _WHITESPACE.search(url):
-            yield Hit(field.pointer, f"URL has non-ASCII characters; write it as {iri_to_uri(url)}")
+        if (not url.isascii() and repair_mojibake(url) is None and not _WHITESPACE.search(url)
+                and malformation(url) is None):
+            yield Hit(field.pointer, f"URL has non-ASCII characters; write it as {bounded_url(iri_to_uri(url))}")
 
 
 @rule("seed/url-credentials", Severity.WARNING,

@@ -1,5 +1,6 @@
 "use strict";
 (function () {
+  document.documentElement.classList.replace("no-js", "js");
   const data = JSON.parse(document.getElementById("report-data").textContent);
   const PAGE = 500;
   // The status vocabulary comes as data (name, broken, urgency, meaning): no status list of its own here.
@@ -13,17 +14,10 @@
     if (className) node.className = className;
     return node;
   }
+  // data.hrefs: each file's link, percent-encoded by the report (never a scheme, whatever the name).
   function fileLink(file, line) {
     const a = el("a", line ? file + ":" + line : file);
     a.href = data.hrefs[file] + (line ? "#L" + line : "");
-    return a;
-  }
-  // Only http(s) URLs become links: a seed or a server can write any text as a URL (javascript:, data:).
-  // Browsers drop leading and trailing controls and spaces before they read the scheme, so this does too.
-  function webLink(url, text) {
-    const trimmed = String(url).replace(/^[\u0000-\u0020\u007f-\u009f\s]+|[\u0000-\u0020\u007f-\u009f\s]+$/g, "");
-    if (!/^https?:\/\//i.test(trimmed)) return el("span", text);
-    const a = el("a", text); a.href = trimmed; a.rel = "noopener noreferrer";
     return a;
   }
   function fillOptions(select, values, titles) {
@@ -128,7 +122,9 @@
       tr.dataset.status = r.status;
       const status = tr.appendChild(el("td", r.status + (r.cached ? " (cached)" : ""), "status " + r.status));
       if (STATUS.has(r.status)) status.title = STATUS.get(r.status).meaning;
-      const url = el("td", null, "url"); url.appendChild(webLink(r.url, r.url));
+      // Only http(s) URLs become links (r.web, decided by the report): javascript:, data: and the like stay text.
+      const url = el("td", r.web ? null : r.url, "url");
+      if (r.web) { const a = el("a", r.url); a.href = r.url; a.rel = "noopener noreferrer"; url.appendChild(a); }
       tr.appendChild(url);
       tr.appendChild(el("td", r.kind));
       tr.appendChild(el("td", r.http === null ? "–" : r.http));
@@ -138,7 +134,9 @@
       for (const w of r.warnings) reason.appendChild(el("small", "warning: " + w));
       if (r.archived) {
         const copy = reason.appendChild(el("small", "archived copy: "));
-        copy.appendChild(webLink(r.archived.url, r.archived.timestamp.slice(0, 10)));
+        // The report lists an archived copy only when it is an http(s) URL (escape.web_link).
+        const a = copy.appendChild(el("a", r.archived.timestamp.slice(0, 10)));
+        a.href = r.archived.url; a.rel = "noopener noreferrer";
       }
       if (r.fix) reason.appendChild(el("small", "🔧 " + r.fix + " fix: " + data.fixCommands[r.fix], "fix"));
       tr.appendChild(reason);
