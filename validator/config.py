@@ -71,6 +71,10 @@ class LinkSettings:
     # A link that could not be verified in this many runs, over at least this many days, is dead.
     persistent_checks: int = _default("links.persistent_checks")
     persistent_days: float = _default("links.persistent_days")
+    # Archived copies of dead and soft-dead links (--suggest-archived): the availability API asked.
+    suggest_archived: bool = _default("links.suggest_archived")
+    archive_endpoint: str = _default("links.archive_endpoint")
+    archive_timeout: float = _default("links.archive_timeout")
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,12 +13,24 @@ from . import __version__
 from .baseline import DEFAULT_FILE as BASELINE_FILE
 from .files import DEFAULT_MAX_BYTES
 from .jsonfile import DEFAULT_MAX_BYTES as REPORT_MAX_BYTES
-from .options import HOST, Kind, Option, Range, allowed_entry, header_value, http_url, path_glob, url_pattern
+from .options import (
+    HOST,
+    Kind,
+    Option,
+    Range,
+    allowed_entry,
+    endpoint_url,
+    header_value,
+    http_url,
+    path_glob,
+    url_pattern,
+)
 from .seedfiles import DEFAULT_EXCLUDES
 from .shard import MAX_SHARDS, TOTAL_ENV
 
-SCOPE, LINKS = "what to check", "link checking"
+SCOPE, LINKS, FIXES = "what to check", "link checking", "fixes"
 _CONFIG = ("check", "baseline", "schema")
+_CHECK = ("check",)
 _REPORTS = ("check", "merge")  # the commands that write reports
 _DAY, _MIB = 86400.0, 1 << 20
 
@@ -72,7 +84,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("previous", Kind.PATH, None, "a previous report.json: the Markdown report gets a 'since the previous "
            "run' section", commands=("check",), metavar="REPORT"),
     Option("max-report-size", Kind.INT, REPORT_MAX_BYTES, "larger report.json and baseline files (--previous, "
-           "--baseline, diff, merge) are refused, not read", commands=("check", "diff", "merge"),
+           "--baseline, --from-report, diff, merge) are refused, not read", commands=("check", "diff", "merge"),
            range=Range(1, 4096 * _MIB), metavar="BYTES"),
     # -- what to check --
     Option("changed-since", Kind.STR, None, "only seed files added or modified since this git ref (duplicates are "
@@ -147,6 +159,23 @@ OPTIONS: tuple[Option, ...] = (
            setting="cache.max_age_good", flag=False, key=True, range=Range(0, 365 * _DAY)),
     Option("cache-max-age-bad", Kind.FLOAT, _DAY, "seconds a bad verdict is reused", setting="cache.max_age_bad",
            flag=False, key=True, range=Range(0, 365 * _DAY)),
+    # -- fixes (check --fix/--diff) and archived copies of dead links --
+    Option("fix", Kind.BOOL, False, "apply every safe fix in place (minimal edits: comments, quoting and layout "
+           "stay)", commands=_CHECK, group=FIXES),
+    Option("diff", Kind.BOOL, False, "print the fixes as a unified diff instead of applying them; exit 1 if any",
+           commands=_CHECK, group=FIXES),
+    Option("unsafe-fixes", Kind.BOOL, False, "with --fix or --diff, also the fixes that need judgement: archived "
+           "copies of dead links (asks the web archive), redirects to another site, removing empty topic items",
+           commands=_CHECK, group=FIXES),
+    Option("from-report", Kind.PATH, None, "fix links from this report.json's verdicts instead of fetching them "
+           "(implies --offline for this run)", commands=_CHECK, metavar="REPORT", group=FIXES),
+    Option("suggest-archived", Kind.BOOL, False, "ask the web archive for a snapshot of each dead or soft-dead "
+           "link", setting="links.suggest_archived", key=True, commands=_CHECK, group=FIXES),
+    Option("archive-endpoint", Kind.STR, "https://archive.org/wayback/available", "the web archive's availability "
+           "API (the Wayback Machine's, or a self-hosted archive's)", setting="links.archive_endpoint", key=True,
+           commands=_CHECK, check=endpoint_url, metavar="URL", group=FIXES),
+    Option("archive-timeout", Kind.FLOAT, 10.0, "seconds for one question to the web archive",
+           setting="links.archive_timeout", flag=False, key=True, range=Range(0, 600, above=True)),
     # -- [hosts."name"] tables --
     Option("per-host", Kind.INT, None, "requests in flight to this host", setting=HOST + "per_host", flag=False,
            key=True, range=Range(0, 100, above=True)),

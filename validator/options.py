@@ -249,6 +249,15 @@ def http_url(name: str, value: Any) -> None:
                          "query or fragment)")
 
 
+def endpoint_url(name: str, value: Any) -> None:
+    """An absolute http(s) URL with a host that requests are sent to (a query may follow)."""
+    scheme, _, rest = value.partition("://")
+    host = rest.split("/", 1)[0].split("?", 1)[0].rpartition("@")[2]
+    if scheme.lower() not in ("http", "https") or not host or len(value) > 2048 or \
+            any(c.isspace() or not c.isprintable() for c in value):
+        raise ValueError(f"'{name}' must be an http(s) URL, not {shown(value)}")
+
+
 def header_value(name: str, value: Any) -> None:
     if len(value) > 512 or any(ord(c) < 32 or ord(c) == 127 for c in value):
         raise ValueError(f"'{name}' must be at most 512 characters without control characters, not {shown(value)}")

@@ -16,6 +16,8 @@ from publicsuffixlist import PublicSuffixList
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # Characters left as they are when percent-encoding an IRI: RFC 3986 reserved and unreserved sets, and '%'.
 _URI_SAFE = "!#$%&'()*+,/:;=?@[]~"
+# Printable ASCII only, and nothing that ends a Markdown link, an HTML attribute or a table cell.
+_PLAIN_HTTP_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?/[!#$%&'*+,./0-9:;=?@A-Z_a-z~-]*")
 # The user information of a URL: after the scheme's '//', up to the last '@' before the path, query or fragment
 # (where urlsplit puts it too). In free text the authority also ends at whitespace.
 _URL_USERINFO = re.compile(r"^(\s*(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//)([^/?#]*)@")
@@ -185,6 +187,11 @@ def iri_to_uri(url: str) -> str:
             netloc = quote(netloc, safe=_URI_SAFE)
     return urlunsplit((parts.scheme, netloc, quote(parts.path, safe=_URI_SAFE),
                        quote(parts.query, safe=_URI_SAFE), quote(parts.fragment, safe=_URI_SAFE)))
+
+
+def plain_http_url(url: str, *, max_length: int = 2048) -> bool:
+    """True for an absolute http(s) URL that a report can link to as it is (a snapshot of a web archive)."""
+    return len(url) <= max_length and _PLAIN_HTTP_URL.fullmatch(url) is not None
 
 
 def repair_mojibake(text: str) -> str | None:

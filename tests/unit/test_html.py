@@ -78,3 +78,13 @@ def test_the_page_asks_the_status_vocabulary_it_receives_as_data() -> None:
                      "link-problems-warning", "links", *(f"links-{s.value}" for s in LinkStatus.by_urgency())]
     groups = re.findall(r'data-group="([^"]+)"><h3>([^<]+)</h3>', page)
     assert [title for _, title in groups] == ["run", "structure findings", "link problems", "links by status"]
+
+
+def test_file_links_keep_an_absolute_link_base_as_it_is_and_encode_the_path() -> None:
+    result = result_with()
+    result.findings = [Finding("seeds/a b#c.txt", 3, 1, "/title", "schema/type", Severity.ERROR, "m")]
+    base = "https://github.com/o/r/blob/0123abc/"
+    hrefs = html.context(ReportInput.of(result, link_base=base))["data"]
+    assert json.loads(hrefs)["hrefs"]["seeds/a b#c.txt"] == base + "seeds/a%20b%23c.txt"
+    relative = json.loads(html.context(ReportInput.of(result, link_base="../"))["data"])["hrefs"]
+    assert relative["seeds/a.txt"] == "../seeds/a.txt"

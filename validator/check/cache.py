@@ -111,11 +111,14 @@ class LinkCache:
                        "checked REAL NOT NULL, data TEXT NOT NULL)")
             db.execute("CREATE TABLE IF NOT EXISTS failures (key TEXT PRIMARY KEY, first REAL NOT NULL, "
                        "last REAL NOT NULL, count INTEGER NOT NULL)")
+            db.execute("CREATE TABLE IF NOT EXISTS archive (key TEXT PRIMARY KEY, checked REAL NOT NULL, "
+                       "data TEXT NOT NULL)")  # web archive answers (check/archive.py decides what they mean)
             db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             db.execute("SELECT count(*) FROM verdicts").fetchone()  # reads a page: corruption shows here
             # Tables of these names but another shape (another version's cache) show here.
             db.execute("SELECT key, status, checked, data FROM verdicts LIMIT 0").fetchall()
             db.execute("SELECT key, first, last, count FROM failures LIMIT 0").fetchall()
+            db.execute("SELECT key, checked, data FROM archive LIMIT 0").fetchall()
             db.execute("BEGIN")
         except sqlite3.DatabaseError:
             db.close()
@@ -197,6 +200,23 @@ class LinkCache:
         """The URL answered: its run of failures is over."""
         try:
             self._db.execute("DELETE FROM failures WHERE key = ?", (key,))
+        except sqlite3.DatabaseError as exc:
+            self._degrade(exc)
+
+    def get_archive_answer(self, key: str) -> tuple[str, float] | None:
+        """A web archive's stored answer and its age in seconds (check/archive.py judges both)."""
+        try:
+            row = self._db.execute("SELECT data, checked FROM archive WHERE key = ?", (key,)).fetchone()
+            return None if row is None else (str(row[0]), self._now() - _checked(row[1]))
+        except sqlite3.DatabaseError as exc:
+            self._degrade(exc)
+        except _UNREADABLE_ROW:
+            self._unreadable()  # asked again, and stored anew
+        return None
+
+    def put_archive_answer(self, key: str, data: str) -> None:
+        try:
+            self._db.execute("INSERT OR REPLACE INTO archive VALUES (?, ?, ?)", (key, self._now(), data))
         except sqlite3.DatabaseError as exc:
             self._degrade(exc)
 

@@ -2,7 +2,8 @@
 
 This module schedules and collects facts; the decisions are the units': politeness.py (who may send
 when), retry.py (whether and when to try again), classify.py (the verdict of what was seen), soft404.py
-(the host baseline), verdicts.py (the rewrites only the whole run can justify).
+(the host baseline), verdicts.py (the rewrites only the whole run can justify). With suggest-archived, the
+web archive is asked about the dead links last (archive.py), on the same politeness and cache.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ..clock import Clock, rfc3339
 from ..config import Settings
 from ..interrupt import Interruption
 from ..models import LinkEntry, LinkKind, LinkResult, LinkStatus, Progress, RunResult
+from .archive import WebArchive
 from .attempt import Fetched
 from .cache import LinkCache
 from .classify import Expectation, Verdict, classify
@@ -76,6 +78,7 @@ class _Tally:
 class _Run:
     def __init__(self, settings: Settings, engine: HttpChecker, *, clock: Clock,
                  progress: Callable[[Progress], None] | None, interruption: Interruption | None) -> None:
+        self.settings = settings
         self.links = settings.links
         self.cache_settings = settings.cache
         self.engine = engine
@@ -110,6 +113,8 @@ class _Run:
                 self.tally.add(entry.result)
             await self._fetch_all(cache)
             self._conclude(cache)
+            if self.links.suggest_archived and not (self.interruption is not None and self.interruption.requested):
+                await self._suggest_archived(entries, cache)
         finally:
             if cache is not None:
                 cache.close()
@@ -140,6 +145,16 @@ class _Run:
         finally:
             await probes.aclose()
             self.probe_notes = probes.notes()
+
+    async def _suggest_archived(self, entries: list[LinkEntry], cache: LinkCache | None) -> None:
+        """Archived copies for the dead links (entry.archived): verdicts stay as they are, whatever happens."""
+        archive = WebArchive(self.settings, self.politeness, transport=self.engine.transport, cache=cache)
+        try:
+            await self._until_done_or_interrupted(asyncio.ensure_future(archive.ask(entries)))
+        except Exception as exc:  # the last line of defence: the archive never stops the run
+            archive.notes.append(f"the web archive could not be asked: internal error ({type(exc).__name__})")
+        finally:
+            self.notes.extend(archive.notes)
 
     async def _until_done_or_interrupted(self, workers: asyncio.Future[Any]) -> None:
         if self.interruption is None:

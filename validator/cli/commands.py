@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -14,6 +12,10 @@ from typing import Any
 from .. import baseline as baseline_file
 from .. import config, pipeline
 from ..errors import UsageError
+from ..fix.model import Mode
+from ..fix.options import fix_options, implied
+from ..fix.session import FixOptions
+from ..fix.session import after_run as apply_fixes
 from ..interrupt import Interruption
 from ..models import RunResult, Severity
 from ..problems import Problem, at_or_above, problems
@@ -23,14 +25,14 @@ from ..report.context import ReportInput
 from ..report.diff import diff_results
 from ..report.diff import render_markdown as render_diff
 from ..report.escape import console_line, markdown_text
+from ..report.fixes import console_lines as fix_lines
 from ..report.locations import SourceRoot
 from ..report.merge import merge_results
 from ..report.writer import NO_REPORTS, parse_formats, write_atomic, write_reports
-from ..seedfiles import Skip, skipped_text
-from ..selection import changed_since, existing, files_from, repository_root, seed_candidates, shown_path
-from ..shard import parse_shard
-from ..tree import SEED_SUFFIXES, Tree, is_folder
+from ..selection import repository_root
+from ..tree import is_folder
 from ..validate.schema import load_schema
+from .corpus import named_files, named_seeds, require_seeds, run_scope, run_settings
 from .parser import settings_from
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
@@ -77,91 +79,11 @@ def _schema_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _scope(args: argparse.Namespace, settings: config.Settings, named: Sequence[Path]) -> pipeline.Scope:
-    """What the run checks. named: the seed files among the files named as PATHs (see _named_seeds)."""
-    if sum(map(bool, (args.changed_since, args.files_from, _named_files(args)))) > 1:
-        raise UsageError("seed files named, --changed-since and --files-from each choose the files; give one of them")
-    output_dir = getattr(args, "output_dir", None)
-    skip = (output_dir,) if output_dir is not None else ()
-    files = None
-    tree = Tree.working(follow_symlinks=settings.follow_symlinks)  # what the run may read, walks included
-    if _named_files(args):
-        # Files named (pre-commit passes them in batches) are checked against the whole corpus; the seed
-        # files of the folders named too.
-        folders_named = any(is_folder(path) for path in args.paths)
-        files = (*named, *(pipeline.seed_files(settings, skip, tree=tree) if folders_named else ()))
-    elif args.changed_since:
-        files = tuple(settings.file_filter().listed(changed_since(args.changed_since, settings.paths)))
-    elif args.files_from:
-        files = tuple(settings.file_filter().listed(existing(seed_candidates(files_from(args.files_from)))))
-    shard = parse_shard(args.shard, total=args.shard_total) if args.shard else None
-    if shard is not None and files is not None:
-        raise UsageError("--shard splits a whole-corpus audit; it does not combine with --changed-since/--files-from")
-    return pipeline.Scope(files, shard, skip_dirs=skip, tree=tree)
-
-
-def _named_files(args: argparse.Namespace) -> list[Path]:
-    return [path for path in args.paths if not is_folder(path)]
-
-
-def _require_paths(args: argparse.Namespace) -> None:
-    """UsageError naming the first PATH (file or folder) that does not exist."""
-    missing = next((path for path in args.paths if not os.path.lexists(path)), None)
-    if missing is not None:
-        raise UsageError(f"{shown_path(missing)}: no such file or folder")
-
-
-def _corpus(args: argparse.Namespace, settings: config.Settings) -> config.Settings:
-    """The settings with corpus paths that exist. The folders named exist (_require_paths); a configured
-    (or the default) path that does not is a usage error, unless files are named or --files-from lists
-    them (the corpus is then the paths that exist, maybe none)."""
-    missing = [path for path in settings.paths if not os.path.lexists(path)]
-    if not missing:
-        return settings
-    if args.files_from or args.paths:  # PATHs given, none of them a folder: files named
-        return dataclasses.replace(settings, paths=tuple(p for p in settings.paths if p not in missing))
-    if settings.paths == config.Settings().paths:
-        raise UsageError(f"no seeds/ folder here ({Path.cwd()}); name the seed files or folders to check")
-    raise UsageError(f"{shown_path(missing[0])}: no such file or folder")
-
-
-def _named_seeds(settings: config.Settings, named: Sequence[Path]) -> tuple[list[Path], list[str]]:
-    """The seed files among the files named as PATHs, and a note per file passed over: no seed, by its
-    content (a report, a README without front matter). Not an error: pre-commit names every changed file
-    of a seed folder."""
-    chosen = settings.file_filter()
-    kept, notes = [], []
-    for path in named:
-        reason = chosen.skip(path, named=True)
-        if reason is None:
-            kept.append(path)
-        else:
-            notes.append(f"{shown_path(path)} is not read as a seed: {reason.value}")
-    return kept, notes
-
-
-def _require_seeds(settings: config.Settings, scope: pipeline.Scope) -> None:
-    """UsageError when the paths hold no seed file, unless allow-empty (a mistyped folder must not pass)."""
-    skipped: Counter[Skip] = Counter()
-    if next(pipeline.seed_files(settings, scope.skip_dirs, tree=scope.tree, skipped=skipped), None) is None:
-        reasons = skipped_text(skipped)
-        *others, last = sorted(SEED_SUFFIXES)
-        kinds = f"{', '.join(others)} or {last}"
-        raise UsageError(f"no seed files under {', '.join(shown_path(p) for p in settings.paths)} "
-                         f"({f'not seeds: {reasons}' if reasons else f'a seed file is a {kinds} file'}); "
-                         "--allow-empty accepts that")
-
-
-def _run(args: argparse.Namespace) -> tuple[RunResult, Interruption]:
-    _require_paths(args)
-    # The folders named are the corpus; files named are checked against it (the configured folders, else
-    # seeds/, when no folder is named).
-    folders = [path for path in args.paths if is_folder(path)]
-    settings = _corpus(args, settings_from(argparse.Namespace(**{**vars(args), "paths": folders})))
-    named, notes = _named_seeds(settings, _named_files(args))
-    scope = _scope(args, settings, named)
+def _run(args: argparse.Namespace, settings: config.Settings) -> tuple[RunResult, Interruption]:
+    named, notes = named_seeds(settings, named_files(args))
+    scope = run_scope(args, settings, named)
     if scope.files is None and not settings.allow_empty and any(is_folder(path) for path in settings.paths):
-        _require_seeds(settings, scope)
+        require_seeds(settings, scope)
     interruption = Interruption()
     quiet = args.quiet or args.silent
     with interruption.installed():
@@ -171,11 +93,12 @@ def _run(args: argparse.Namespace) -> tuple[RunResult, Interruption]:
     return result, interruption
 
 
-def _exists(path: Path) -> bool:
-    try:
-        return path.exists()
-    except OSError:
-        return True  # a path too long to look at: the run names it in a finding
+def _fix_request(args: argparse.Namespace) -> FixOptions:
+    """What the fix flags ask; --from-report's report is read here, before the run (a bad one is a usage error
+    at once)."""
+    report = args.from_report
+    entries = codec.load(report, max_bytes=args.max_report_size).links.values() if report is not None else None
+    return fix_options(fix=args.fix, diff=args.diff, unsafe=args.unsafe_fixes, entries=entries)
 
 
 def _check_command(args: argparse.Namespace) -> int:
@@ -183,15 +106,22 @@ def _check_command(args: argparse.Namespace) -> int:
     placing = _placing(args, formats)
     accepted = baseline_file.load(args.baseline, max_bytes=args.max_report_size) if args.baseline else None
     previous = codec.load(args.previous, max_bytes=args.max_report_size) if args.previous else None
-    result, interruption = _run(args)
+    fix_request = _fix_request(args)
+    settings = implied(run_settings(args), fix_request)
+    result, interruption = _run(args, settings)
     if accepted is not None:
         result.baseline_keys, result.baseline_file = accepted.keys, accepted.path
+    fixing = apply_fixes(result, settings, fix_request, interrupted=interruption.requested)
     fail_on = _fail_on(args)
     since = diff_results(previous, result) if previous is not None else None
-    report = ReportInput.of(result, fail_on=fail_on, since=since, **placing)  # the problems and counts, once
+    report = ReportInput.of(result, fail_on=fail_on, since=since, fixes=fixing, **placing)  # problems, counts: once
     written = write_reports(report, formats, args.output_dir)
+    if fixing.mode is Mode.DIFF:
+        sys.stdout.write(fixing.diff)  # only the diff on stdout: it can be piped to `git apply`
     if interruption.requested:
         code = interruption.exit_code
+    elif fixing.mode is Mode.DIFF:
+        code = EXIT_FINDINGS if fixing.changed_files else EXIT_OK
     elif result.inconclusive:
         code = EXIT_INCONCLUSIVE
     else:
@@ -207,7 +137,7 @@ def _check_command(args: argparse.Namespace) -> int:
 
 
 def _baseline_command(args: argparse.Namespace) -> int:
-    result, interruption = _run(args)
+    result, interruption = _run(args, run_settings(args))
     if interruption.requested:
         print("seed-validator: interrupted; no baseline written", file=sys.stderr)
         return interruption.exit_code
@@ -264,12 +194,22 @@ def _print_problems(result: RunResult, items: Sequence[Problem]) -> console.Pale
 
 
 def _print_outcome(report: ReportInput, written: list[Path], args: argparse.Namespace, code: int) -> None:
-    """Problems (and annotations under GitHub Actions); unless --quiet, the notes, where the reports are, the
-    counts and the verdict with the exit code's meaning."""
-    result = report.result
+    """Problems (and annotations under GitHub Actions); unless --quiet, what fixing did or offers, the notes,
+    where the reports are, the counts and the verdict with the exit code's meaning. With --diff stdout holds
+    only the diff: the fix lines go to stderr, and nothing else is printed."""
+    result, fixing = report.result, report.fixes
+    remaining = sum(not p.baselined for p in report.problems)
+    fix_summary = [console_line(line) for line in fix_lines(fixing, result, remaining)] if fixing is not None else []
+    if fixing is not None and fixing.mode is Mode.DIFF:
+        if not args.quiet:
+            for line in fix_summary:
+                print(line, file=sys.stderr)
+        return
     palette = _print_problems(result, report.problems)
     if args.quiet:
         return
+    for line in fix_summary:
+        print(line)
     for line in console.notes(result):
         print(line)
     if written:

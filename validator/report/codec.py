@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..errors import UsageError
+from ..fix.model import FixReport, Mode
 from ..jsonfile import DEFAULT_MAX_BYTES, read_json_object, schema_problem
-from ..models import Finding, LinkEntry, LinkKind, LinkResult, LinkStatus, Occurrence, RunResult, Severity
+from ..models import ArchivedCopy, Finding, LinkEntry, LinkKind, LinkResult, LinkStatus, Occurrence, RunResult, Severity
 from ..problems import LINK_WARNING_RULE, Mark, Problem, accepted_keys, baselined_marks, entry_of, fixed, key_from_entry
 from ..problems import problems as problems_of
-from ..urls import normalise
+from ..urls import normalise, plain_http_url
 from .context import ReportInput
 from .fields import (
     DocumentError,
@@ -32,6 +33,7 @@ from .fields import (
     text,
     texts,
 )
+from .fixes import archived_json, fixes_json, mark
 from .summary import Summary
 
 FORMAT_VERSION = 1
@@ -42,18 +44,26 @@ Marks = frozenset[Mark] | None  # with a baseline: the marks of the problems it 
 
 def render(report: ReportInput) -> Iterator[str]:
     """The `json` format of the report registry."""
-    return to_document(report.result, report.problems, report.summary)
+    return to_document(report.result, report.problems, report.summary, report.fixes)
 
 
-def to_document(result: RunResult, problems: Sequence[Problem] | None = None,
-                summary: Summary | None = None) -> Iterator[str]:
-    """report.json as text chunks. `problems` and `summary` are the run's (computed here when not given)."""
+def to_document(result: RunResult, problems: Sequence[Problem] | None = None, summary: Summary | None = None,
+                fixes: FixReport | None = None) -> Iterator[str]:
+    """report.json as text chunks. `problems` and `summary` are the run's (computed here when not given).
+
+    What fixing did (the `fixes` object, `fix` marks) is written when fixes were applied or diffed: a plain
+    check's report holds verdicts only, so shard reports still merge into exactly the unsharded one.
+    """
     found = list(problems) if problems is not None else problems_of(result)
     counts = summary if summary is not None else Summary.of(result, found)
     marks = baselined_marks(found) if result.baseline_keys is not None else None
-    yield json.dumps(head(result, found, counts), indent=2, ensure_ascii=False)[:-2]  # reopen: '\n}' dropped
-    yield from _array("violations", (violation(f, marks) for f in result.sorted_findings()))
-    yield from _array("links", (link(e, marks) for e in result.sorted_links() if e.result is not None))
+    fixed_by = fixes if fixes is not None and fixes.mode is not Mode.CHECK else None
+    document = head(result, found, counts)
+    if fixed_by is not None:
+        document["fixes"] = fixes_json(fixed_by, sum(not p.baselined for p in found))
+    yield json.dumps(document, indent=2, ensure_ascii=False)[:-2]  # reopen the object: '\n}' dropped
+    yield from _array("violations", (violation(f, marks, fixed_by) for f in result.sorted_findings()))
+    yield from _array("links", (link(e, marks, fixed_by) for e in result.sorted_links() if e.result is not None))
     yield from _array("files", files(result))
     yield "\n}\n"
 
@@ -86,16 +96,18 @@ def head(result: RunResult, problems: Sequence[Problem], summary: Summary) -> di
     return document
 
 
-def violation(finding: Finding, marks: Marks = None) -> dict[str, Any]:
+def violation(finding: Finding, marks: Marks = None, fixes: FixReport | None = None) -> dict[str, Any]:
     item: dict[str, Any] = {
         "file": finding.file, "line": finding.line, "column": finding.column, "pointer": finding.pointer,
         "rule": finding.rule, "severity": finding.severity.value, "message": finding.message}
     if marks is not None:
         item["baselined"] = (finding.rule, "", finding) in marks
+    if (fix := mark(fixes, finding.file, finding.pointer, finding.rule)) is not None:
+        item["fix"] = fix
     return item
 
 
-def link(entry: LinkEntry, marks: Marks = None) -> dict[str, Any]:
+def link(entry: LinkEntry, marks: Marks = None, fixes: FixReport | None = None) -> dict[str, Any]:
     outcome = entry.result
     assert outcome is not None, "only checked links are written"
     marked: list[tuple[str, str]] = []  # with a baseline: (field, rule) of the marks each occurrence carries
@@ -109,13 +121,16 @@ def link(entry: LinkEntry, marks: Marks = None) -> dict[str, Any]:
         occurrence: dict[str, Any] = {"file": o.file, "pointer": o.pointer, "line": o.line, "column": o.column}
         for name, rule in marked:
             occurrence[name] = (rule, entry.url, o) in accepted
+        if (fix := mark(fixes, o.file, o.pointer, outcome.status.rule_id)) is not None:
+            occurrence["fix"] = fix
         occurrences.append(occurrence)
+    archived = {"archived": archived_json(entry.archived)} if entry.archived is not None else {}
     return {
         "url": entry.url, "kind": entry.kind.value, "status": outcome.status.value,
         "http_status": outcome.http_status, "final_url": outcome.final_url,
         "redirects": list(outcome.redirects), "reason": outcome.reason, "warnings": list(outcome.warnings),
         "attempts": outcome.attempts, "elapsed_ms": outcome.elapsed_ms, "checked_at": outcome.checked_at,
-        "from_cache": outcome.from_cache, "occurrences": occurrences,
+        "from_cache": outcome.from_cache, **archived, "occurrences": occurrences,
     }
 
 
@@ -226,7 +241,17 @@ def _link(item: Any, where: str, marks: set[Mark]) -> LinkEntry:
         attempts=integer(item, "attempts", where), elapsed_ms=integer(item, "elapsed_ms", where),
         checked_at=text(item, "checked_at", where), from_cache=boolean(item, "from_cache", where),
         warnings=tuple(texts(item, "warnings", where, default=[])))
+    entry.archived = _archived(item.get("archived"))
     return entry
+
+
+def _archived(item: Any) -> ArchivedCopy | None:
+    """A snapshot from a report is a suggestion only when it is a URL a report can link to as it is: a report
+    from elsewhere is not trusted (anything else there is no suggestion, not an error)."""
+    url, stamp = (item.get("url"), item.get("timestamp")) if isinstance(item, Mapping) else (None, None)
+    if isinstance(url, str) and isinstance(stamp, str) and plain_http_url(url):
+        return ArchivedCopy(url, stamp)
+    return None
 
 
 def _enum(kind: type[_E], value: str, where: str) -> _E:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..fix.model import FixReport
 from ..models import RunResult, Severity
 from ..problems import Problem, problems
 from .diff import ReportDiff
@@ -23,10 +24,11 @@ class ReportInput:
     # folder back to the files (set by the writer).
     link_base: str = ""
     source: SourceRoot | None = None  # SARIF and Code Quality paths are from here (None: the working directory)
+    fixes: FixReport | None = None  # with check: what fixing offered, or did (--fix/--diff)
 
     @classmethod
     def of(cls, result: RunResult, *, fail_on: Severity | None = Severity.ERROR, since: ReportDiff | None = None,
-           link_base: str = "", source: SourceRoot | None = None) -> ReportInput:
-        """The input for a run's reports, its problems and their counts computed here, once."""
+           link_base: str = "", source: SourceRoot | None = None, fixes: FixReport | None = None) -> ReportInput:
+        """The input for a run's reports, its problems and their counts computed here, once (after any fixing)."""
         items = tuple(problems(result))
-        return cls(result, items, Summary.of(result, items, fail_on), fail_on, since, link_base, source)
+        return cls(result, items, Summary.of(result, items, fail_on), fail_on, since, link_base, source, fixes)

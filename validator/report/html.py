@@ -20,10 +20,12 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from ..fix.model import FixReport, Safety
 from ..models import LinkEntry, LinkKind, LinkStatus, RunResult, Severity
 from ..options import number_text
 from ..problems import Problem
-from ..urls import file_uri_path, host_of
+from ..urls import file_uri_path, host_of, plain_http_url
+from . import fixes as fix_words
 from .context import ReportInput
 from .escape import web_link
 from .summary import FINDINGS, LINK_PROBLEMS, LINKS, Summary
@@ -60,10 +62,10 @@ def render(report: ReportInput) -> Iterator[str]:
 
 
 def context(report: ReportInput) -> dict[str, Any]:
-    result, summary = report.result, report.summary
+    result, summary, fixes = report.result, report.summary, report.fixes
     links = [e for e in result.sorted_links() if e.result is not None]
-    findings = [_finding_row(p) for p in report.problems if p.url == ""]
-    link_rows = [_link_row(e) for e in links]
+    findings = [_finding_row(p, fixes) for p in report.problems if p.url == ""]
+    link_rows = [_link_row(e, fixes) for e in links]
     hrefs = _hrefs(report, links)
     return {
         "result": result,
@@ -80,6 +82,9 @@ def context(report: ReportInput) -> dict[str, Any]:
         "options": [(name.replace("_", "-"), setting_text(value)) for name, value in sorted(result.options.items())],
         "statuses": list(LinkStatus),
         "kinds": list(LinkKind),
+        "fix_lines": fix_words.summary(fixes, sum(not p.baselined for p in report.problems)) if fixes else [],
+        "fix_notes": list(fixes.notes) if fixes else [],
+        "fix_commands": {safety.value: safety.command for safety in Safety},
         # The first rows of each table, rendered here in the order the script first shows them: the page
         # reads without JavaScript; the script replaces them with the whole, filterable table.
         "first_findings": sorted(findings, key=_finding_order)[:FIRST_ROWS],
@@ -92,6 +97,7 @@ def context(report: ReportInput) -> dict[str, Any]:
             "hrefs": hrefs,
             "findings": findings,
             "links": link_rows,
+            "fixCommands": {safety.value: safety.command for safety in Safety},
             # The status vocabulary as data: the page's filters and sorting ask it, they keep no list of their own.
             "statuses": [{"name": s.value, "broken": s.is_broken, "urgency": s.urgency, "meaning": s.meaning,
                           "severity": s.severity.value if s.severity else None} for s in LinkStatus],
@@ -130,10 +136,10 @@ def setting_text(value: Any) -> str:
     return str(value)
 
 
-def _finding_row(p: Problem) -> dict[str, Any]:
+def _finding_row(p: Problem, fixes: FixReport | None = None) -> dict[str, Any]:
     return {"file": p.file, "line": p.line, "column": p.column,
             "pointer": p.pointer, "rule": p.rule, "severity": p.severity.value, "message": p.message,
-            "baselined": p.baselined}
+            "baselined": p.baselined, "fix": fix_words.mark(fixes, p.file, p.pointer, p.rule)}
 
 
 def _finding_order(row: dict[str, Any]) -> tuple[str, str, int]:
@@ -146,12 +152,17 @@ def _link_order(row: dict[str, Any]) -> tuple[int, str]:
 
 def _hrefs(report: ReportInput, links: list[LinkEntry]) -> dict[str, str]:
     files = {p.file for p in report.problems} | {o.file for e in links for o in e.occurrences}
-    return {file: report.link_base + file_uri_path(file) for file in sorted(files)}
+    return {file: report.link_base + file_uri_path(file) for file in sorted(files)}  # the base: a URL, or '../'s
 
 
-def _link_row(entry: LinkEntry) -> dict[str, Any]:
+def _link_row(entry: LinkEntry, fixes: FixReport | None = None) -> dict[str, Any]:
     outcome = entry.result
     assert outcome is not None
+    # An archived copy is shown only when it may be a link (http(s), escape.web_link, as every link of the page)
+    # and is a plain snapshot URL (urls.plain_http_url: no quote, bracket or space).
+    copy = entry.archived
+    archived = copy if copy is not None and web_link(copy.url) and plain_http_url(copy.url) else None
+    rule = outcome.status.rule_id
     return {
         "url": entry.url, "web": web_link(entry.url), "kind": entry.kind.value, "status": outcome.status.value,
         "host": host_of(entry.url) or "", "http": outcome.http_status, "final": outcome.final_url,
@@ -159,6 +170,8 @@ def _link_row(entry: LinkEntry) -> dict[str, Any]:
         "cached": outcome.from_cache,
         "occurrences": [{"file": o.file, "line": o.line, "column": o.column, "pointer": o.pointer}
                         for o in entry.occurrences],
+        "archived": fix_words.archived_json(archived),
+        "fix": next((m for o in entry.occurrences if (m := fix_words.mark(fixes, o.file, o.pointer, rule))), None),
     }
 
 

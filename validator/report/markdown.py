@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from itertools import groupby
 
-from ..models import LinkStatus, RunResult, Severity
+from ..fix.model import FixReport
+from ..models import LinkEntry, LinkStatus, RunResult, Severity
 from ..problems import Problem, fixed
-from ..urls import file_uri_path
+from ..urls import file_uri_path, plain_http_url
 from ..written import REPORT_MARKER
+from . import fixes as fix_words
 from .context import ReportInput
 from .diff import render_markdown as render_diff
-from .escape import markdown_code
+from .escape import markdown_code, web_link
 from .escape import markdown_text as _text
 from .summary import Summary
 
@@ -20,8 +22,9 @@ _ICON = {Severity.ERROR: "❌", Severity.WARNING: "⚠️"}
 
 def render(report: ReportInput) -> Iterator[str]:
     """File paths in links are prefixed with report.link_base (the way from the report's folder to the
-    files); report.since, when given, is what changed from a previous run."""
-    result, link_base, since = report.result, report.link_base, report.since
+    files); report.since, when given, is what changed from a previous run; report.fixes, what fixing offered
+    or did."""
+    result, link_base, since, fixes = report.result, report.link_base, report.since, report.fixes
     yield f"{REPORT_MARKER}\n# seed-validator report\n\n"
     state = "complete" if result.complete else "**incomplete**"
     if result.inconclusive:
@@ -36,6 +39,8 @@ def render(report: ReportInput) -> Iterator[str]:
 
     all_items = report.problems
     items = [p for p in all_items if not p.baselined]
+    if fixes is not None:
+        yield from _fixes_section(fixes, len(items))
     if result.baseline_keys is not None:
         yield from _baseline_section(result, all_items)
     if not items:
@@ -51,8 +56,10 @@ def render(report: ReportInput) -> Iterator[str]:
         target = link_base + file_uri_path(file)
         for p in file_problems:
             line = f"[{p.line}]({target}#L{p.line})" if p.line else "-"
+            fix = fix_words.mark(fixes, p.file, p.pointer, p.rule)
+            mark = f" 🔧 {fix} fix" if fix else ""
             yield (f"| {_ICON[p.severity]} | {line} | {markdown_code(p.rule)} | {_text(p.pointer or '/')} "
-                   f"| {_text(p.message)} |\n")
+                   f"| {_text(p.message)}{mark} |\n")
         yield "\n"
     yield from _links_needing_action(result)
 
@@ -97,9 +104,26 @@ def _links_needing_action(result: RunResult) -> Iterator[str]:
                              for o in entry.occurrences[:3])
             if len(entry.occurrences) > 3:
                 used += f" (+{len(entry.occurrences) - 3})"
-            yield (f"| {_text(entry.url)} | {entry.kind} | {outcome.http_status or '-'} | {_text(outcome.reason)} "
-                   f"| {_text(outcome.final_url or '')} | {_text(used)} |\n")
+            yield (f"| {_text(entry.url)} | {entry.kind} | {outcome.http_status or '-'} | {_text(outcome.reason)}"
+                   f"{_archived(entry)} | {_text(outcome.final_url or '')} | {_text(used)} |\n")
         yield "\n"
+
+
+def _fixes_section(fixes: FixReport, remaining: int) -> Iterator[str]:
+    for line in fix_words.summary(fixes, remaining):  # the tool's own words: counts and its commands, in code spans
+        yield f"🔧 {line}\n\n"
+    if fixes.notes:
+        yield f"<details><summary>Fixes not applied ({len(fixes.notes)})</summary>\n\n"
+        yield "".join(f"- {_text(note)}\n" for note in fixes.notes) + "\n</details>\n\n"
+
+
+def _archived(entry: LinkEntry) -> str:
+    """' — archived copy: [date](snapshot)', for a snapshot URL that may be a link (http(s), escape.web_link) and
+    can stand in a Markdown link as it is."""
+    copy = entry.archived
+    if copy is None or not web_link(copy.url) or not plain_http_url(copy.url):
+        return ""
+    return f" — archived copy: [{_text(copy.timestamp[:10])}]({copy.url})"
 
 
 def _file_urgency(file_problems: list[Problem]) -> tuple[int, int, str]:

@@ -1,7 +1,8 @@
 """SARIF 2.1.0 for code-scanning dashboards (GitHub code scanning and others).
 
 Every rule carries help (what it checks, how to fix it) and a link to its documentation; every result has
-a region (file-level findings: line 1) and a URI relative to the repository root (uriBaseId %SRCROOT%).
+a region (file-level findings: line 1) and a URI relative to the repository root (uriBaseId %SRCROOT%). A
+result with a fix offered carries it as SARIF `fixes`, so code scanning and editors can apply it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..catalog import help_uri, homepage, info
+from ..fix.model import Fix, FixReport
 from ..models import Severity
 from ..problems import Problem
 from .context import ReportInput
@@ -44,7 +46,7 @@ def render(report: ReportInput) -> Iterator[str]:
     # Stream the results into the run object: reopen it before its closing brace.
     yield text[: text.rindex("}", 0, text.rindex("]"))].rstrip() + ',\n      "results": ['
     for n, p in enumerate(items):
-        entry = _result(p, index[p.rule], source, baseline)
+        entry = _result(p, index[p.rule], source, baseline, report.fixes)
         yield ("," if n else "") + "\n        " + json.dumps(entry, ensure_ascii=False)
     yield "\n      ]\n    }\n  ]\n}\n"
 
@@ -65,10 +67,12 @@ def _rule(rule_id: str, home: str | None) -> dict[str, Any]:
     }
 
 
-def _result(p: Problem, rule_index: int, source: SourceRoot, baseline: bool) -> dict[str, Any]:
+def _result(p: Problem, rule_index: int, source: SourceRoot, baseline: bool,
+            fixes: FixReport | None = None) -> dict[str, Any]:
     uri, relative = source.uri(p.file)
     artifact = {"uri": uri, "uriBaseId": ROOT_ID} if relative else {"uri": uri}
     region = {"startLine": p.line or 1, **({"startColumn": p.column} if p.line and p.column else {})}
+    fix = fixes.fix_for(p.file, p.pointer, p.rule) if fixes is not None else None
     return {
         "ruleId": p.rule, "ruleIndex": rule_index, "level": _LEVEL[p.severity],
         "message": {"text": p.message},
@@ -79,7 +83,24 @@ def _result(p: Problem, rule_index: int, source: SourceRoot, baseline: bool) -> 
         "partialFingerprints": {FINGERPRINT: fingerprint(p, source.relative(p.file) or p.file)},
         # SARIF's own word for a result a baseline accepts (only when the run had a baseline)
         **({"baselineState": "unchanged" if p.baselined else "new"} if baseline else {}),
+        **({"fixes": fix_objects(fix, artifact)} if fix is not None else {}),
     }
+
+
+def fix_objects(fix: Fix, artifact: dict[str, str]) -> list[dict[str, Any]]:
+    """SARIF `fixes` for a result: the edits as replacements of line/column regions (code points, the
+    file's text after any BOM) of the artifact (the result's own location); an empty insertion is a deletion."""
+    replacements = []
+    for region, edit in zip(fix.regions, fix.edits, strict=True):
+        replacement: dict[str, Any] = {"deletedRegion": {
+            "startLine": region.start_line, "startColumn": region.start_column,
+            "endLine": region.end_line, "endColumn": region.end_column}}
+        if edit.replacement:
+            replacement["insertedContent"] = {"text": edit.replacement}
+        replacements.append(replacement)
+    return [{"description": {"text": f"{fix.title} ({fix.safety} fix: {fix.safety.command})"},
+             "artifactChanges": [{"artifactLocation": artifact, "replacements": replacements}],
+             "properties": {"safety": fix.safety.value}}]
 
 
 def _summary(summary: Summary) -> dict[str, Any]:

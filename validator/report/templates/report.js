@@ -101,7 +101,9 @@
       const where = el("td"); where.appendChild(fileLink(r.file, r.line)); tr.appendChild(where);
       tr.appendChild(el("td", r.rule));
       tr.appendChild(el("td", r.pointer || "/"));
-      tr.appendChild(el("td", r.message, "msg"));
+      const message = el("td", r.message, "msg");
+      if (r.fix) message.appendChild(el("small", "🔧 " + r.fix + " fix: " + data.fixCommands[r.fix], "fix"));
+      tr.appendChild(message);
       return tr;
     },
   });
@@ -130,6 +132,13 @@
       if (r.final) reason.appendChild(el("small", "final URL: " + r.final));
       if (r.redirects.length > 1) reason.appendChild(el("small", "chain: " + r.redirects.join(" → ")));
       for (const w of r.warnings) reason.appendChild(el("small", "warning: " + w));
+      if (r.archived) {
+        const copy = reason.appendChild(el("small", "archived copy: "));
+        // The report lists an archived copy only when it is an http(s) URL (escape.web_link).
+        const a = copy.appendChild(el("a", r.archived.timestamp.slice(0, 10)));
+        a.href = r.archived.url; a.rel = "noopener noreferrer";
+      }
+      if (r.fix) reason.appendChild(el("small", "🔧 " + r.fix + " fix: " + data.fixCommands[r.fix], "fix"));
       tr.appendChild(reason);
       const used = el("td");
       for (const o of r.occurrences.slice(0, 5)) {

@@ -1,0 +1,28 @@
+"""What a check's fix flags ask (declared in declared.py, read by cli/commands.py), and the settings they imply."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..config import Settings, with_values
+from ..models import LinkEntry
+from .model import Mode
+from .session import FixOptions
+
+
+def fix_options(*, fix: bool, diff: bool, unsafe: bool, entries: Iterable[LinkEntry] | None = None) -> FixOptions:
+    """--diff wins over --fix; `entries` are the link verdicts of --from-report's report."""
+    mode = Mode.DIFF if diff else Mode.FIX if fix else Mode.CHECK
+    return FixOptions(mode, unsafe, tuple(entries) if entries is not None else None)
+
+
+def implied(settings: Settings, options: FixOptions) -> Settings:
+    """The run's settings as the fix options need them: a previous report's verdicts stand in for fetching
+    (offline); unsafe fixes ask the web archive for archived copies of dead links."""
+    values: dict[str, Any] = {}
+    if options.entries is not None:
+        values["offline"] = True
+    if options.unsafe and options.mode is not Mode.CHECK:
+        values["links.suggest_archived"] = True
+    return with_values(settings, values) if values else settings
