@@ -236,10 +236,8 @@ def apply_file(settings: Settings, path: Path, table: Mapping[str, Any]) -> Sett
             raise ConfigError(f"{path}: {exc}") from exc
         if option.file_relative:  # relative to the config file (paths: the seed folders, the corpus)
             value = _relative_to(option, path.parent, value)
-        if option.setting == "schema_path":
-            _confined_schema(path, raw, value)
-        if option.setting == "cache.path":
-            _confined_cache(path, raw, value)
+        if option.setting in _CONFINED:
+            _confined(path, option.setting, raw, value)
         values[option.setting] = value
     return with_values(settings, values)
 
@@ -257,23 +255,18 @@ def _beside(folder: Path, value: Path) -> Path:
     return (folder / value).resolve()
 
 
-def _confined_schema(config_file: Path, written: Any, schema: Path) -> None:
-    """A schema a config file names is read only inside the working tree or the config file's own folder:
-    a config in a pull request must not make the run read (and quote) a file from elsewhere."""
-    roots = (working_tree(), config_file.parent.resolve())
-    if not any(schema.is_relative_to(root) for root in roots):
-        raise ConfigError(f"{config_file}: schema {shown(written)} leads outside the working tree ({roots[0]}): "
-                          "not read")
+# What a path a config file names may be used for, and only inside the working tree or the config's folder:
+# a config in a pull request must not make the run read (and quote) a file elsewhere, nor replace one (a
+# cache that is not SQLite is moved aside). --schema/--cache on the command line may point anywhere.
+_CONFINED = {"schema_path": ("schema", "not read"), "cache.path": ("cache", "not written")}
 
 
-def _confined_cache(config_file: Path, written: Any, cache: Path) -> None:
-    """The link cache a config file names is written only inside the working tree: a config in a pull
-    request must not make the run replace a file elsewhere (a cache that is not SQLite is moved aside). As for
-    the schema, the config file's own folder counts too."""
+def _confined(config_file: Path, setting: str, written: Any, target: Path) -> None:
+    key, refusal = _CONFINED[setting]
     roots = (working_tree(), config_file.parent.resolve())
-    if not any(cache.is_relative_to(root) for root in roots):
-        raise ConfigError(f"{config_file}: cache {shown(written)} leads outside the working tree ({roots[0]}): "
-                          "not written (--cache PATH on the command line may point anywhere)")
+    if not any(target.is_relative_to(root) for root in roots):
+        raise ConfigError(f"{config_file}: {key} {shown(written)} leads outside the working tree ({roots[0]}): "
+                          f"{refusal}")
 
 
 def unknown_key(key: str, known: Mapping[str, Option]) -> str:
