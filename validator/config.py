@@ -1,8 +1,5 @@
 """Settings: defaults, then `[tool.seed-validator]` in pyproject.toml or seed-validator.toml, then CLI flags.
-
-The settings are typed and know nothing of argparse; their defaults, the config keys and the rules each
-value follows come from the declarations in declared.py.
-"""
+Typed, knowing nothing of argparse; defaults, config keys and each value's rules come from declared.py."""
 
 from __future__ import annotations
 
@@ -255,9 +252,9 @@ def _beside(folder: Path, value: Path) -> Path:
     return (folder / value).resolve()
 
 
-# What a path a config file names may be used for, and only inside the working tree or the config's folder:
-# a config in a pull request must not make the run read (and quote) a file elsewhere, nor replace one (a
-# cache that is not SQLite is moved aside). --schema/--cache on the command line may point anywhere.
+# Paths a config file names are used only inside the working tree or the config's folder: a config in a pull
+# request must not make the run read (and quote) a file elsewhere, nor replace one (a cache that is not SQLite
+# is moved aside). --schema/--cache on the command line may point anywhere.
 _CONFINED = {"schema_path": ("schema", "not read"), "cache.path": ("cache", "not written")}
 
 
