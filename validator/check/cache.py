@@ -125,12 +125,16 @@ class LinkCache:
             raise
         return db
 
-    def get(self, key: str) -> LinkResult | None:
+    def _row(self, query: str, key: str) -> Any:
+        """The one row query finds for key, or None when there is none or the database failed (then degraded)."""
         try:
-            row = self._db.execute("SELECT status, checked, data FROM verdicts WHERE key = ?", (key,)).fetchone()
+            return self._db.execute(query, (key,)).fetchone()
         except sqlite3.DatabaseError as exc:
             self._degrade(exc)
             return None
+
+    def get(self, key: str) -> LinkResult | None:
+        row = self._row("SELECT status, checked, data FROM verdicts WHERE key = ?", key)
         if row is None:
             return None
         try:
@@ -167,11 +171,7 @@ class LinkCache:
 
     def failures(self, key: str) -> tuple[float, int] | None:
         """The URL's run of failed checks so far: (first failure, failures in a row), or None."""
-        try:
-            row = self._db.execute("SELECT first, count FROM failures WHERE key = ?", (key,)).fetchone()
-        except sqlite3.DatabaseError as exc:
-            self._degrade(exc)
-            return None
+        row = self._row("SELECT first, count FROM failures WHERE key = ?", key)
         if row is None:
             return None
         try:
