@@ -30,7 +30,7 @@ class UrlPattern:
     _compiled: Any
 
     def search(self, url: str) -> bool:
-        return self._compiled.search(url) is not None
+        return self._compiled.search(_encodable(url)) is not None
 
 
 def _options() -> Any:
@@ -70,7 +70,17 @@ class PathGlobs:
     _compiled: Any
 
     def match(self, path: str) -> bool:
-        return self._compiled.search(path) is not None
+        return self._compiled.search(_encodable(path)) is not None
+
+
+def _encodable(text: str) -> str:
+    """text as RE2 can take it: a file name that is not UTF-8 holds lone surrogates (surrogateescape), which
+    RE2 cannot encode; each becomes U+FFFD, which any '*' or '?' matches and no literal does."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return text
 
 
 def compile_path_globs(globs: tuple[str, ...]) -> PathGlobs | None:

@@ -69,3 +69,11 @@ def test_the_default_excludes_pass_over_what_pip_install_e_leaves_behind(tmp_pat
     chosen = Settings().file_filter()
     assert chosen.excluded(Path("seed_validator.egg-info/SOURCES.txt"))
     assert not chosen.excluded(Path("seeds/egg-info.txt"))
+
+
+def test_a_file_name_that_is_not_utf8_goes_through_the_globs() -> None:
+    # os.fsdecode(b"\x80.txt") holds a lone surrogate, which RE2 cannot encode (found by tests/hostile/test_fuzz.py)
+    name = os.fsdecode(b"\x80.txt")
+    compiled = compile_path_globs(("*.txt", "a?.md"))
+    assert compiled is not None and compiled.match(name) and not compiled.match(os.fsdecode(b"a\x80.txt"))
+    assert not FileFilter.of(["*.bak"]).excluded(Path(name))
