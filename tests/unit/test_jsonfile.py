@@ -44,7 +44,7 @@ def test_a_directory_is_not_read(tmp_path: Path) -> None:
 def test_schema_problems_say_where_in_one_printable_line() -> None:
     assert schema_problem({"format_version": 1, "entries": [{"file": "a", "pointer": "", "rule": "x"}]},
                           "baseline.schema.json") == ('entries[0].rule: "x" does not match '
-                                                      '"^(schema|yaml|seed|link)/[A-Za-z0-9-]+$"')
+                                                      '"^(schema|yaml|seed|link|internal)/[A-Za-z0-9-]+$"')
     assert schema_problem({"format_version": 1}, "baseline.schema.json") == "entries is missing"
     problem = schema_problem({"format_version": 1, "entries": [], "evil\x1b[2J\n": 1}, "baseline.schema.json")
     assert problem is not None and "\x1b" not in problem and "\n" not in problem and "\\x1b" in problem
