@@ -28,6 +28,16 @@ class UrlField:
     image: ImageSpec | None = None
 
 
+def articles(record: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """The record itself and each related item, with its JSON pointer ('' for the record)."""
+    yield "", record
+    related = record.get("related")
+    if isinstance(related, list):
+        for index, item in enumerate(related):
+            if isinstance(item, Mapping):
+                yield f"/related/{index}", item
+
+
 def url_fields(record: Mapping[str, Any]) -> Iterator[UrlField]:
     """Every URL-valued field of a record and its related items, in document order."""
     yield from _article(record, "")

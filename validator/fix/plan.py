@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import amp
-from ..extract import url_fields
+from ..extract import articles, url_fields
 from ..models import LinkKind
 from ..urls import iri_to_uri, repair_mojibake
 from . import links, nodes
@@ -99,20 +99,12 @@ def _url_change(pointer: str, url: str, reported: Collection[tuple[str, str]], v
     return _Planned(pointer, url, cleaned[0], Safety.SAFE, title, rules)
 
 
-def _articles(record: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    yield "", record
-    related = record.get("related")
-    if isinstance(related, list):
-        for index, item in enumerate(related):
-            if isinstance(item, Mapping):
-                yield f"/related/{index}", item
-
 
 def _plan_amp_cache(record: Mapping[str, Any], planned: dict[str, _Planned],
                     reported: Collection[tuple[str, str]]) -> None:
     """cdnAmpWebUrl recomputed from ampWebUrl (as it will be): where the rule fired, or where a fix of
     ampWebUrl would otherwise leave it wrong (then in the same group as that fix)."""
-    for base, item in _articles(record):
+    for base, item in articles(record):
         amp_pointer, cdn_pointer = f"{base}/ampWebUrl", f"{base}/cdnAmpWebUrl"
         amp_url, cdn_url = item.get("ampWebUrl"), item.get("cdnAmpWebUrl")
         if not (isinstance(amp_url, str) and isinstance(cdn_url, str)):

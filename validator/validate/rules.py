@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .. import amp
-from ..extract import UrlField, url_fields
+from ..extract import UrlField, articles, url_fields
 from ..models import Severity
 from ..text import bounded, bounded_url
 from ..urls import has_userinfo, host_matches_domain, host_of, iri_to_uri, malformation, repair_mojibake, scheme_of
@@ -68,15 +68,6 @@ def rule(rule_id: str, severity: Severity, summary: str, *, supersedes: tuple[st
     return register
 
 
-def _articles(record: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    """The record itself and each related item, with its pointer."""
-    yield "", record
-    related = record.get("related")
-    if isinstance(related, list):
-        for index, item in enumerate(related):
-            if isinstance(item, Mapping):
-                yield f"/related/{index}", item
-
 
 def _parse_datetime(value: object) -> datetime | None:
     if not isinstance(value, str):
@@ -91,7 +82,7 @@ def _parse_datetime(value: object) -> datetime | None:
 @rule("seed/amp-cache-url", Severity.ERROR,
       "cdnAmpWebUrl must be the Google AMP Cache URL derived from ampWebUrl")
 def amp_cache_url(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
-    for base, item in _articles(subject.record):
+    for base, item in articles(subject.record):
         amp_url, cdn_url = item.get("ampWebUrl"), item.get("cdnAmpWebUrl")
         if not (isinstance(amp_url, str) and isinstance(cdn_url, str)):
             continue  # a missing partner is schema/dependentRequired
@@ -104,7 +95,7 @@ def amp_cache_url(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
 @rule("seed/provider-domain", Severity.WARNING,
       "article URLs should be on provider.domain or one of its subdomains")
 def provider_domain(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
-    for base, item in _articles(subject.record):
+    for base, item in articles(subject.record):
         provider = item.get("provider")
         domain = provider.get("domain") if isinstance(provider, Mapping) else None
         if not isinstance(domain, str) or not domain:
@@ -129,7 +120,7 @@ def future_date(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
 @rule("seed/related-date", Severity.WARNING,
       "related items must be dated between the first web site (1991) and now")
 def related_date(subject: Subject, ctx: RuleContext) -> Iterator[Hit]:
-    for base, item in _articles(subject.record):
+    for base, item in articles(subject.record):
         if not base:
             continue
         published = _parse_datetime(item.get("publishedDateTime"))
