@@ -153,11 +153,16 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class Occurrence:
-    """Where a URL stands: the file, the JSON pointer of the field and its line."""
+    """Where a URL stands: the file, the JSON pointer of the field and its line, and what the field uses it as.
+
+    The kind follows from the field (the pointer), so it is not part of an occurrence's identity; None
+    (occurrences built without one) means the kind of the link it belongs to.
+    """
 
     file: str
     pointer: str
     line: int | None
+    kind: LinkKind | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,8 +186,23 @@ class LinkRef:
 
 
 @dataclass(frozen=True, slots=True)
+class KindVerdict:
+    """The verdict of one kind's check on a URL (a URL used as a page and as an image gets two)."""
+
+    kind: LinkKind
+    status: LinkStatus
+    reason: str
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class LinkResult:
-    """The verdict on one distinct URL."""
+    """The verdict on one distinct URL: the most urgent of its kinds' verdicts (`kind` says whose).
+
+    `kinds` holds every kind's verdict when the URL is used as more than one kind (one fetch answers
+    for all); empty when it is used as one kind only, whose verdict is then the result itself.
+    `warnings` are every kind's.
+    """
 
     url: str
     kind: LinkKind
@@ -196,11 +216,26 @@ class LinkResult:
     checked_at: str = ""
     from_cache: bool = False
     warnings: tuple[str, ...] = ()
+    kinds: tuple[KindVerdict, ...] = ()
+
+    def per_kind(self) -> tuple[KindVerdict, ...]:
+        """Every kind's verdict, the result's own kind first when there is one only."""
+        return self.kinds or (KindVerdict(self.kind, self.status, self.reason, self.warnings),)
+
+    def verdict_for(self, kind: LinkKind) -> KindVerdict:
+        """The verdict of one kind's check (the result's own when that kind was not checked separately)."""
+        for verdict in self.kinds:
+            if verdict.kind is kind:
+                return verdict
+        return KindVerdict(kind, self.status, self.reason, self.warnings)
 
 
 @dataclass(slots=True)
 class LinkEntry:
-    """A distinct URL with every place it occurs and, once checked, its result."""
+    """A distinct URL with every place it occurs and, once checked, its result.
+
+    `kind` is the kind it was first found as; `kinds` every kind its occurrences use it as.
+    """
 
     url: str
     kind: LinkKind
@@ -208,6 +243,15 @@ class LinkEntry:
     canonical_candidates: set[str] = field(default_factory=set)
     image: ImageSpec | None = None
     result: LinkResult | None = None
+
+    @property
+    def kinds(self) -> tuple[LinkKind, ...]:
+        """Every kind the URL is used as, in the order first found."""
+        return tuple(dict.fromkeys((self.kind, *(o.kind for o in self.occurrences if o.kind is not None))))
+
+    def kind_of(self, occurrence: Occurrence) -> LinkKind:
+        """What this occurrence uses the URL as."""
+        return occurrence.kind or self.kind
 
 
 @dataclass(frozen=True, slots=True)

@@ -126,7 +126,9 @@ def test_the_facts_for_the_post_pass() -> None:
     assert facts.attempted == {"up.example", "gone.example", "nowhere.example"}
     assert facts.connected == {"up.example"}
     assert facts.network_failed == {"gone.example", "nowhere.example"}
-    assert politeness.dns_failed("gone.example") and not politeness.dns_failed("nowhere.example")
+    # a lookup failed for gone.example only: nowhere.example's name resolved (routing failed after it)
+    assert facts.names_unresolved == {"gone.example"}
+    assert facts.names_resolved == {"up.example", "nowhere.example"}
 
 
 def test_the_soft_404_probe_waits_its_turn_like_any_request() -> None:

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ..models import CacheClass, LinkKind, LinkResult, LinkStatus
+from ..models import CacheClass, KindVerdict, LinkKind, LinkResult, LinkStatus
 
 SCHEMA_VERSION = 1
 _COMMIT_EVERY = 200
@@ -86,6 +86,8 @@ class LinkCache:
             fields["status"] = status
             fields["redirects"] = tuple(fields["redirects"])
             fields["warnings"] = tuple(fields["warnings"])
+            fields["kinds"] = tuple(KindVerdict(LinkKind(k["kind"]), LinkStatus(k["status"]), k["reason"],
+                                                tuple(k["warnings"])) for k in fields.get("kinds", ()))
             return dataclasses.replace(LinkResult(**fields), from_cache=True)
         except (ValueError, TypeError, KeyError):
             return None  # written by another version: fetch again

@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from ..models import LinkEntry
+from ..models import LinkEntry, LinkKind
 from ..patterns import compile_url_pattern
 from ..urls import normalise
 
@@ -36,11 +36,13 @@ class LinkScope:
 
 
 def cache_key(entry: LinkEntry) -> str:
-    """Kind, URL identity and what the record expects: the verdict depends on all three."""
+    """Kinds, URL identity and what the record expects: the verdict depends on all three. A URL used as
+    one kind keeps the key it always had ("page https://…"); as several, the kinds are joined ("image+page")."""
+    kinds = entry.kinds
     expects = ""
-    if entry.image is not None:
+    if entry.image is not None and LinkKind.IMAGE in kinds:
         expects = f"{entry.image.width}x{entry.image.height}"
-    if entry.canonical_candidates:
+    if entry.canonical_candidates and LinkKind.AMP in kinds:
         expects += "|" + "|".join(sorted(normalise(c) for c in entry.canonical_candidates))
     digest = hashlib.sha256(expects.encode()).hexdigest()[:16] if expects else "-"
-    return f"{entry.kind.value} {normalise(entry.url)} {digest}"
+    return f"{'+'.join(sorted(kind.value for kind in kinds))} {normalise(entry.url)} {digest}"

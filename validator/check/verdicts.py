@@ -5,8 +5,14 @@ decided here, from facts the runner collected, over the URLs checked in this run
 cache, not those skipped before any request), in this order:
 
 1. deadline: the URL's deadline expired before a verdict → error, "no verdict within the N s deadline";
-2. network unavailable: no host connected and every attempted one failed at DNS or routing → nothing
-   fetched is a verdict: dead becomes error "not verified", the run is inconclusive, nothing is cached;
+2. network unavailable, decided per mechanism:
+   a. routing: no host connected and every attempted one failed at DNS or routing → nothing fetched is a
+      verdict: dead becomes error "not verified", the run is inconclusive, nothing is cached;
+   b. names: host-name lookups failed and not one succeeded (whatever hosts given by IP address, or names
+      allow-listed as private, did) → the verdicts resting on a name lookup are not verdicts: an unknown
+      host becomes error "not verified", the run is inconclusive, and they are neither cached nor
+      remembered. An unknown host (NXDOMAIN: "no such name", never "could not ask") is dead only while
+      other names resolve;
 3. flake memory (with a cache): a URL unverifiable run after run (persistent_checks runs over at least
    persistent_days) → dead, "persistently unreachable since …".
 """
@@ -28,6 +34,10 @@ class HostFacts:
     attempted: frozenset[str] = frozenset()       # a request was started
     connected: frozenset[str] = frozenset()       # at least one connection was made
     network_failed: frozenset[str] = frozenset()  # DNS or routing failed at least once
+    # Host names (not address literals, not allow-listed private names) whose lookup succeeded at least
+    # once, and those whose every lookup failed.
+    names_resolved: frozenset[str] = frozenset()
+    names_unresolved: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +49,7 @@ class Checked:
     result: LinkResult   # as classified; after a deadline: the last attempt's answer as reason, or ""
     deadline: float | None = None  # the URL's deadline in seconds, when it expired before a verdict
     held_back: bool = False        # a verdict to cache only once the network is known up (see provisional)
+    name_lookup_failed: bool = False  # the attempt ended in a failed host-name lookup (its own host or a hop's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +80,12 @@ def network_unavailable(hosts: HostFacts) -> bool:
     return bool(hosts.attempted) and not (hosts.attempted & hosts.connected) and hosts.attempted <= hosts.network_failed
 
 
+def names_unavailable(hosts: HostFacts) -> bool:
+    """Host-name lookups failed and none succeeded: the resolver, not the names, is missing (a sandbox that
+    reaches hosts by address only, a DNS outage), whatever hosts given by address did."""
+    return bool(hosts.names_unresolved) and not hosts.names_resolved
+
+
 def conclude(checked: Sequence[Checked], hosts: HostFacts, *, history: Mapping[str, tuple[float, int]] | None,
              now: float, memory: FlakeMemory) -> Conclusion:
     """The final verdicts of the URLs checked in this run.
@@ -79,12 +96,21 @@ def conclude(checked: Sequence[Checked], hosts: HostFacts, *, history: Mapping[s
     results = tuple(_deadline(item) for item in checked)
     if network_unavailable(hosts):
         return _offline(checked, results, hosts)
+    notes: tuple[str, ...] = ()
+    unverified: frozenset[int] = frozenset()  # positions of verdicts that rest on a resolver that was missing
+    if names_unavailable(hosts):
+        unverified = frozenset(i for i, item in enumerate(checked) if item.name_lookup_failed)
+        results = tuple(_unresolved(result) if i in unverified else result for i, result in enumerate(results))
+        notes = (_names_note(hosts),)
     if history is None:
-        return Conclusion(results)
+        return Conclusion(results, notes=notes, inconclusive=bool(notes))
     final: list[LinkResult] = []
     failed: list[str] = []
     answered: list[str] = []
-    for item, result in zip(checked, results, strict=True):
+    for i, (item, result) in enumerate(zip(checked, results, strict=True)):
+        if i in unverified:  # not a verdict: neither cached nor remembered
+            final.append(result)
+            continue
         if result.status is LinkStatus.ERROR:
             failed.append(item.key)
             final.append(_flake(result, history.get(item.key), now, memory))
@@ -92,8 +118,10 @@ def conclude(checked: Sequence[Checked], hosts: HostFacts, *, history: Mapping[s
         if result.status is not LinkStatus.SKIPPED:
             answered.append(item.key)
         final.append(result)
-    held = tuple((item.key, result) for item, result in zip(checked, results, strict=True) if item.held_back)
-    return Conclusion(tuple(final), cache=held, failed=tuple(failed), answered=tuple(answered))
+    held = tuple((item.key, result) for i, (item, result) in enumerate(zip(checked, results, strict=True))
+                 if item.held_back and i not in unverified)
+    return Conclusion(tuple(final), notes=notes, inconclusive=bool(notes), cache=held, failed=tuple(failed),
+                      answered=tuple(answered))
 
 
 def _deadline(item: Checked) -> LinkResult:
@@ -114,6 +142,21 @@ def _offline(checked: Sequence[Checked], results: tuple[LinkResult, ...], hosts:
         if result.status is LinkStatus.DEAD and item.host in hosts.attempted else result
         for item, result in zip(checked, results, strict=True))
     return Conclusion(rewritten, notes=(note,), inconclusive=True)
+
+
+def _unresolved(result: LinkResult) -> LinkResult:
+    if result.status is not LinkStatus.DEAD:
+        return result
+    return replace(result, status=LinkStatus.ERROR,
+                   reason=f"not verified, no host name could be resolved in this run: {result.reason}")
+
+
+def _names_note(hosts: HostFacts) -> str:
+    named = sorted(hosts.names_unresolved)
+    shown = ", ".join(named[:5]) + (", …" if len(named) > 5 else "")
+    return (f"host names could not be resolved: the lookups of all {len(named)} host name(s) failed ({shown}) and "
+            "none succeeded, so the resolver, not the names, looks unavailable; no link was called dead for an "
+            "unknown host. Check DNS and run again")
 
 
 def _flake(result: LinkResult, before: tuple[float, int] | None, now: float, memory: FlakeMemory) -> LinkResult:

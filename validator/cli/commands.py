@@ -123,9 +123,15 @@ def _check_command(args: argparse.Namespace) -> int:
                 else f"no report written (--format {NO_REPORTS})")
         print(f"seed-validator: interrupted; {held}. Run again to pick up from the cache.", file=sys.stderr)
         return interruption.exit_code
-    if result.inconclusive:
-        return EXIT_INCONCLUSIVE
-    return EXIT_FINDINGS if at_or_above(items, fail_on) else EXIT_OK
+    # Definite failures win: a finding at or above --fail-on fails the run even when the link stage was
+    # inconclusive; inconclusive (3) is the outcome only when nothing fails definitely.
+    failing = at_or_above(items, fail_on)
+    if failing and result.inconclusive and not args.quiet:
+        print(f"seed-validator: {len(failing)} problem(s) at or above --fail-on fail the run (exit 1); the link stage "
+              "was also inconclusive (see the notes): links resting on the network were not verified")
+    if failing:
+        return EXIT_FINDINGS
+    return EXIT_INCONCLUSIVE if result.inconclusive else EXIT_OK
 
 
 def _baseline_command(args: argparse.Namespace) -> int:

@@ -85,10 +85,12 @@ def _link_row(entry: LinkEntry) -> dict[str, Any]:
     outcome = entry.result
     assert outcome is not None
     return {
-        "url": entry.url, "kind": entry.kind.value, "status": outcome.status.value, "host": host_of(entry.url) or "",
+        "url": entry.url, "kind": outcome.kind.value, "status": outcome.status.value, "host": host_of(entry.url) or "",
         "http": outcome.http_status, "final": outcome.final_url, "redirects": list(outcome.redirects),
         "reason": outcome.reason, "warnings": list(outcome.warnings), "cached": outcome.from_cache,
-        "occurrences": [{"file": o.file, "line": o.line, "pointer": o.pointer} for o in entry.occurrences],
+        "kinds": [{"kind": v.kind.value, "status": v.status.value} for v in outcome.per_kind()],
+        "occurrences": [{"file": o.file, "line": o.line, "pointer": o.pointer, "kind": entry.kind_of(o).value}
+                        for o in entry.occurrences],
     }
 
 

@@ -90,7 +90,9 @@ def _links_needing_action(result: RunResult) -> Iterator[str]:
             used = ", ".join(f"{o.file}:{o.line}" if o.line else o.file for o in entry.occurrences[:3])
             if len(entry.occurrences) > 3:
                 used += f" (+{len(entry.occurrences) - 3})"
-            yield (f"| {_cell(entry.url)} | {entry.kind} | {outcome.http_status or '-'} | {_cell(outcome.reason)} "
+            # a URL used as several kinds: each kind's verdict (the section is the most urgent of them)
+            kinds = ", ".join(f"{v.kind}: {v.status}" for v in outcome.kinds) or str(outcome.kind)
+            yield (f"| {_cell(entry.url)} | {kinds} | {outcome.http_status or '-'} | {_cell(outcome.reason)} "
                    f"| {_cell(outcome.final_url or '')} | {_cell(used)} |\n")
         yield "\n"
 
