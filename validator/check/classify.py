@@ -192,18 +192,27 @@ def _like_the_made_up_page(fetched: Fetched, title: str, charset: str | None, pr
 
 
 def _deep(url: str) -> bool:
-    """An article's URL, not a site's or a section's front: at least two path segments."""
-    return len([segment for segment in urlsplit(url).path.split("/") if segment]) >= 2
+    """An article's URL, not a site's or a section's front: at least two path segments, a section that is a
+    name (with a digit it may be the article's id or a date, which the made-up URL then shares) and a last
+    segment that is not an index page."""
+    segments = [segment for segment in urlsplit(url).path.split("/") if segment]
+    return (len(segments) >= 2 and not any(c.isdigit() for c in segments[0])
+            and segments[-1].lower().split(".")[0] not in _INDEX_PAGES)
+
+
+_INDEX_PAGES = frozenset({"index", "default", "home", "main"})
 
 
 def _lands_like_a_missing_page(url: str, final_url: str, probe: SectionProbe | None) -> bool:
     """The redirect ends where a path that cannot exist also ends, on the same site, and does not carry
-    the original path along (a consent or login wall does, and proves nothing)."""
+    the original path along (a consent or login wall does, and proves nothing). Not when both end inside a
+    section that may be an id (`/12345/`): the made-up URL there may have reached the article itself."""
     if probe is None or probe.final_url is None or probe.final_url != final_url:
         return False
     path = urlsplit(url).path
     same_site = _registrable(host_of(url)) == _registrable(host_of(final_url))
-    return same_site and (len(path) <= 1 or path not in final_url)
+    maybe_an_id = any(c.isdigit() for c in probe.section) and urlsplit(final_url).path.startswith(probe.section)
+    return same_site and not maybe_an_id and (len(path) <= 1 or path not in final_url)
 
 
 def _image_problem(body: bytes, content_type: str, declared: ImageSpec | None) -> str | None:

@@ -44,12 +44,13 @@ def section_of(url: str) -> str:
 
 
 def made_up_sibling(url: str, token: str) -> str:
-    """A URL next to `url` that cannot exist: its last segment replaced by `seed-validator-<token>` (keeping
-    an extension such as .html, which routers often key on), no query."""
+    """A URL in the section of `url` that cannot exist: the section and `seed-validator-<token>` (keeping an
+    extension such as .html, which routers often key on), no query. Nothing else of the URL is kept: a
+    segment that identifies the article (`/news/12345/any-slug`) would get the article itself."""
     parts = urlsplit(url)
-    parent, _, last = parts.path.rpartition("/")
+    last = parts.path.rsplit("/", 1)[-1]
     extension = next((e for e in _EXTENSIONS if last.lower().endswith(e)), "")
-    return urlunsplit((parts.scheme, parts.netloc, f"{parent}/seed-validator-{token}{extension}", "", ""))
+    return urlunsplit((parts.scheme, parts.netloc, f"{section_of(url)}seed-validator-{token}{extension}", "", ""))
 
 
 class SoftNotFoundProbes:
