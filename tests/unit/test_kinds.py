@@ -189,3 +189,12 @@ def test_a_report_with_kinds_reads_back_as_the_same_run_and_older_reports_still_
     assert read.result is not None and read.result.per_kind() == (
         KindVerdict(LinkKind.IMAGE, LinkStatus.MISMATCH, "serves text/html, not an image"),)
     assert {read.kind_of(o) for o in read.occurrences} == {LinkKind.IMAGE}
+
+
+def test_an_image_used_as_a_page_on_a_host_serving_one_image_for_any_path_is_not_a_catch_all() -> None:
+    routes = router()
+    routes.route(host="img.example").respond(200, content=png(480, 320), headers={"Content-Type": "image/png"})
+    url = "https://img.example/photos/2021/a.png"
+    result = run(routes, used_as(url, LinkKind.PAGE, LinkKind.IMAGE, image=(480, 320)))
+    assert {kind: status for kind, (status, _) in by_kind(result, url).items()} == {
+        LinkKind.PAGE: LinkStatus.OK, LinkKind.IMAGE: LinkStatus.OK}

@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 from ..models import ImageSpec, LinkKind, LinkStatus
 from ..urls import host_of, normalise, registrable_domain
 from .attempt import Failure, Fetched
-from .probe import TextPrint, charset_of, page_facts, says_not_found, sniff_image, text_print
+from .probe import TextPrint, charset_of, is_html, page_facts, says_not_found, sniff_image, text_print
 from .retry import is_retried
 
 PERMANENT_REDIRECTS = frozenset({301, 308})
@@ -186,6 +186,8 @@ def _like_the_made_up_page(fetched: Fetched, title: str, charset: str | None, pr
     when the made-up URL got a page of its own (sites whose every id gets a page of that id)."""
     if probe.text is None or not 200 <= (probe.status or 0) < 300 or title != probe.title:
         return False
+    if not is_html(fetched.headers.get("content-type", "")):
+        return False  # an image or a file has no page text to compare (a placeholder image is not a page)
     if probe.final_url is not None and normalise(probe.final_url) == normalise(fetched.final_url or fetched.url):
         return False
     return text_print(fetched.body, charset) == probe.text

@@ -41,6 +41,12 @@ def page_facts(body: bytes, charset: str | None = None) -> PageFacts:
     return PageFacts(is_amp, _canonical(text), _text_of(_TITLE.search(text)), _text_of(_H1.search(text)))
 
 
+def is_html(content_type: str) -> bool:
+    """Whether a Content-Type header says HTML (a page with text), or says nothing (servers omit it)."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media in ("", "text/html", "application/xhtml+xml")
+
+
 def charset_of(content_type: str) -> str | None:
     """The charset parameter of a Content-Type header, if any."""
     match = re.search(r"charset=([\w.:-]+)", content_type, re.IGNORECASE)

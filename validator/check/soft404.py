@@ -23,7 +23,7 @@ from .classify import MIN_TEXT, SectionProbe
 from .client import Connections
 from .fetch import fetch
 from .politeness import Politeness
-from .probe import TextPrint, charset_of, page_facts, text_print
+from .probe import TextPrint, charset_of, is_html, page_facts, text_print
 
 # The probe's own deadline (or the host's timeout, when shorter): a baseline, not worth a page's wait.
 PROBE_TIMEOUT = 5.0
@@ -83,7 +83,7 @@ class SoftNotFoundProbes:
         final_url = seen.final_url if seen.hops else None
         charset = charset_of(seen.headers.get("content-type", ""))
         title = page_facts(seen.body, charset).title
-        if not 200 <= (seen.status or 0) < 300:
+        if not 200 <= (seen.status or 0) < 300 or not is_html(seen.headers.get("content-type", "")):
             return SectionProbe(seen.status, final_url, title, section=section)
         text = text_print(seen.body, charset)
         shell = False
