@@ -182,6 +182,23 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def scenarios(corpus: Corpus) -> dict[str, list[str]]:
+    """The URLs by what they test: the path's kind of answer, or the kinds a shared URL is used as."""
+    named: dict[str, list[str]] = {}
+    for url, kinds in corpus.uses.items():
+        head, _, rest = urlsplit(url).path.strip("/").partition("/")
+        if len(kinds) > 1:
+            name = "shared " + "+".join(sorted(k.value for k in kinds)) + f" ({head})"
+        elif head == "news":
+            name = "catch-all section, live story" if rest.startswith("live-") else "catch-all section, deleted story"
+        elif head in ("hop", "hop-gone"):
+            name = f"cross-host redirect ({'to a 404' if head == 'hop-gone' else 'to a story'})"
+        else:
+            name = f"{next(iter(kinds)).value} /{head}/"
+        named.setdefault(name, []).append(url)
+    return named
+
+
 @dataclass(frozen=True)
 class Measured:
     report: dict[str, Any]      # seed-validator's report.json
@@ -210,6 +227,14 @@ def render(corpus: Corpus, measured: Measured, args: argparse.Namespace, lychee:
            + (f" ({', '.join(false_dead[:5])})" if false_dead else ""),
            f"most requests in flight on one host (counted by the farm): {max(ours_most.values())} "
            f"(per host: {' '.join(str(ours_most[h]) for h in sorted(ours_most))})"]
+    out += ["", "by scenario (distinct URLs; a shared URL counted once, under its kinds):", "",
+            "| scenario | URLs | expected | seed-validator agrees | lychee says |", "|---|---:|---|---:|---|"]
+    for name, members in sorted(scenarios(corpus).items()):
+        wanted = Counter(corpus.expected_link(url).value for url in members)
+        agrees = sum(links[url]["status"] == corpus.expected_link(url).value for url in members)
+        said = Counter(peer[url] for url in members) if peer else Counter()
+        out.append(f"| {name} | {len(members)} | {', '.join(f'{n} {s}' for s, n in wanted.most_common())} | "
+                   f"{agrees} | {', '.join(f'{n} {s}' for s, n in said.most_common()) or '-'} |")
     if peer:
         columns = sorted(set(peer.values()), key=lambda c: (c != "ok", c))
         out += ["", f"lychee ({Path(lychee or 'lychee').name}), per URL, same limits:", "",

@@ -153,11 +153,8 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class Occurrence:
-    """Where a URL stands: the file, the JSON pointer of the field and its line, and what the field uses it as.
-
-    The kind follows from the field (the pointer), so it is not part of an occurrence's identity; None
-    (occurrences built without one) means the kind of the link it belongs to.
-    """
+    """Where a URL stands: file, JSON pointer of the field, line, and what the field uses it as (the kind follows
+    from the pointer, so it is not part of the identity; None: the kind of the link it belongs to)."""
 
     file: str
     pointer: str
@@ -197,12 +194,8 @@ class KindVerdict:
 
 @dataclass(frozen=True, slots=True)
 class LinkResult:
-    """The verdict on one distinct URL: the most urgent of its kinds' verdicts (`kind` says whose).
-
-    `kinds` holds every kind's verdict when the URL is used as more than one kind (one fetch answers
-    for all); empty when it is used as one kind only, whose verdict is then the result itself.
-    `warnings` are every kind's.
-    """
+    """The verdict on one distinct URL: the most urgent of its kinds' verdicts (`kind` says whose). `kinds`: each
+    kind's, when it is used as several (one fetch answers for all); else empty. `warnings`: every kind's."""
 
     url: str
     kind: LinkKind
@@ -219,23 +212,18 @@ class LinkResult:
     kinds: tuple[KindVerdict, ...] = ()
 
     def per_kind(self) -> tuple[KindVerdict, ...]:
-        """Every kind's verdict, the result's own kind first when there is one only."""
         return self.kinds or (KindVerdict(self.kind, self.status, self.reason, self.warnings),)
 
     def verdict_for(self, kind: LinkKind) -> KindVerdict:
-        """The verdict of one kind's check (the result's own when that kind was not checked separately)."""
-        for verdict in self.kinds:
-            if verdict.kind is kind:
-                return verdict
-        return KindVerdict(kind, self.status, self.reason, self.warnings)
+        """One kind's verdict (the result's own when that kind was not checked on its own)."""
+        own = KindVerdict(kind, self.status, self.reason, self.warnings)
+        return next((v for v in self.kinds if v.kind is kind), own)
 
 
 @dataclass(slots=True)
 class LinkEntry:
-    """A distinct URL with every place it occurs and, once checked, its result.
-
-    `kind` is the kind it was first found as; `kinds` every kind its occurrences use it as.
-    """
+    """A distinct URL with every place it occurs and, once checked, its result; `kind`: the kind first found,
+    `kinds`: every kind it is used as, in the order found."""
 
     url: str
     kind: LinkKind
@@ -246,11 +234,9 @@ class LinkEntry:
 
     @property
     def kinds(self) -> tuple[LinkKind, ...]:
-        """Every kind the URL is used as, in the order first found."""
         return tuple(dict.fromkeys((self.kind, *(o.kind for o in self.occurrences if o.kind is not None))))
 
     def kind_of(self, occurrence: Occurrence) -> LinkKind:
-        """What this occurrence uses the URL as."""
         return occurrence.kind or self.kind
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from tests.linkcheck import NOW
 from validator.check.verdicts import Checked, Conclusion, FlakeMemory, HostFacts, conclude, provisional
-from validator.models import LinkKind, LinkResult, LinkStatus
+from validator.models import KindVerdict, LinkKind, LinkResult, LinkStatus
 
 DAY = 86400.0
 MEMORY = FlakeMemory(checks=3, days=2.0)
@@ -132,3 +132,15 @@ def test_an_unknown_name_among_names_that_resolve_is_dead() -> None:
     assert not outcome.inconclusive and outcome.notes == ()
     assert outcome.results == (unknown.result,)
     assert outcome.cache == (("k", unknown.result),)
+
+
+def test_a_rewrite_applies_to_every_kind_that_one_answer_stood_behind() -> None:
+    dead = LinkResult("https://a.example/x", LinkKind.IMAGE, LinkStatus.DEAD, "unknown host (NXDOMAIN): a.example",
+                      kinds=(KindVerdict(LinkKind.PAGE, LinkStatus.DEAD, "unknown host (NXDOMAIN): a.example"),
+                             KindVerdict(LinkKind.IMAGE, LinkStatus.DEAD, "unknown host (NXDOMAIN): a.example")))
+    offline = HostFacts(attempted=frozenset({"a.example"}), network_failed=frozenset({"a.example"}))
+    (result,) = run(Checked("k", "a.example", dead, held_back=True), hosts=offline).results
+    assert result.status is LinkStatus.ERROR
+    assert {(v.kind, v.status) for v in result.kinds} == {(LinkKind.PAGE, LinkStatus.ERROR),
+                                                          (LinkKind.IMAGE, LinkStatus.ERROR)}
+    assert all(v.reason.startswith("not verified, network unavailable: ") for v in result.kinds)

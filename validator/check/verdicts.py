@@ -19,7 +19,7 @@ cache, not those skipped before any request), in this order:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -129,8 +129,8 @@ def _deadline(item: Checked) -> LinkResult:
     if item.deadline is None:
         return result
     detail = f" (last attempt: {result.reason})" if result.reason else ""
-    return replace(result, status=LinkStatus.ERROR,
-                   reason=f"no verdict within the {item.deadline:g} s deadline: the server is slow or hanging{detail}")
+    said = f"no verdict within the {item.deadline:g} s deadline: the server is slow or hanging{detail}"
+    return _restate(result, LinkStatus.ERROR, lambda _: said)
 
 
 def _offline(checked: Sequence[Checked], results: tuple[LinkResult, ...], hosts: HostFacts) -> Conclusion:
@@ -138,7 +138,7 @@ def _offline(checked: Sequence[Checked], results: tuple[LinkResult, ...], hosts:
             "routing failed for all of them; no link was called dead. Check the connection (or use --offline) "
             "and run again")
     rewritten = tuple(
-        replace(result, status=LinkStatus.ERROR, reason=f"not verified, network unavailable: {result.reason}")
+        _restate(result, LinkStatus.ERROR, lambda reason: f"not verified, network unavailable: {reason}")
         if result.status is LinkStatus.DEAD and item.host in hosts.attempted else result
         for item, result in zip(checked, results, strict=True))
     return Conclusion(rewritten, notes=(note,), inconclusive=True)
@@ -147,8 +147,8 @@ def _offline(checked: Sequence[Checked], results: tuple[LinkResult, ...], hosts:
 def _unresolved(result: LinkResult) -> LinkResult:
     if result.status is not LinkStatus.DEAD:
         return result
-    return replace(result, status=LinkStatus.ERROR,
-                   reason=f"not verified, no host name could be resolved in this run: {result.reason}")
+    return _restate(result, LinkStatus.ERROR,
+                    lambda reason: f"not verified, no host name could be resolved in this run: {reason}")
 
 
 def _names_note(hosts: HostFacts) -> str:
@@ -164,8 +164,19 @@ def _flake(result: LinkResult, before: tuple[float, int] | None, now: float, mem
     first, count = (before[0], before[1] + 1) if before else (now, 1)
     if count < memory.checks or now - first < memory.days * 86400:
         return result
-    return replace(result, status=LinkStatus.DEAD,
-                   reason=f"persistently unreachable since {_date(first)} ({count} checks in a row): {result.reason}")
+    since = f"persistently unreachable since {_date(first)} ({count} checks in a row)"
+    return _restate(result, LinkStatus.DEAD, lambda reason: f"{since}: {reason}")
+
+
+def _restate(result: LinkResult, status: LinkStatus, reason: Callable[[str], str]) -> LinkResult:
+    """The result with a new status and reason, and so each of its kinds' verdicts that had its status (one
+    answer stood behind them all); the result stays the most urgent of its kinds."""
+    if not result.kinds:
+        return replace(result, status=status, reason=reason(result.reason))
+    kinds = tuple(replace(v, status=status, reason=reason(v.reason)) if v.status is result.status else v
+                  for v in result.kinds)
+    worst = min(kinds, key=lambda v: v.status.urgency)
+    return replace(result, kind=worst.kind, status=worst.status, reason=worst.reason, kinds=kinds)
 
 
 def _date(epoch: float) -> str:
