@@ -51,7 +51,7 @@ def extract_links(record: Mapping[str, Any], file: str, source: SourceMap | None
         if not url:
             continue
         line = source.line(field.pointer) if source is not None else None
-        links.append(LinkRef(url, field.kind, Occurrence(file, field.pointer, line, field.kind),
+        links.append(LinkRef(url, field.kind, Occurrence(file, field.pointer, line, kind=field.kind),
                              field.canonical_candidates, field.image))
     return links
 

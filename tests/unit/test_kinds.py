@@ -37,7 +37,7 @@ def used_as(url: str, *kinds: LinkKind, image: tuple[int, int] | None = None,
     """A URL as a record uses it: one occurrence per kind, each in the field of that kind."""
     fields = {LinkKind.PAGE: "/webUrl", LinkKind.IMAGE: "/images/0/url", LinkKind.AMP: "/ampWebUrl",
               LinkKind.AMP_CACHE: "/cdnAmpWebUrl", LinkKind.EMBED: "/featuredContent"}
-    occurrences = [Occurrence("seeds/a.txt", fields[kind], 5 + n, kind) for n, kind in enumerate(kinds)]
+    occurrences = [Occurrence("seeds/a.txt", fields[kind], 5 + n, kind=kind) for n, kind in enumerate(kinds)]
     return LinkEntry(url, kinds[0], occurrences, set(canonical), ImageSpec(*image) if image else None)
 
 

@@ -222,7 +222,7 @@ def _link(item: Any, where: str, marks: set[Mark]) -> LinkEntry:
     for at, o in items(item, "occurrences", where):
         used_as = _enum(LinkKind, text(o, "kind", at), at) if "kind" in as_mapping(o, at) else kind
         occurrence = Occurrence(text(o, "file", at), text(o, "pointer", at), optional_integer(o, "line", at),
-                                used_as)
+                                kind=used_as)
         entry.occurrences.append(occurrence)
         if boolean(o, "baselined", at, default=False):
             marks.add((entry.result.verdict_for(used_as).status.rule_id, url, occurrence))
