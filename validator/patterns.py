@@ -70,6 +70,8 @@ class PathGlobs:
     _compiled: Any
 
     def match(self, path: str) -> bool:
+        if not path.isascii():  # RE2 takes UTF-8: a name's undecodable bytes (surrogates) count as one character each
+            path = path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
         return self._compiled.search(path) is not None
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..models import CacheClass, LinkKind, LinkResult, LinkStatus
+from ..models import CacheClass, KindVerdict, LinkKind, LinkResult, LinkStatus
 
 SCHEMA_VERSION = 1
 _COMMIT_EVERY = 200
@@ -256,6 +256,7 @@ def _result_of(status: LinkStatus, data: Any) -> LinkResult:
     fields["status"] = status
     fields["redirects"] = _texts(fields.get("redirects", []))
     fields["warnings"] = _texts(fields.get("warnings", []))
+    fields["kinds"] = _kinds(fields.get("kinds", []))
     for name in _TEXT_FIELDS:
         if not isinstance(fields.get(name, ""), str):
             raise TypeError(name)
@@ -266,6 +267,19 @@ def _result_of(status: LinkStatus, data: Any) -> LinkResult:
     if fields.get("final_url") is not None and not isinstance(fields["final_url"], str):
         raise TypeError("final_url")
     return dataclasses.replace(LinkResult(**fields), from_cache=True)
+
+
+def _kinds(value: Any) -> tuple[KindVerdict, ...]:
+    """Each kind's stored verdict (a URL used as several kinds); TypeError/ValueError/KeyError when malformed."""
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise TypeError("kinds: not a list of objects")
+    verdicts = []
+    for item in value:
+        if not isinstance(item["reason"], str):
+            raise TypeError("kinds: reason")
+        verdicts.append(KindVerdict(LinkKind(item["kind"]), LinkStatus(item["status"]), item["reason"],
+                                    _texts(item.get("warnings", []))))
+    return tuple(verdicts)
 
 
 def _texts(value: Any) -> tuple[str, ...]:

@@ -14,19 +14,19 @@ import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from ..clock import Clock, rfc3339
 from ..config import Settings
 from ..interrupt import Interruption
-from ..models import LinkEntry, LinkKind, LinkResult, LinkStatus, Progress, RunResult
-from .attempt import Fetched
+from ..models import KindVerdict, LinkEntry, LinkKind, LinkResult, LinkStatus, Progress, RunResult
+from ..urls import host_of
+from .attempt import DNS_FAILURES, Fetched
 from .cache import LinkCache
 from .classify import Expectation, Verdict, classify
 from .client import Connections, Getter, Transport
 from .entries import LinkScope, cache_key, settings_fingerprint
 from .fetch import fetch
-from .guard import AddressPolicy, GuardedBackend
+from .guard import AddressPolicy, GuardedBackend, Resolver
 from .politeness import Politeness, Sleep
 from .retry import RetryPolicy
 from .soft404 import SoftNotFoundProbes
@@ -35,12 +35,13 @@ from .verdicts import Checked, FlakeMemory, conclude, provisional
 
 class HttpChecker:
     """The LinkChecker on httpx. `transport` is the engine's test seam: given, every request goes to it
-    (httpx.MockTransport, respx) instead of the guarded connections; `sleep` and `rng` make waits and
-    jitter observable."""
+    (httpx.MockTransport, respx) instead of the guarded connections; `resolver` replaces the system's
+    name lookups under the guard; `sleep` and `rng` make waits and jitter observable."""
 
-    def __init__(self, *, transport: Transport | None = None, sleep: Sleep = asyncio.sleep,
-                 rng: random.Random | None = None) -> None:
+    def __init__(self, *, transport: Transport | None = None, resolver: Resolver | None = None,
+                 sleep: Sleep = asyncio.sleep, rng: random.Random | None = None) -> None:
         self.transport = transport
+        self.resolver = resolver
         self.sleep = sleep
         self.rng = rng or random.Random()
 
@@ -103,7 +104,7 @@ class _Run:
                 if skip is not None:
                     entry.result = self._result(entry, Verdict(LinkStatus.SKIPPED, skip), attempts=0, elapsed=0)
                 elif cached is not None:
-                    entry.result = dataclasses.replace(cached, kind=entry.kind, url=entry.url)
+                    entry.result = dataclasses.replace(cached, url=entry.url)
                 else:
                     self.queues.setdefault(_host(entry.url), deque()).append(entry)
                     continue
@@ -126,7 +127,7 @@ class _Run:
             return
         connections = Connections(
             GuardedBackend(AddressPolicy.from_settings(self.links.allow_private, self.links.allow_networks),
-                           dns_timeout=self.links.connect_timeout),
+                           dns_timeout=self.links.connect_timeout, resolver=self.engine.resolver),
             user_agent=self.links.user_agent, timeout=self.links.timeout, connect_timeout=self.links.connect_timeout,
             shared=self.engine.transport)
         probes = SoftNotFoundProbes(self.links, self.politeness, connections)
@@ -188,32 +189,43 @@ class _Run:
             status = fetched.status if fetched is not None else None
             result = self._result(entry, Verdict(LinkStatus.ERROR, last, status), attempts, elapsed)
             return Checked(key, host, result, deadline=self.politeness.policy(host).timeout)
-        probe = await probes.baseline(host, entry.url) if probes.wanted(entry.kind, fetched) else None
-        expect = Expectation(entry.kind, entry.image, frozenset(entry.canonical_candidates),
-                             frozenset(self.links.accept))
-        result = self._result(entry, classify(fetched, expect, attempts=attempts, probe=probe), attempts, elapsed)
-        return Checked(key, host, result, held_back=provisional(result, dns_failed=self.politeness.dns_failed(host)))
+        # One answer, every kind's check on it (a page used as an image gets the image's verdict too).
+        verdicts: list[tuple[LinkKind, Verdict]] = []
+        for kind in entry.kinds:
+            probe = await probes.baseline(host, entry.url) if probes.wanted(kind, fetched) else None
+            expect = Expectation(kind, entry.image if kind is LinkKind.IMAGE else None,
+                                 frozenset(entry.canonical_candidates) if kind is LinkKind.AMP else frozenset(),
+                                 frozenset(self.links.accept))
+            verdicts.append((kind, classify(fetched, expect, attempts=attempts, probe=probe)))
+        result = self._combined(entry, verdicts, attempts, elapsed)
+        lookup_failed = fetched.failure in DNS_FAILURES
+        return Checked(key, host, result, held_back=provisional(result, dns_failed=lookup_failed),
+                       name_lookup_failed=lookup_failed)
 
     async def _attempts(self, entry: LinkEntry, host: str, client: Getter) -> tuple[Fetched | None, int, bool]:
         """Attempts until one gives a final answer: (the last answer, attempts made, deadline expired).
 
         The URL's deadline counts the server's time (requests, backoff between them), not the waits for
-        a politeness slot or turn, which are the checker's own pacing.
+        a politeness slot or turn, which are the checker's own pacing: each hop of an attempt waits for
+        the slot of the host it goes to (HopGate), with the deadline paused.
         """
         left = self.politeness.policy(host).timeout
+        kinds = entry.kinds
+        image = LinkKind.IMAGE in kinds
+        page = any(kind is not LinkKind.IMAGE for kind in kinds)
         fetched: Fetched | None = None
         attempts = 0
         while True:
             attempts += 1
-            async with self.politeness.request(host):
-                started = time.monotonic()
-                try:
-                    async with asyncio.timeout(left):
-                        fetched = await fetch(client, entry.url, max_redirects=self.links.max_redirects,
-                                              max_body=self.links.max_body_bytes, image=entry.kind is LinkKind.IMAGE)
-                except TimeoutError:
-                    return fetched, attempts, True
-                left -= time.monotonic() - started
+            started = time.monotonic()
+            try:
+                async with asyncio.timeout(left) as timer:
+                    gate = self.politeness.gate(timer)
+                    fetched = await fetch(client, entry.url, max_redirects=self.links.max_redirects,
+                                          max_body=self.links.max_body_bytes, image=image, page=page, gate=gate)
+            except TimeoutError:
+                return fetched, attempts, True
+            left -= time.monotonic() - started - gate.waited
             self.politeness.record(host, fetched)
             delay = self.retry.delay(fetched, attempts, remaining=left, now_epoch=time.time(), rng=self.engine.rng)
             if delay is None:
@@ -224,6 +236,18 @@ class _Run:
 
     def _key(self, entry: LinkEntry) -> str:
         return cache_key(entry, self.fingerprint) if self.cache_settings.enabled else ""
+
+    def _combined(self, entry: LinkEntry, verdicts: list[tuple[LinkKind, Verdict]], attempts: int,
+                  elapsed: float) -> LinkResult:
+        """The link's result: the most urgent kind's verdict (the first kind found on a tie), every kind's
+        verdict beside it when there is more than one."""
+        kind, worst = min(verdicts, key=lambda pair: pair[1].status.urgency)
+        result = dataclasses.replace(self._result(entry, worst, attempts, elapsed), kind=kind)
+        if len(verdicts) == 1:
+            return result
+        warnings = tuple(dict.fromkeys(w for _, verdict in verdicts for w in verdict.warnings))
+        return dataclasses.replace(result, warnings=warnings, kinds=tuple(
+            KindVerdict(k, v.status, v.reason, v.warnings) for k, v in verdicts))
 
     def _result(self, entry: LinkEntry, verdict: Verdict, attempts: int, elapsed: float) -> LinkResult:
         return LinkResult(
@@ -256,7 +280,7 @@ class _Run:
 
 
 def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+    return host_of(url) or ""
 
 
 def _cancel_soon(loop: asyncio.AbstractEventLoop, future: asyncio.Future[Any]) -> None:

@@ -190,12 +190,14 @@ def _check_command(args: argparse.Namespace) -> int:
     since = diff_results(previous, result) if previous is not None else None
     report = ReportInput.of(result, fail_on=fail_on, since=since, **placing)  # the problems and counts, once
     written = write_reports(report, formats, args.output_dir)
+    # Definite failures win: a problem at or above --fail-on fails the run even when the link stage was
+    # inconclusive; inconclusive (3) is the outcome only when nothing fails definitely.
     if interruption.requested:
         code = interruption.exit_code
-    elif result.inconclusive:
-        code = EXIT_INCONCLUSIVE
+    elif report.summary.failing:
+        code = EXIT_FINDINGS
     else:
-        code = EXIT_FINDINGS if report.summary.failing else EXIT_OK
+        code = EXIT_INCONCLUSIVE if result.inconclusive else EXIT_OK
     if not args.silent:
         _print_outcome(report, written, args, code)
     if interruption.requested and not args.silent:

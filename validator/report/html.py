@@ -153,11 +153,13 @@ def _link_row(entry: LinkEntry) -> dict[str, Any]:
     outcome = entry.result
     assert outcome is not None
     return {
-        "url": entry.url, "web": web_link(entry.url), "kind": entry.kind.value, "status": outcome.status.value,
+        "url": entry.url, "web": web_link(entry.url), "kind": outcome.kind.value, "status": outcome.status.value,
         "host": host_of(entry.url) or "", "http": outcome.http_status, "final": outcome.final_url,
         "redirects": list(outcome.redirects), "reason": outcome.reason, "warnings": list(outcome.warnings),
         "cached": outcome.from_cache,
-        "occurrences": [{"file": o.file, "line": o.line, "column": o.column, "pointer": o.pointer}
+        "kinds": [{"kind": v.kind.value, "status": v.status.value} for v in outcome.per_kind()],
+        "occurrences": [{"file": o.file, "line": o.line, "column": o.column, "pointer": o.pointer,
+                         "kind": entry.kind_of(o).value}
                         for o in entry.occurrences],
     }
 
