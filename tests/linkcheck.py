@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import socket
 import struct
 import zlib
 from collections.abc import Iterable
@@ -14,6 +15,7 @@ from typing import Any
 import httpx
 
 from validator import config
+from validator.check.guard import Resolver
 from validator.check.runner import HttpChecker
 from validator.models import ImageSpec, LinkEntry, LinkKind, LinkResult, Occurrence, RunResult
 
@@ -38,14 +40,14 @@ def entry(url: str, kind: LinkKind = LinkKind.PAGE, *, image: tuple[int, int] | 
 
 def run_links(entries: list[LinkEntry], *, transport: httpx.AsyncBaseTransport | None = None,
               sleeps: Sleeps | None = None, cache: Path | None = None, now: datetime = NOW,
-              **link_options: Any) -> RunResult:
+              resolver: Resolver | None = None, **link_options: Any) -> RunResult:
     settings = config.replace(
         config.Settings(), links={"retries": 2, "timeout": 10.0, **link_options},
         cache={"enabled": cache is not None, **({"path": cache} if cache else {})})
     result = RunResult(tool_version="test", started_at="2026-11-26T12:00:00Z")
     for item in entries:
         result.links[item.url] = item
-    HttpChecker(transport=transport, sleep=sleeps or Sleeps(), rng=random.Random(7)).check(
+    HttpChecker(transport=transport, resolver=resolver, sleep=sleeps or Sleeps(), rng=random.Random(7)).check(
         result, settings, clock=lambda: now)
     return result
 
@@ -81,3 +83,16 @@ def amp_page(canonical: str | None = None, *, amp: bool = True) -> str:
 
 def html(title: str = "An article", heading: str = "An article") -> str:
     return f"<!doctype html><html><head><title>{title}</title></head><body><h1>{heading}</h1></body></html>"
+
+
+def resolver(table: dict[str, str | int]) -> Resolver:
+    """A name lookup from a table: name → address, or name → the getaddrinfo error it fails with
+    (socket.EAI_NONAME: no such name; socket.EAI_AGAIN: could not ask). A name not in the table cannot be asked."""
+    async def resolve(host: str) -> list[str]:
+        answer = table.get(host, socket.EAI_AGAIN)
+        if isinstance(answer, int):
+            raise socket.gaierror(answer, "Name or service not known" if answer == socket.EAI_NONAME
+                                  else "Temporary failure in name resolution")
+        return [answer]
+
+    return resolve

@@ -142,8 +142,8 @@ OPTIONS: tuple[Option, ...] = (
            "(intranets, tests)", setting="links.allow_private", key=True, group=LINKS),
     Option("allow-networks", Kind.STRS, (), "networks (CIDR) or host names that may be private",
            setting="links.allow_networks", flag=False, key=True, check=allowed_entry),
-    Option("soft-404-probe", Kind.BOOL, True, "ask each host once for a path that cannot exist",
-           setting="links.soft_404_probe", flag=False, key=True),
+    Option("soft-404-probe", Kind.BOOL, True, "ask each section of each host once for a path that cannot exist "
+           "(soft-404 and catch-all pages)", setting="links.soft_404_probe", flag=False, key=True),
     Option("persistent-checks", Kind.INT, 3, "runs without a verdict after which a link is dead",
            setting="links.persistent_checks", flag=False, key=True, range=Range(1, 1000)),
     Option("persistent-days", Kind.FLOAT, 2.0, "days those runs must span at least", setting="links.persistent_days",

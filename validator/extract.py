@@ -60,7 +60,7 @@ def extract_links(record: Mapping[str, Any], file: str, source: SourceMap | None
         if not url:
             continue
         line, column = locate(source, field.pointer)
-        links.append(LinkRef(url, field.kind, Occurrence(file, field.pointer, line, column),
+        links.append(LinkRef(url, field.kind, Occurrence(file, field.pointer, line, column, kind=field.kind),
                              field.canonical_candidates, field.image))
     return links
 

@@ -16,8 +16,10 @@ from .status import CacheClass, LinkStatus, Severity, StatusFacts
 from .urls import redact, redact_text
 
 # The verdict vocabulary lives in status.py; it is imported from here too, with the values that carry it.
-__all__ = ["ArchivedCopy", "CacheClass", "Finding", "ImageSpec", "LinkEntry", "LinkKind", "LinkRef", "LinkResult",
-           "LinkStatus", "Occurrence", "Progress", "RunResult", "Severity", "StatusFacts"]
+__all__ = [
+    "ArchivedCopy", "CacheClass", "Finding", "ImageSpec", "KindVerdict", "LinkEntry", "LinkKind", "LinkRef",
+    "LinkResult", "LinkStatus", "Occurrence", "Progress", "RunResult", "Severity", "StatusFacts",
+]
 
 
 class LinkKind(enum.StrEnum):
@@ -49,13 +51,15 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class Occurrence:
-    """Where a URL stands: the file, the JSON pointer of the field, and the line and column (1-based) where
-    its value starts."""
+    """Where a URL stands: file, JSON pointer of the field, line and column (1-based) where its value starts, and
+    what the field uses it as (the kind follows from the pointer, so it is not part of the identity; None: the
+    kind of the link it belongs to)."""
 
     file: str
     pointer: str
     line: int | None
     column: int | None = None
+    kind: LinkKind | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +96,24 @@ class ArchivedCopy:
 
 
 @dataclass(frozen=True, slots=True)
+class KindVerdict:
+    """The verdict of one kind's check on a URL (a URL used as a page and as an image gets two)."""
+
+    kind: LinkKind
+    status: LinkStatus
+    reason: str
+    warnings: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if "@" in "".join((self.reason, *self.warnings)):
+            object.__setattr__(self, "reason", redact_text(self.reason))
+            object.__setattr__(self, "warnings", tuple(map(redact_text, self.warnings)))
+
+
+@dataclass(frozen=True, slots=True)
 class LinkResult:
-    """The verdict on one distinct URL."""
+    """The verdict on one distinct URL: the most urgent of its kinds' verdicts (`kind` says whose). `kinds`: each
+    kind's, when it is used as several (one fetch answers for all); else empty. `warnings`: every kind's."""
 
     url: str
     kind: LinkKind
@@ -107,6 +127,15 @@ class LinkResult:
     checked_at: str = ""
     from_cache: bool = False
     warnings: tuple[str, ...] = ()
+    kinds: tuple[KindVerdict, ...] = ()
+
+    def per_kind(self) -> tuple[KindVerdict, ...]:
+        return self.kinds or (KindVerdict(self.kind, self.status, self.reason, self.warnings),)
+
+    def verdict_for(self, kind: LinkKind) -> KindVerdict:
+        """One kind's verdict (the result's own when that kind was not checked on its own)."""
+        own = KindVerdict(kind, self.status, self.reason, self.warnings)
+        return next((v for v in self.kinds if v.kind is kind), own)
 
     def __post_init__(self) -> None:
         if "@" not in "".join((self.url, self.final_url or "", self.reason, *self.redirects, *self.warnings)):
@@ -121,7 +150,8 @@ class LinkResult:
 
 @dataclass(slots=True)
 class LinkEntry:
-    """A distinct URL with every place it occurs and, once checked, its result."""
+    """A distinct URL with every place it occurs and, once checked, its result; `kind`: the kind first found,
+    `kinds`: every kind it is used as, in the order found."""
 
     url: str
     kind: LinkKind
@@ -134,6 +164,13 @@ class LinkEntry:
     def __post_init__(self) -> None:
         self.url = redact(self.url)
         self.canonical_candidates = set(map(redact, self.canonical_candidates))
+
+    @property
+    def kinds(self) -> tuple[LinkKind, ...]:
+        return tuple(dict.fromkeys((self.kind, *(o.kind for o in self.occurrences if o.kind is not None))))
+
+    def kind_of(self, occurrence: Occurrence) -> LinkKind:
+        return occurrence.kind or self.kind
 
 
 @dataclass(frozen=True, slots=True)

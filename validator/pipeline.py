@@ -123,7 +123,8 @@ def seed_files(settings: Settings, skip_dirs: tuple[Path, ...] = (), *, tree: Tr
 
 
 def add_links(result: RunResult, refs: Iterable[LinkRef], shard: Shard | None = None) -> None:
-    """Fold link occurrences into one entry per distinct (normalised) URL: each is fetched once.
+    """Fold link occurrences into one entry per distinct (normalised) URL: each is fetched once, and each
+    kind it is used as (page, image, AMP...) is checked on that one answer.
 
     A shard keeps only the links whose host it owns.
     """
@@ -134,5 +135,7 @@ def add_links(result: RunResult, refs: Iterable[LinkRef], shard: Shard | None = 
         entry = result.links.get(key)
         if entry is None:
             entry = result.links[key] = LinkEntry(ref.url, ref.kind, image=ref.image)
+        elif entry.image is None:
+            entry.image = ref.image  # first used as a page, then as an image: the image's declared size
         entry.occurrences.append(ref.occurrence)
         entry.canonical_candidates.update(ref.canonical_candidates)

@@ -8,11 +8,11 @@ every edit above them) and no message (some name the time of the run).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .models import Finding, Occurrence, RunResult, Severity
+from .models import Finding, KindVerdict, Occurrence, RunResult, Severity
 from .urls import redact
 
 LINK_WARNING_RULE = "link/warning"
@@ -21,7 +21,8 @@ Key = tuple[str, str, str, str]
 
 @dataclass(frozen=True, slots=True)
 class Problem(Finding):
-    """A finding, or one occurrence of a link whose status counts or that has warnings (then with its URL)."""
+    """A finding, or one occurrence of a link whose status (that of the kind the occurrence uses it as) counts
+    or that has warnings (then with its URL)."""
 
     url: str = ""
     baselined: bool = False
@@ -62,15 +63,8 @@ def problems(result: RunResult) -> list[Problem]:
         outcome = entry.result
         if outcome is None:
             continue
-        severity = outcome.status.severity
-        if severity is not None:
-            message = f"{entry.kind} link {outcome.status}: {entry.url} ({outcome.reason})"
-            items.extend(Problem(o.file, o.line, o.column, o.pointer, outcome.status.rule_id, severity, message,
-                                 entry.url, origin=o) for o in entry.occurrences)
-        for warning in outcome.warnings:
-            message = f"{entry.kind} link {entry.url}: {warning}"
-            items.extend(Problem(o.file, o.line, o.column, o.pointer, LINK_WARNING_RULE, Severity.WARNING, message,
-                                 entry.url, origin=o) for o in entry.occurrences)
+        for o in entry.occurrences:
+            items.extend(_link_problems(entry.url, o, outcome.verdict_for(entry.kind_of(o))))
     accepted = result.baseline_keys
     if accepted:
         items = [dataclasses.replace(p, baselined=True) if key_of(p) in accepted else p for p in items]
@@ -80,6 +74,17 @@ def problems(result: RunResult) -> list[Problem]:
 def fails(problem: Problem, threshold: Severity | None) -> bool:
     """Whether a problem fails the run under --fail-on (None: nothing fails); a baselined one never does."""
     return threshold is not None and problem.severity.rank >= threshold.rank and not problem.baselined
+
+
+def _link_problems(url: str, o: Occurrence, verdict: KindVerdict) -> Iterator[Problem]:
+    """The problems of one occurrence of a link: its kind's verdict when that counts, and its kind's warnings."""
+    severity = verdict.status.severity
+    if severity is not None:
+        message = f"{verdict.kind} link {verdict.status}: {url} ({verdict.reason})"
+        yield Problem(o.file, o.line, o.column, o.pointer, verdict.status.rule_id, severity, message, url, origin=o)
+    for warning in verdict.warnings:
+        yield Problem(o.file, o.line, o.column, o.pointer, LINK_WARNING_RULE, Severity.WARNING,
+                      f"{verdict.kind} link {url}: {warning}", url, origin=o)
 
 
 def at_or_above(items: Iterable[Problem], threshold: Severity | None) -> list[Problem]:

@@ -48,6 +48,7 @@ class Farm:
     def __init__(self, host: str = "127.0.0.1") -> None:
         self.host = host
         self.hits: dict[str, int] = {}
+        self.in_flight = self.most_in_flight = 0  # requests being answered at once, counted by the server
         self.lock = threading.Lock()  # handlers run in threads of their own
         self.stop = threading.Event()
         self.routes: dict[str, Handler] = {
@@ -83,9 +84,27 @@ class Farm:
                 path = self.path.split("?", 1)[0]
                 with farm.lock:
                     farm.hits[path] = farm.hits.get(path, 0) + 1
+                    farm.in_flight += 1
+                    farm.most_in_flight = max(farm.most_in_flight, farm.in_flight)
+                self.answering = True
                 route = farm.routes.get(path, farm.fallback)
-                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    route(self)  # a broken pipe means the checker stopped reading, as it should
+                try:
+                    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                        route(self)  # a broken pipe means the checker stopped reading, as it should
+                finally:
+                    self.answered()
+
+            def send_response(self, code: int, message: str | None = None) -> None:
+                # A request is in flight from its arrival until its answer starts: once the answer is on its
+                # way the client may hand its slot on before this thread is scheduled again.
+                self.answered()
+                super().send_response(code, message)
+
+            def answered(self) -> None:
+                if getattr(self, "answering", False):
+                    self.answering = False
+                    with farm.lock:
+                        farm.in_flight -= 1
 
             do_HEAD = do_GET
 

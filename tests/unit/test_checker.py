@@ -231,7 +231,8 @@ def test_an_article_about_something_not_found_is_ok(router: respx.MockRouter) ->
 
 
 def test_redirect_to_where_missing_paths_also_go_is_soft_dead(router: respx.MockRouter) -> None:
-    router.route(host="news.example", path__startswith="/2021/04/").respond(302, headers={"Location": "/search"})
+    # every missing path of the section goes to the search page (the probe asks for /2021/seed-validator-…)
+    router.route(host="news.example", path__startswith="/2021/").respond(302, headers={"Location": "/search"})
     router.get("https://news.example/search").respond(200, html=html("Search"))
     status, reason, _ = check(router)
     assert status is LinkStatus.SOFT_DEAD and "also sends paths that do not exist" in reason
@@ -429,3 +430,41 @@ def test_progress_does_not_count_unknown_hosts_as_broken_before_the_network_is_k
                   progress=seen.append)
     assert result.inconclusive
     assert [(p.done, p.total, p.broken) for p in seen] == [(1, 2, 0), (2, 2, 0)]
+
+
+LONG = "Residents spoke about roads, schools and the library at the council meeting on Tuesday. " * 4
+
+
+def test_a_slug_redirect_to_the_article_s_new_url_is_never_soft_dead(router: respx.MockRouter) -> None:
+    # the site sends /news/<id>/<any slug> to the article's current slug; a made-up URL in /news/ is a 404
+    router.get(url__regex=r"https://news\.example/news/12345/(?!new-slug).*").respond(
+        301, headers={"Location": "/news/12345/new-slug"})
+    router.get("https://news.example/news/12345/new-slug").respond(200, html=html("Bridge reopens", LONG))
+    assert check(router, "https://news.example/news/12345/old-slug")[0] is LinkStatus.REDIRECTED
+
+
+def test_a_section_that_may_be_an_id_proves_nothing(router: respx.MockRouter) -> None:
+    # /<id>/<any slug>: every slug of the id (the made-up one too) leads to the article
+    router.get(url__regex=r"https://news\.example/12345/(?!new-slug).*").respond(
+        301, headers={"Location": "/12345/new-slug"})
+    router.get("https://news.example/12345/new-slug").respond(200, html=html("Bridge reopens", LONG))
+    router.get(url__regex=r"https://news\.example/777/.*").respond(200, html=html("Ferry returns", LONG))
+    assert check(router, "https://news.example/12345/old-slug")[0] is LinkStatus.REDIRECTED
+    status, _, _ = check(router, "https://news.example/777/ferry-returns")
+    assert status is LinkStatus.OK  # the same page as the made-up /777/… gets, but that is the article
+
+
+def test_a_section_s_index_page_is_not_a_catch_all(router: respx.MockRouter) -> None:
+    router.route(host="news.example", path__startswith="/news/").respond(200, html=html("News", LONG))
+    router.get("https://news.example/").respond(200, html=html("Front page", LONG))
+    result = run_links([entry("https://news.example/news/index.html")], transport=transport(router))
+    outcome = verdict(result, "https://news.example/news/index.html")
+    assert outcome.status is LinkStatus.OK
+    assert "a made-up URL in /news/ gets the same page" in outcome.warnings[0]
+
+
+def test_a_catch_all_section_page_is_soft_dead(router: respx.MockRouter) -> None:
+    router.route(host="news.example", path__startswith="/news/").respond(200, html=html("News", LONG))
+    router.get("https://news.example/").respond(200, html=html("Front page", LONG))
+    status, reason, _ = check(router, "https://news.example/news/deleted-story")
+    assert status is LinkStatus.SOFT_DEAD and reason.startswith("a catch-all page: a made-up URL in /news/")

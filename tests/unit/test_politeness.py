@@ -10,7 +10,7 @@ import respx
 
 from tests.linkcheck import Sleeps, entry, html, run_links, verdict
 from validator import config
-from validator.check.attempt import Failure, Fetched
+from validator.check.attempt import Failure, Fetched, Hop
 from validator.check.politeness import HostPolicy, Politeness, host_policy
 from validator.models import LinkStatus
 
@@ -126,7 +126,9 @@ def test_the_facts_for_the_post_pass() -> None:
     assert facts.attempted == {"up.example", "gone.example", "nowhere.example"}
     assert facts.connected == {"up.example"}
     assert facts.network_failed == {"gone.example", "nowhere.example"}
-    assert politeness.dns_failed("gone.example") and not politeness.dns_failed("nowhere.example")
+    # a lookup failed for gone.example only: nowhere.example's name resolved (routing failed after it)
+    assert facts.names_unresolved == {"gone.example"}
+    assert facts.names_resolved == {"up.example", "nowhere.example"}
 
 
 def test_the_soft_404_probe_waits_its_turn_like_any_request() -> None:
@@ -166,3 +168,62 @@ def test_the_per_host_limit_holds_for_retries_and_the_probe() -> None:
     assert [verdict(result, u).attempts for u in urls] == [1, 2, 1, 2, 1, 1, 1, 1]
     assert sum(1 for path in calls if "/seed-validator-" in path) == 1
     assert in_flight["most"] == 2
+
+
+def test_a_redirect_hop_to_another_host_takes_that_host_s_slot() -> None:
+    in_flight: dict[str, int] = {}
+    most: dict[str, int] = {}
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        host, path = request.url.host, request.url.path
+        in_flight[host] = in_flight.get(host, 0) + 1
+        most[host] = max(most.get(host, 0), in_flight[host])
+        await asyncio.sleep(0.002)
+        in_flight[host] -= 1
+        if host == "a.example" and path.startswith("/moved/"):  # a.example sends its stories to b.example
+            return httpx.Response(302, headers={"Location": f"https://b.example/story/{path.rsplit('/', 1)[1]}"})
+        return httpx.Response(200, html=html())
+
+    urls = [f"https://a.example/moved/{i}" for i in range(6)] + [f"https://b.example/own/{i}" for i in range(6)]
+    result = run_links([entry(u) for u in urls], transport=httpx.MockTransport(handler), per_host=1,
+                       soft_404_probe=False)
+    assert all(verdict(result, u).status is LinkStatus.OK for u in urls)
+    assert most == {"a.example": 1, "b.example": 1}  # b.example's own worker and a.example's hops took turns
+
+
+def test_the_wait_for_a_slot_is_not_counted_against_the_deadline() -> None:
+    politeness = Politeness(config.LinkSettings(per_host=1, concurrency=64), sleep=Sleeps())
+
+    async def main() -> tuple[float, bool]:
+        held = await politeness.acquire("busy.example")
+        release = asyncio.get_running_loop().call_later(0.3, politeness.release, held)
+        try:
+            async with asyncio.timeout(0.1) as timer:  # shorter than the wait for the slot
+                gate = politeness.gate(timer)
+                async with gate("https://busy.example/x"):
+                    pass
+        finally:
+            release.cancel()
+        return gate.waited, timer.expired()
+
+    waited, expired = asyncio.run(main())
+    assert waited >= 0.25 and not expired
+
+
+def test_where_a_redirect_failed_is_recorded_against_the_host_it_went_to() -> None:
+    politeness = Politeness(LINKS, sleep=Sleeps())
+    hop = Fetched("https://a.example/x", hops=[Hop("https://a.example/x", 302)], final_url="https://gone.example/",
+                  failure=Failure.DNS_NXDOMAIN, detail="cannot resolve gone.example", connected=True)
+    politeness.record("a.example", hop)
+    facts = politeness.facts()
+    assert facts.connected == {"a.example"} and facts.network_failed == {"gone.example"}
+    assert facts.names_resolved == {"a.example"} and facts.names_unresolved == {"gone.example"}
+
+
+def test_addresses_and_allow_listed_names_prove_nothing_about_name_resolution() -> None:
+    politeness = Politeness(config.LinkSettings(allow_networks=("intranet.example", "10.0.0.0/8")), sleep=Sleeps())
+    for host in ("127.0.0.1", "[::1]", "intranet.example"):
+        politeness.record(host, Fetched(f"http://{host}/", status=200, connected=True))
+    politeness.record("news.example", Fetched("https://news.example/", failure=Failure.DNS_ERROR))
+    facts = politeness.facts()
+    assert not facts.names_resolved and facts.names_unresolved == {"news.example"}

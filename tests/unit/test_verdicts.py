@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from tests.linkcheck import NOW
 from validator.check.verdicts import Checked, Conclusion, FlakeMemory, HostFacts, conclude, provisional
-from validator.models import LinkKind, LinkResult, LinkStatus
+from validator.models import KindVerdict, LinkKind, LinkResult, LinkStatus
 
 DAY = 86400.0
 MEMORY = FlakeMemory(checks=3, days=2.0)
@@ -105,3 +105,51 @@ def test_only_an_unknown_host_is_held_back() -> None:
     assert not provisional(dead, dns_failed=False)
     ok = LinkResult("https://a.example/", LinkKind.PAGE, LinkStatus.OK, "HTTP 200")
     assert not provisional(ok, dns_failed=True)
+
+
+def test_when_no_host_name_resolves_unknown_hosts_are_not_dead_whatever_hosts_by_address_did() -> None:
+    # 127.0.0.1 answered (an address, no lookup); every name's lookup failed: the resolver is what is missing
+    facts = HostFacts(attempted=frozenset({"127.0.0.1", "a.example", "b.example"}), connected=frozenset({"127.0.0.1"}),
+                      network_failed=frozenset({"a.example", "b.example"}),
+                      names_unresolved=frozenset({"a.example", "b.example"}))
+    unknown = Checked("k", "a.example", LinkResult("https://a.example/x", LinkKind.PAGE, LinkStatus.DEAD,
+                                                   "unknown host (NXDOMAIN): a.example"),
+                      held_back=True, name_lookup_failed=True)
+    could_not_ask = Checked("k2", "b.example", LinkResult("https://b.example/x", LinkKind.PAGE, LinkStatus.ERROR,
+                                                          "cannot resolve b.example"), name_lookup_failed=True)
+    by_address = checked(LinkStatus.DEAD, "HTTP 404", host="127.0.0.1", key="k3")
+    outcome = run(unknown, could_not_ask, by_address, hosts=facts, history={})
+    assert outcome.inconclusive
+    assert [(r.status, r.reason) for r in outcome.results] == [
+        (LinkStatus.ERROR,
+         "not verified, no host name could be resolved in this run: unknown host (NXDOMAIN): a.example"),
+        (LinkStatus.ERROR, "cannot resolve b.example"),
+        (LinkStatus.DEAD, "HTTP 404")]  # an answer from a host reached by address is a verdict
+    assert "the lookups of all 2 host name(s) failed (a.example, b.example)" in outcome.notes[0]
+    # nothing that rests on the lookups is cached or remembered; the address's verdict is
+    assert (outcome.cache, outcome.failed, outcome.answered) == ((), (), ("k3",))
+
+
+def test_an_unknown_name_among_names_that_resolve_is_dead() -> None:
+    facts = HostFacts(attempted=frozenset({"a.example", "b.example"}), connected=frozenset({"b.example"}),
+                      network_failed=frozenset({"a.example"}), names_resolved=frozenset({"b.example"}),
+                      names_unresolved=frozenset({"a.example"}))
+    unknown = Checked("k", "a.example", LinkResult("https://a.example/x", LinkKind.PAGE, LinkStatus.DEAD,
+                                                   "unknown host (NXDOMAIN): a.example"),
+                      held_back=True, name_lookup_failed=True)
+    outcome = run(unknown, hosts=facts, history={})
+    assert not outcome.inconclusive and outcome.notes == ()
+    assert outcome.results == (unknown.result,)
+    assert outcome.cache == (("k", unknown.result),)
+
+
+def test_a_rewrite_applies_to_every_kind_that_one_answer_stood_behind() -> None:
+    dead = LinkResult("https://a.example/x", LinkKind.IMAGE, LinkStatus.DEAD, "unknown host (NXDOMAIN): a.example",
+                      kinds=(KindVerdict(LinkKind.PAGE, LinkStatus.DEAD, "unknown host (NXDOMAIN): a.example"),
+                             KindVerdict(LinkKind.IMAGE, LinkStatus.DEAD, "unknown host (NXDOMAIN): a.example")))
+    offline = HostFacts(attempted=frozenset({"a.example"}), network_failed=frozenset({"a.example"}))
+    (result,) = run(Checked("k", "a.example", dead, held_back=True), hosts=offline).results
+    assert result.status is LinkStatus.ERROR
+    assert {(v.kind, v.status) for v in result.kinds} == {(LinkKind.PAGE, LinkStatus.ERROR),
+                                                          (LinkKind.IMAGE, LinkStatus.ERROR)}
+    assert all(v.reason.startswith("not verified, network unavailable: ") for v in result.kinds)

@@ -1,11 +1,13 @@
 """The link stage. pipeline.run calls a LinkChecker; the HTTP engine behind it stays inside this package.
 
     runner.py      HttpChecker: schedules every distinct URL, collects facts (the LinkChecker on httpx)
-    politeness.py  per-host slots, interval, failure limit and overrides: every request goes through it
+    politeness.py  per-host slots, interval, failure limit and overrides: every request and redirect hop
+                   goes through it (HopGate); what the run learns about reaching hosts
     retry.py       which attempts are repeated, and the backoff / Retry-After wait
-    classify.py    pure: what one attempt saw → a verdict
-    verdicts.py    pure: the run-level rewrites after classification (deadline, network down, flake memory)
-    soft404.py     the once-per-host soft-404 probe, with its own deadline
+    classify.py    pure: what one attempt saw → a verdict, for one kind (a URL used as several gets one each)
+    verdicts.py    pure: the run-level rewrites after classification (deadline, network down per mechanism,
+                   flake memory)
+    soft404.py     the soft-404 / catch-all probe, once per (host, section), with its own deadline
     entries.py     before any request: include/exclude and skips, the cache key
     attempt.py     plain data of an attempt (Fetched, Hop, Failure, headers)
     fetch.py, client.py, streams.py, guard.py   the engine: httpx/httpcore, the address guard

@@ -10,20 +10,20 @@ from __future__ import annotations
 import dataclasses
 import errno
 import json
-import math
 import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..models import CacheClass, LinkKind, LinkResult, LinkStatus
+from ..models import CacheClass, LinkResult, LinkStatus
+from . import stored
+from .stored import UNREADABLE
 
 SCHEMA_VERSION = 1
 _COMMIT_EVERY = 200
 # SQLite's answers that say the file cannot be written here, not that it is damaged.
 _UNWRITABLE = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH", "SQLITE_IOERR")
-_UNREADABLE_ROW = (ValueError, TypeError, KeyError, OverflowError, RecursionError)
 
 
 class LinkCache:
@@ -138,8 +138,8 @@ class LinkCache:
         if row is None:
             return None
         try:
-            checked, result = _checked(row[1]), _result_of(LinkStatus(row[0]), row[2])
-        except _UNREADABLE_ROW:
+            checked, result = stored.checked(row[1]), stored.result_of(LinkStatus(row[0]), row[2])
+        except UNREADABLE:
             self._unreadable()
             return None
         max_age = self._max_age_good if result.status.cache is CacheClass.GOOD else self._max_age_bad
@@ -175,8 +175,8 @@ class LinkCache:
         if row is None:
             return None
         try:
-            return _checked(row[0]), _count(row[1])
-        except _UNREADABLE_ROW:
+            return stored.checked(row[0]), stored.count(row[1])
+        except UNREADABLE:
             self._unreadable()  # written by another version, or damaged: the run of failures starts anew
             return None
 
@@ -187,8 +187,8 @@ class LinkCache:
             first, count = now, 1
             if row is not None:
                 try:
-                    first, count = _checked(row[0]), _count(row[1]) + 1
-                except _UNREADABLE_ROW:
+                    first, count = stored.checked(row[0]), stored.count(row[1]) + 1
+                except UNREADABLE:
                     self._unreadable()  # the count starts again
             self._db.execute("INSERT OR REPLACE INTO failures VALUES (?, ?, ?, ?)", (key, first, now, count))
         except sqlite3.DatabaseError as exc:
@@ -207,10 +207,10 @@ class LinkCache:
         """A web archive's stored answer and its age in seconds (check/archive.py judges both)."""
         try:
             row = self._db.execute("SELECT data, checked FROM archive WHERE key = ?", (key,)).fetchone()
-            return None if row is None else (str(row[0]), self._now() - _checked(row[1]))
+            return None if row is None else (str(row[0]), self._now() - stored.checked(row[1]))
         except sqlite3.DatabaseError as exc:
             self._degrade(exc)
-        except _UNREADABLE_ROW:
+        except UNREADABLE:
             self._unreadable()  # asked again, and stored anew
         return None
 
@@ -248,47 +248,3 @@ class LinkCache:
 
 def _error_name(exc: sqlite3.DatabaseError) -> str:
     return str(getattr(exc, "sqlite_errorname", "") or "")
-
-
-def _checked(value: Any) -> float:
-    """A stored time: a finite number (an infinite one would make an entry never expire)."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ValueError(f"not a time: {value!r}")
-    return float(value)
-
-
-def _count(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"not a count: {value!r}")
-    return value
-
-
-_TEXT_FIELDS = ("url", "reason", "checked_at")
-_INT_FIELDS = ("attempts", "elapsed_ms")
-
-
-def _result_of(status: LinkStatus, data: Any) -> LinkResult:
-    """A stored verdict, every field of the type the reports need; ValueError/TypeError/KeyError otherwise."""
-    fields = json.loads(data)
-    if not isinstance(fields, dict):
-        raise TypeError("not an object")
-    fields["kind"] = LinkKind(fields["kind"])
-    fields["status"] = status
-    fields["redirects"] = _texts(fields.get("redirects", []))
-    fields["warnings"] = _texts(fields.get("warnings", []))
-    for name in _TEXT_FIELDS:
-        if not isinstance(fields.get(name, ""), str):
-            raise TypeError(name)
-    for name in _INT_FIELDS:
-        _count(fields.get(name, 0))
-    if fields.get("http_status") is not None:
-        _count(fields["http_status"])
-    if fields.get("final_url") is not None and not isinstance(fields["final_url"], str):
-        raise TypeError("final_url")
-    return dataclasses.replace(LinkResult(**fields), from_cache=True)
-
-
-def _texts(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise TypeError("not a list of texts")
-    return tuple(value)

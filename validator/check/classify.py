@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 from ..models import ImageSpec, LinkKind, LinkStatus
 from ..urls import host_of, normalise, registrable_domain
 from .attempt import Failure, Fetched
-from .probe import page_facts, says_not_found, sniff_image
+from .probe import TextPrint, charset_of, is_html, page_facts, says_not_found, sniff_image, text_print
 from .retry import is_retried
 
 PERMANENT_REDIRECTS = frozenset({301, 308})
@@ -52,15 +52,24 @@ class Verdict:
 
 
 @dataclass(frozen=True, slots=True)
-class HostProbe:
-    """How a host answers a path that cannot exist: the baseline that tells a soft 404 from a real page."""
+class SectionProbe:
+    """How a host answers a made-up sibling in a URL's section (a path that cannot exist): the baseline that
+    tells a soft 404 or a catch-all page from a real one."""
 
     status: int | None
-    final_url: str | None
+    final_url: str | None          # where its redirects ended, when it was redirected
     title: str
+    text: TextPrint | None = None  # its visible text, when it answered 2xx
+    shell: bool = False            # the host's root answers with that same page: one page for every path
+    section: str = "/"             # the section probed ('/news/')
 
 
-def classify(fetched: Fetched, expect: Expectation, *, attempts: int = 1, probe: HostProbe | None = None) -> Verdict:
+# Below this much visible text (after numbers and ids are dropped) two pages are too bare to tell apart.
+MIN_TEXT = 200
+
+
+def classify(fetched: Fetched, expect: Expectation, *, attempts: int = 1, probe: SectionProbe | None = None,
+             ) -> Verdict:
     if fetched.failure is not None:
         return _verdict(fetched, *_failure_verdict(fetched.failure, fetched.detail, attempts))
 
@@ -120,7 +129,7 @@ def _blocked_reason(fetched: Fetched, attempts: int) -> str:
     return f"HTTP {status}: {what}{detail}; not known dead"
 
 
-def _content_verdict(fetched: Fetched, expect: Expectation, probe: HostProbe | None) -> Verdict:
+def _content_verdict(fetched: Fetched, expect: Expectation, probe: SectionProbe | None) -> Verdict:
     final_url = fetched.final_url or fetched.url
     permanent = any(hop.status in PERMANENT_REDIRECTS for hop in fetched.hops)
     content_type = fetched.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -134,26 +143,9 @@ def _content_verdict(fetched: Fetched, expect: Expectation, probe: HostProbe | N
         return _verdict(fetched, LinkStatus.MISMATCH,
                         f"the AMP cache redirects to {final_url}: it does not serve this page as valid AMP")
     else:
-        if fetched.hops and is_home_or_section(fetched.url, final_url):
-            return _verdict(fetched, LinkStatus.SOFT_DEAD, f"redirects to the site's front page {final_url}")
-        if fetched.hops and _lands_like_a_missing_page(fetched.url, final_url, probe):
-            return _verdict(fetched, LinkStatus.SOFT_DEAD,
-                            f"redirects to {final_url}, where this host also sends paths that do not exist")
-        facts = page_facts(fetched.body, _charset(fetched.headers.get("content-type", "")))
-        not_found = says_not_found(facts)
-        if not_found:
-            return _verdict(fetched, LinkStatus.SOFT_DEAD,
-                            f"HTTP {fetched.status} but the page says '{not_found[:80]}'")
-        if probe is not None and probe.status == 200 and not fetched.hops and facts.title == probe.title:
-            # A host that answers 200 for anything: the page cannot be told from a missing one, but an
-            # identical title is no proof either (single-page sites share one title), so only a warning.
-            warnings.append("this host answers 200 with the same title for paths that do not exist; "
-                            "the page could not be told from a missing one")
-        if expect.kind in (LinkKind.AMP, LinkKind.AMP_CACHE):
-            if not facts.is_amp:
-                return _verdict(fetched, LinkStatus.MISMATCH, "not an AMP page: no ⚡ or amp attribute on <html>")
-            if expect.kind is LinkKind.AMP:
-                warnings.extend(_canonical_warning(facts.canonical, final_url, expect.canonical_candidates))
+        verdict = _page_verdict(fetched, expect, probe, final_url, warnings)
+        if verdict is not None:
+            return verdict
 
     via = f" via redirects to {final_url}" if fetched.hops else ""
     if permanent:
@@ -161,14 +153,76 @@ def _content_verdict(fetched: Fetched, expect: Expectation, probe: HostProbe | N
     return _verdict(fetched, LinkStatus.OK, f"HTTP {fetched.status}{via}", tuple(warnings))
 
 
-def _lands_like_a_missing_page(url: str, final_url: str, probe: HostProbe | None) -> bool:
+def _page_verdict(fetched: Fetched, expect: Expectation, probe: SectionProbe | None, final_url: str,
+                  warnings: list[str]) -> Verdict | None:
+    """A page's soft-dead and AMP verdicts, or None when it is what it claims (warnings added)."""
+    if fetched.hops and is_home_or_section(fetched.url, final_url):
+        return _verdict(fetched, LinkStatus.SOFT_DEAD, f"redirects to the site's front page {final_url}")
+    if fetched.hops and _lands_like_a_missing_page(fetched.url, final_url, probe):
+        return _verdict(fetched, LinkStatus.SOFT_DEAD,
+                        f"redirects to {final_url}, where this host also sends paths that do not exist")
+    charset = charset_of(fetched.headers.get("content-type", ""))
+    facts = page_facts(fetched.body, charset)
+    not_found = says_not_found(facts)
+    if not_found:
+        return _verdict(fetched, LinkStatus.SOFT_DEAD, f"HTTP {fetched.status} but the page says '{not_found[:80]}'")
+    if probe is not None and _like_the_made_up_page(fetched, facts.title, charset, probe):
+        assert probe.text is not None
+        if probe.shell or expect.kind is not LinkKind.PAGE or not _deep(fetched.url) or probe.text.length < MIN_TEXT:
+            # One page for any path (a single-page site), a short path, or too little text: the page cannot
+            # be told from a missing one, but nor is that proof: only a warning.
+            where = ", its root included (one page for every path, as a single-page site serves)" if probe.shell \
+                else f" (a made-up URL in {probe.section} gets the same page)"
+            warnings.append(f"this host answers 200 with the same title for paths that do not exist{where}; "
+                            "the page could not be told from a missing one")
+        else:
+            via = f"redirects to {final_url}, " if fetched.hops else ""
+            return _verdict(fetched, LinkStatus.SOFT_DEAD,
+                            f"{via}a catch-all page: a made-up URL in {probe.section} gets the same page (title "
+                            f"'{facts.title[:80]}', same text); the article is no longer there")
+    if expect.kind in (LinkKind.AMP, LinkKind.AMP_CACHE):
+        if not facts.is_amp:
+            return _verdict(fetched, LinkStatus.MISMATCH, "not an AMP page: no ⚡ or amp attribute on <html>")
+        if expect.kind is LinkKind.AMP:
+            warnings.extend(_canonical_warning(facts.canonical, final_url, expect.canonical_candidates))
+    return None
+
+
+def _like_the_made_up_page(fetched: Fetched, title: str, charset: str | None, probe: SectionProbe) -> bool:
+    """The page is what a made-up URL in its section gets: same title, same visible text (numbers and ids
+    aside). Not when the made-up URL was sent to this very page (then it is a real destination), and not
+    when the made-up URL got a page of its own (sites whose every id gets a page of that id)."""
+    if probe.text is None or not 200 <= (probe.status or 0) < 300 or title != probe.title:
+        return False
+    if not is_html(fetched.headers.get("content-type", "")):
+        return False  # an image or a file has no page text to compare (a placeholder image is not a page)
+    if probe.final_url is not None and normalise(probe.final_url) == normalise(fetched.final_url or fetched.url):
+        return False
+    return text_print(fetched.body, charset) == probe.text
+
+
+def _deep(url: str) -> bool:
+    """An article's URL, not a site's or a section's front: at least two path segments, a section that is a
+    name (with a digit it may be the article's id or a date, which the made-up URL then shares) and a last
+    segment that is not an index page."""
+    segments = [segment for segment in urlsplit(url).path.split("/") if segment]
+    return (len(segments) >= 2 and not any(c.isdigit() for c in segments[0])
+            and segments[-1].lower().split(".")[0] not in _INDEX_PAGES)
+
+
+_INDEX_PAGES = frozenset({"index", "default", "home", "main"})
+
+
+def _lands_like_a_missing_page(url: str, final_url: str, probe: SectionProbe | None) -> bool:
     """The redirect ends where a path that cannot exist also ends, on the same site, and does not carry
-    the original path along (a consent or login wall does, and proves nothing)."""
+    the original path along (a consent or login wall does, and proves nothing). Not when both end inside a
+    section that may be an id (`/12345/`): the made-up URL there may have reached the article itself."""
     if probe is None or probe.final_url is None or probe.final_url != final_url:
         return False
     path = urlsplit(url).path
     same_site = _registrable(host_of(url)) == _registrable(host_of(final_url))
-    return same_site and (len(path) <= 1 or path not in final_url)
+    maybe_an_id = any(c.isdigit() for c in probe.section) and urlsplit(final_url).path.startswith(probe.section)
+    return same_site and not maybe_an_id and (len(path) <= 1 or path not in final_url)
 
 
 # Formats whose header holds the pixel size where this checker reads it.
@@ -228,9 +282,3 @@ def is_home_or_section(original: str, final: str) -> bool:
 
 def _registrable(host: str | None) -> str:
     return registrable_domain(host) if host else ""
-
-
-def _charset(content_type: str) -> str | None:
-    match = re.search(r"charset=([\w.:-]+)", content_type, re.IGNORECASE)
-    return match.group(1) if match else None
-

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from ..config import LinkSettings
-from ..models import LinkEntry
+from ..models import LinkEntry, LinkKind
 from ..patterns import compile_url_pattern
 from ..urls import normalise
 
@@ -65,12 +65,13 @@ def settings_fingerprint(links: LinkSettings) -> str:
 
 
 def cache_key(entry: LinkEntry, settings: str) -> str:
-    """Kind, URL identity, what the record expects and the settings fingerprint (settings_fingerprint):
-    the verdict depends on all four."""
+    """Kinds, URL identity, what the record expects and the settings fingerprint (settings_fingerprint):
+    the verdict depends on all four. A URL used as several kinds joins them ("image+page")."""
+    kinds = entry.kinds
     expects = ""
-    if entry.image is not None:
+    if entry.image is not None and LinkKind.IMAGE in kinds:
         expects = f"{entry.image.width}x{entry.image.height}"
-    if entry.canonical_candidates:
+    if entry.canonical_candidates and LinkKind.AMP in kinds:
         expects += "|" + "|".join(sorted(normalise(c) for c in entry.canonical_candidates))
     digest = hashlib.sha256(expects.encode()).hexdigest()[:16] if expects else "-"
-    return f"{entry.kind.value} {normalise(entry.url)} {digest} {settings}"
+    return f"{'+'.join(sorted(kind.value for kind in kinds))} {normalise(entry.url)} {digest} {settings}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import httpcore
@@ -19,6 +19,9 @@ from ..config import parse_allowed
 from .streams import AsyncioBackend
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+# Looks a host name up: its addresses as text, or socket.gaierror (errno EAI_NONAME/EAI_NODATA: no such
+# name; anything else: could not ask). The default asks the system (getaddrinfo); tests inject their own.
+Resolver = Callable[[str], Awaitable[Sequence[str]]]
 _PERMANENT_DNS_ERRORS = frozenset(
     code for code in (getattr(socket, "EAI_NONAME", None), getattr(socket, "EAI_NODATA", None)) if code is not None)
 
@@ -108,10 +111,11 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
     """Resolves each host once per run, refuses forbidden addresses, then connects to an allowed one."""
 
     def __init__(self, policy: AddressPolicy, inner: httpcore.AsyncNetworkBackend | None = None,
-                 dns_timeout: float = 10.0) -> None:
+                 dns_timeout: float = 10.0, resolver: Resolver | None = None) -> None:
         self._policy = policy
         self._inner = inner or AsyncioBackend()
         self._dns_timeout = dns_timeout
+        self._resolver = resolver or system_resolver
         self._resolved: dict[str, asyncio.Future[list[IPAddress]]] = {}
 
     async def resolve(self, host: str) -> list[IPAddress]:
@@ -125,20 +129,24 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             return [ipaddress.ip_address(host.strip("[]"))]
         except ValueError:
             pass
-        loop = asyncio.get_running_loop()
         try:
             async with asyncio.timeout(self._dns_timeout):
-                infos = await loop.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+                found = await self._resolver(host)
         except socket.gaierror as exc:
             permanent = exc.errno in _PERMANENT_DNS_ERRORS
             raise DnsFailure(f"cannot resolve {host}: {exc.strerror}", permanent=permanent) from exc
         except TimeoutError as exc:
             raise DnsFailure(f"DNS lookup of {host} timed out", permanent=False) from exc
         addresses: list[IPAddress] = []
-        for info in infos:
-            address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        for text in found:
+            try:
+                address = ipaddress.ip_address(str(text).split("%", 1)[0])
+            except ValueError:
+                continue  # not an address: nothing to connect to
             if address not in addresses:
                 addresses.append(address)
+        if not addresses:
+            raise DnsFailure(f"cannot resolve {host}: no address", permanent=False)
         return addresses
 
     async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
@@ -166,6 +174,12 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
+
+
+async def system_resolver(host: str) -> list[str]:
+    """The system's resolver (getaddrinfo): the host's addresses as text."""
+    infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
 
 
 def _blocked_message(host: str, addresses: Sequence[IPAddress]) -> str:

@@ -2,21 +2,27 @@
 host that keeps failing is given up, and the per-host overrides of these (lychee's ratelimit/host).
 
 Every request goes through one acquire/release pair keyed by the host it is sent to: first attempts,
-retries and the soft-404 probe alike. A redirect hop to another host can take that host's slot the same
-way; a caller releases one slot before it acquires the next (never two at a time), so no two requests can
-wait on each other's slots. Time spent acquiring is the checker's own pacing, not the server's: callers
-keep it out of a URL's deadline.
+retries, soft-404 and catch-all probes alike, and every redirect hop: fetch enters a HopGate around each
+hop, which takes the slot of the host that hop goes to and hands it back before the next hop (never two
+at a time), so no two requests can wait on each other's slots. Time spent acquiring is the checker's own
+pacing, not the server's: the gate keeps it out of the deadline it is given.
+
+It also keeps what the run learns about reaching hosts (HostFacts, for the verdict post-pass): which
+answered, which failed at DNS or routing, which host names resolved.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from ..config import LinkSettings
-from .attempt import CONNECTION_FAILURES, DNS_FAILURES, NETWORK_FAILURES, Fetched
+from ..options import parse_allowed
+from ..urls import host_of
+from .attempt import CONNECTION_FAILURES, DNS_FAILURES, NETWORK_FAILURES, Failure, Fetched
 from .verdicts import HostFacts
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -51,6 +57,7 @@ class _Host:
     connected: bool = False
     dns_failed: bool = False
     network_failed: bool = False
+    resolved: bool = False  # its name was looked up (an answer, or a failure only a resolved name can have)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +75,9 @@ class Politeness:
         self._monotonic = monotonic
         self._hosts: dict[str, _Host] = {}
         self._run_wide = asyncio.Semaphore(links.concurrency)
+        # Names that may resolve to private addresses (/etc/hosts, intranet DNS): their lookups prove nothing
+        # about the resolver the public names go to.
+        self._allow_listed = frozenset(e for e in map(parse_allowed, links.allow_networks) if isinstance(e, str))
 
     def policy(self, host: str) -> HostPolicy:
         return self._host(host).policy
@@ -115,28 +125,43 @@ class Politeness:
         return (f"not checked: {host} failed {state.failures_in_a_row} connections in a row "
                 f"(last: {state.last_failure})")
 
+    def gate(self, timer: asyncio.Timeout | None = None) -> HopGate:
+        """fetch's gate for one attempt: each hop takes its own host's slot and turn (see HopGate)."""
+        return HopGate(self, timer)
+
     def record(self, host: str, fetched: Fetched) -> None:
-        """What an attempt on `host` says about reaching it."""
-        state = self._host(host)
-        if fetched.connected:
-            state.connected = True
+        """What an attempt at a URL on `host` says about reaching it and the hosts its redirects led to:
+        each host that answered, and the one where it failed (the last hop's)."""
+        last = (host_of(fetched.final_url or "") or host) if fetched.hops else host  # where the last hop went
+        answered = {host_of(hop.url) or host for hop in fetched.hops}
+        if fetched.status is not None or (fetched.connected and not fetched.hops):
+            answered.add(last)
+        for name in answered:
+            state = self._host(name)
+            state.connected = state.resolved = True
             state.failures_in_a_row = 0
-        elif fetched.failure in CONNECTION_FAILURES or fetched.failure in NETWORK_FAILURES:
+        failure = fetched.failure
+        if failure is None or failure not in _REACHING_FAILURES or fetched.status is not None:
+            return
+        state = self._host(last)
+        state.attempted = True
+        if failure in CONNECTION_FAILURES or failure in NETWORK_FAILURES:
             state.failures_in_a_row += 1
             state.last_failure = fetched.detail
-            state.dns_failed = state.dns_failed or fetched.failure in DNS_FAILURES
-            state.network_failed = state.network_failed or fetched.failure in NETWORK_FAILURES
-
-    def dns_failed(self, host: str) -> bool:
-        """Whether name resolution failed for `host` (an unknown host is a verdict only once the
-        network is known to be up)."""
-        return self._host(host).dns_failed
+            state.network_failed = state.network_failed or failure in NETWORK_FAILURES
+        if failure in DNS_FAILURES:
+            state.dns_failed = True
+        else:
+            state.resolved = True  # refused, timed out, blocked...: only after the name was resolved
 
     def facts(self) -> HostFacts:
         hosts = self._hosts.items()
+        names = [(name, h) for name, h in hosts if _is_name(name) and name not in self._allow_listed]
         return HostFacts(attempted=frozenset(name for name, h in hosts if h.attempted),
                          connected=frozenset(name for name, h in hosts if h.connected),
-                         network_failed=frozenset(name for name, h in hosts if h.network_failed))
+                         network_failed=frozenset(name for name, h in hosts if h.network_failed),
+                         names_resolved=frozenset(name for name, h in names if h.resolved),
+                         names_unresolved=frozenset(name for name, h in names if h.dns_failed and not h.resolved))
 
     def _host(self, host: str) -> _Host:
         state = self._hosts.get(host)
@@ -160,3 +185,64 @@ class _Request:
 
     async def __aexit__(self, *exc_info: object) -> None:
         self._politeness.release(self._slot)
+
+
+class HopGate:
+    """fetch's gate (fetch.Gate): around each hop, the slot and turn of the host the hop goes to, handed back
+    before the next hop. The wait for them is the checker's pacing, not the server's: it is kept out of the
+    deadline `timer` (the asyncio.timeout around the attempt; paused while waiting) and summed in `waited`."""
+
+    __slots__ = ("_politeness", "_timer", "waited")
+
+    def __init__(self, politeness: Politeness, timer: asyncio.Timeout | None) -> None:
+        self._politeness, self._timer = politeness, timer
+        self.waited = 0.0
+
+    def __call__(self, url: str) -> _Hop:
+        return _Hop(self, host_of(url) or "")
+
+    async def acquire(self, host: str) -> Slot:
+        timer = self._timer
+        deadline = timer.when() if timer is not None and not timer.expired() else None
+        if timer is not None and deadline is not None:
+            timer.reschedule(None)  # waiting for a turn is not the server's time
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        try:
+            return await self._politeness.acquire(host)
+        finally:
+            waited = loop.time() - started
+            self.waited += waited
+            if timer is not None and deadline is not None and not timer.expired():
+                timer.reschedule(deadline + waited)
+
+    def release(self, slot: Slot) -> None:
+        self._politeness.release(slot)
+
+
+class _Hop:
+    __slots__ = ("_gate", "_host", "_slot")
+
+    def __init__(self, gate: HopGate, host: str) -> None:
+        self._gate, self._host = gate, host
+
+    async def __aenter__(self) -> Slot:
+        self._slot = await self._gate.acquire(self._host)
+        return self._slot
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self._gate.release(self._slot)
+
+
+# Failures that say something about reaching the host (not about what it answered).
+_REACHING_FAILURES = CONNECTION_FAILURES | NETWORK_FAILURES | frozenset(
+    {Failure.BLOCKED_ADDRESS, Failure.READ_TIMEOUT, Failure.RESET, Failure.PROTOCOL})
+
+
+def _is_name(host: str) -> bool:
+    """A host name (looked up in DNS), not an address literal."""
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return bool(host)
+    return False

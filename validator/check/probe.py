@@ -1,7 +1,9 @@
-"""Pure readers of a bounded response body: AMP marker, canonical link, title, image format and size."""
+"""Pure readers of a bounded response body: AMP marker, canonical link, title, image format and size, and
+the fingerprint of a page's visible text."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import struct
@@ -39,6 +41,18 @@ def page_facts(body: bytes, charset: str | None = None) -> PageFacts:
     return PageFacts(is_amp, _canonical(text), _text_of(_TITLE.search(text)), _text_of(_H1.search(text)))
 
 
+def is_html(content_type: str) -> bool:
+    """Whether a Content-Type header says HTML (a page with text), or says nothing (servers omit it)."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media in ("", "text/html", "application/xhtml+xml")
+
+
+def charset_of(content_type: str) -> str | None:
+    """The charset parameter of a Content-Type header, if any."""
+    match = re.search(r"charset=([\w.:-]+)", content_type, re.IGNORECASE)
+    return match.group(1) if match else None
+
+
 def _canonical(text: str) -> str | None:
     for link in _LINK_TAG.finditer(text):
         attributes = {m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "")
@@ -58,6 +72,31 @@ def _known_codec(name: str) -> bool:
     except LookupError:
         return False
     return True
+
+
+# What a reader never sees: scripts, styles, the head, comments.
+_INVISIBLE = re.compile(r"<(script|style|noscript|template|svg|head)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
+                        re.IGNORECASE | re.DOTALL)
+# What changes between two answers of one template: ids (hex runs with a digit, as in tokens, hashes, UUIDs)
+# and numbers (dates, times, counters).
+_IDS = re.compile(r"\b(?=[0-9a-f-]*\d)[0-9a-f]{8,}(?:-[0-9a-f]+)*\b|\d+", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class TextPrint:
+    """A page's visible text, as a fingerprint: equal for two answers of one page whatever their numbers."""
+
+    digest: str
+    length: int  # characters of the text fingerprinted
+
+
+def text_print(body: bytes, charset: str | None = None) -> TextPrint:
+    """The fingerprint of the visible text: scripts, styles, the head and tags removed, entities read,
+    numbers and ids dropped, spacing and case ignored."""
+    text = body.decode(charset if charset and _known_codec(charset) else "utf-8", "replace")
+    visible = html.unescape(_TAG.sub(" ", _INVISIBLE.sub(" ", text)))
+    words = " ".join(_IDS.sub(" ", visible).lower().split())
+    return TextPrint(hashlib.sha256(words.encode("utf-8", "replace")).hexdigest()[:32], len(words))
 
 
 # Phrases of error pages, not of articles: an article may well be titled "Missing hiker not found".

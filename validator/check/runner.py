@@ -15,20 +15,20 @@ import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from ..clock import Clock, rfc3339
 from ..config import Settings
 from ..interrupt import Interruption
-from ..models import LinkEntry, LinkKind, LinkResult, LinkStatus, Progress, RunResult
+from ..models import KindVerdict, LinkEntry, LinkKind, LinkResult, LinkStatus, Progress, RunResult
+from ..urls import host_of
 from .archive import WebArchive
-from .attempt import Fetched
+from .attempt import DNS_FAILURES, Fetched
 from .cache import LinkCache
 from .classify import Expectation, Verdict, classify
 from .client import Connections, Getter, Transport
 from .entries import LinkScope, cache_key, settings_fingerprint
 from .fetch import fetch
-from .guard import AddressPolicy, GuardedBackend
+from .guard import AddressPolicy, GuardedBackend, Resolver
 from .politeness import Politeness, Sleep
 from .retry import RetryPolicy
 from .soft404 import SoftNotFoundProbes
@@ -37,12 +37,13 @@ from .verdicts import Checked, FlakeMemory, conclude, provisional
 
 class HttpChecker:
     """The LinkChecker on httpx. `transport` is the engine's test seam: given, every request goes to it
-    (httpx.MockTransport, respx) instead of the guarded connections; `sleep` and `rng` make waits and
-    jitter observable."""
+    (httpx.MockTransport, respx) instead of the guarded connections; `resolver` replaces the system's
+    name lookups under the guard; `sleep` and `rng` make waits and jitter observable."""
 
-    def __init__(self, *, transport: Transport | None = None, sleep: Sleep = asyncio.sleep,
-                 rng: random.Random | None = None) -> None:
+    def __init__(self, *, transport: Transport | None = None, resolver: Resolver | None = None,
+                 sleep: Sleep = asyncio.sleep, rng: random.Random | None = None) -> None:
         self.transport = transport
+        self.resolver = resolver
         self.sleep = sleep
         self.rng = rng or random.Random()
 
@@ -106,7 +107,7 @@ class _Run:
                 if skip is not None:
                     entry.result = self._result(entry, Verdict(LinkStatus.SKIPPED, skip), attempts=0, elapsed=0)
                 elif cached is not None:
-                    entry.result = dataclasses.replace(cached, kind=entry.kind, url=entry.url)
+                    entry.result = dataclasses.replace(cached, url=entry.url)
                 else:
                     self.queues.setdefault(_host(entry.url), deque()).append(entry)
                     continue
@@ -131,7 +132,7 @@ class _Run:
             return
         connections = Connections(
             GuardedBackend(AddressPolicy.from_settings(self.links.allow_private, self.links.allow_networks),
-                           dns_timeout=self.links.connect_timeout),
+                           dns_timeout=self.links.connect_timeout, resolver=self.engine.resolver),
             user_agent=self.links.user_agent, timeout=self.links.timeout, connect_timeout=self.links.connect_timeout,
             shared=self.engine.transport)
         probes = SoftNotFoundProbes(self.links, self.politeness, connections)
@@ -203,32 +204,43 @@ class _Run:
             status = fetched.status if fetched is not None else None
             result = self._result(entry, Verdict(LinkStatus.ERROR, last, status), attempts, elapsed)
             return Checked(key, host, result, deadline=self.politeness.policy(host).timeout)
-        probe = await probes.baseline(host, entry.url) if probes.wanted(entry.kind, fetched) else None
-        expect = Expectation(entry.kind, entry.image, frozenset(entry.canonical_candidates),
-                             frozenset(self.links.accept))
-        result = self._result(entry, classify(fetched, expect, attempts=attempts, probe=probe), attempts, elapsed)
-        return Checked(key, host, result, held_back=provisional(result, dns_failed=self.politeness.dns_failed(host)))
+        # One answer, every kind's check on it (a page used as an image gets the image's verdict too).
+        verdicts: list[tuple[LinkKind, Verdict]] = []
+        for kind in entry.kinds:
+            probe = await probes.baseline(host, entry.url) if probes.wanted(kind, fetched) else None
+            expect = Expectation(kind, entry.image if kind is LinkKind.IMAGE else None,
+                                 frozenset(entry.canonical_candidates) if kind is LinkKind.AMP else frozenset(),
+                                 frozenset(self.links.accept))
+            verdicts.append((kind, classify(fetched, expect, attempts=attempts, probe=probe)))
+        result = self._result(entry, verdicts[0][1], attempts, elapsed, kinds=tuple(verdicts) if verdicts[1:] else ())
+        lookup_failed = fetched.failure in DNS_FAILURES
+        return Checked(key, host, result, held_back=provisional(result, dns_failed=lookup_failed),
+                       name_lookup_failed=lookup_failed)
 
     async def _attempts(self, entry: LinkEntry, host: str, client: Getter) -> tuple[Fetched | None, int, bool]:
         """Attempts until one gives a final answer: (the last answer, attempts made, deadline expired).
 
         The URL's deadline counts the server's time (requests, backoff between them), not the waits for
-        a politeness slot or turn, which are the checker's own pacing.
+        a politeness slot or turn, which are the checker's own pacing: each hop of an attempt waits for
+        the slot of the host it goes to (HopGate), with the deadline paused.
         """
         left = self.politeness.policy(host).timeout
+        kinds = entry.kinds
+        image = LinkKind.IMAGE in kinds
+        page = any(kind is not LinkKind.IMAGE for kind in kinds)
         fetched: Fetched | None = None
         attempts = 0
         while True:
             attempts += 1
-            async with self.politeness.request(host):
-                started = time.monotonic()
-                try:
-                    async with asyncio.timeout(left):
-                        fetched = await fetch(client, entry.url, max_redirects=self.links.max_redirects,
-                                              max_body=self.links.max_body_bytes, image=entry.kind is LinkKind.IMAGE)
-                except TimeoutError:
-                    return fetched, attempts, True
-                left -= time.monotonic() - started
+            started = time.monotonic()
+            try:
+                async with asyncio.timeout(left) as timer:
+                    gate = self.politeness.gate(timer)
+                    fetched = await fetch(client, entry.url, max_redirects=self.links.max_redirects,
+                                          max_body=self.links.max_body_bytes, image=image, page=page, gate=gate)
+            except TimeoutError:
+                return fetched, attempts, True
+            left -= time.monotonic() - started - gate.waited
             self.politeness.record(host, fetched)
             delay = self.retry.delay(fetched, attempts, remaining=left, now_epoch=time.time(), rng=self.engine.rng)
             if delay is None:
@@ -240,12 +252,19 @@ class _Run:
     def _key(self, entry: LinkEntry) -> str:
         return cache_key(entry, self.fingerprint) if self.cache_settings.enabled else ""
 
-    def _result(self, entry: LinkEntry, verdict: Verdict, attempts: int, elapsed: float) -> LinkResult:
+    def _result(self, entry: LinkEntry, verdict: Verdict, attempts: int, elapsed: float, *,
+                kinds: tuple[tuple[LinkKind, Verdict], ...] = ()) -> LinkResult:
+        """The link's result. `kinds`, when the URL is used as several: each kind's verdict on the one answer;
+        the result is then the most urgent of them (the first kind found on a tie), every warning kept."""
+        kind, warnings = entry.kind, verdict.warnings
+        if kinds:
+            kind, verdict = min(kinds, key=lambda pair: pair[1].status.urgency)
+            warnings = tuple(dict.fromkeys(w for _, v in kinds for w in v.warnings))
         return LinkResult(
-            url=entry.url, kind=entry.kind, status=verdict.status, reason=verdict.reason,
+            url=entry.url, kind=kind, status=verdict.status, reason=verdict.reason,
             http_status=verdict.http_status, final_url=verdict.final_url, redirects=verdict.redirects,
             attempts=attempts, elapsed_ms=round(elapsed * 1000), checked_at=rfc3339(self.clock()),
-            warnings=verdict.warnings)
+            warnings=warnings, kinds=tuple(KindVerdict(k, v.status, v.reason, v.warnings) for k, v in kinds))
 
     def _conclude(self, cache: LinkCache | None) -> None:
         """The post-pass over what this run checked (verdicts.py); then the cache learns what it says."""
@@ -271,7 +290,7 @@ class _Run:
 
 
 def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+    return host_of(url) or ""
 
 
 def _cancel_soon(loop: asyncio.AbstractEventLoop, future: asyncio.Future[Any]) -> None:

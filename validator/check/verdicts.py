@@ -5,8 +5,14 @@ decided here, from facts the runner collected, over the URLs checked in this run
 cache, not those skipped before any request), in this order:
 
 1. deadline: the URL's deadline expired before a verdict → error, "no verdict within the N s deadline";
-2. network unavailable: no host connected and every attempted one failed at DNS or routing → nothing
-   fetched is a verdict: dead becomes error "not verified", the run is inconclusive, nothing is cached;
+2. network unavailable, decided per mechanism:
+   a. routing: no host connected and every attempted one failed at DNS or routing → nothing fetched is a
+      verdict: dead becomes error "not verified", the run is inconclusive, nothing is cached;
+   b. names: host-name lookups failed and not one succeeded (whatever hosts given by IP address, or names
+      allow-listed as private, did) → the verdicts resting on a name lookup are not verdicts: an unknown
+      host becomes error "not verified", the run is inconclusive, and they are neither cached nor
+      remembered. An unknown host (NXDOMAIN: "no such name", never "could not ask") is dead only while
+      other names resolve;
 3. flake memory (with a cache): a URL unverifiable run after run (persistent_checks runs over at least
    persistent_days) → dead, "persistently unreachable since …";
 4. internal errors are not remembered: a URL whose check raised inside the checker (the runner's last
@@ -17,7 +23,7 @@ cache, not those skipped before any request), in this order:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -32,6 +38,10 @@ class HostFacts:
     attempted: frozenset[str] = frozenset()       # a request was started
     connected: frozenset[str] = frozenset()       # at least one connection was made
     network_failed: frozenset[str] = frozenset()  # DNS or routing failed at least once
+    # Host names (not address literals, not allow-listed private names) whose lookup succeeded at least
+    # once, and those whose every lookup failed.
+    names_resolved: frozenset[str] = frozenset()
+    names_unresolved: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +54,7 @@ class Checked:
     deadline: float | None = None  # the URL's deadline in seconds, when it expired before a verdict
     held_back: bool = False        # a verdict to cache only once the network is known up (see provisional)
     internal_error: bool = False   # checking it raised inside the checker: no verdict on the link (rule 4)
+    name_lookup_failed: bool = False  # the attempt ended in a failed host-name lookup (its own host or a hop's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +85,12 @@ def network_unavailable(hosts: HostFacts) -> bool:
     return bool(hosts.attempted) and not (hosts.attempted & hosts.connected) and hosts.attempted <= hosts.network_failed
 
 
+def names_unavailable(hosts: HostFacts) -> bool:
+    """Host-name lookups failed and none succeeded: the resolver, not the names, is missing (a sandbox that
+    reaches hosts by address only, a DNS outage), whatever hosts given by address did."""
+    return bool(hosts.names_unresolved) and not hosts.names_resolved
+
+
 def conclude(checked: Sequence[Checked], hosts: HostFacts, *, history: Mapping[str, tuple[float, int]] | None,
              now: float, memory: FlakeMemory) -> Conclusion:
     """The final verdicts of the URLs checked in this run.
@@ -84,13 +101,20 @@ def conclude(checked: Sequence[Checked], hosts: HostFacts, *, history: Mapping[s
     results = tuple(_deadline(item) for item in checked)
     if network_unavailable(hosts):
         return _offline(checked, results, hosts)
+    notes: tuple[str, ...] = ()
+    unverified: frozenset[int] = frozenset()  # positions of verdicts that rest on a resolver that was missing
+    if names_unavailable(hosts):
+        unverified = frozenset(i for i, item in enumerate(checked) if item.name_lookup_failed)
+        results = tuple(_unresolved(result) if i in unverified else result for i, result in enumerate(results))
+        notes = (_names_note(hosts),)
     if history is None:
-        return Conclusion(results)
+        return Conclusion(results, notes=notes, inconclusive=bool(notes))
     final: list[LinkResult] = []
     failed: list[str] = []
     answered: list[str] = []
-    for item, result in zip(checked, results, strict=True):
-        if item.internal_error:  # rule 4: the checker's failure, not the link's
+    for i, (item, result) in enumerate(zip(checked, results, strict=True)):
+        # rule 4: the checker's failure, not the link's; rule 2b: not a verdict, neither cached nor remembered
+        if item.internal_error or i in unverified:
             final.append(result)
             continue
         if result.status is LinkStatus.ERROR:
@@ -100,8 +124,10 @@ def conclude(checked: Sequence[Checked], hosts: HostFacts, *, history: Mapping[s
         if result.status is not LinkStatus.SKIPPED:
             answered.append(item.key)
         final.append(result)
-    held = tuple((item.key, result) for item, result in zip(checked, results, strict=True) if item.held_back)
-    return Conclusion(tuple(final), cache=held, failed=tuple(failed), answered=tuple(answered))
+    held = tuple((item.key, result) for i, (item, result) in enumerate(zip(checked, results, strict=True))
+                 if item.held_back and i not in unverified)
+    return Conclusion(tuple(final), notes=notes, inconclusive=bool(notes), cache=held, failed=tuple(failed),
+                      answered=tuple(answered))
 
 
 def _deadline(item: Checked) -> LinkResult:
@@ -109,8 +135,8 @@ def _deadline(item: Checked) -> LinkResult:
     if item.deadline is None:
         return result
     detail = f" (last attempt: {result.reason})" if result.reason else ""
-    return replace(result, status=LinkStatus.ERROR,
-                   reason=f"no verdict within the {item.deadline:g} s deadline: the server is slow or hanging{detail}")
+    said = f"no verdict within the {item.deadline:g} s deadline: the server is slow or hanging{detail}"
+    return _restate(result, LinkStatus.ERROR, lambda _: said)
 
 
 def _offline(checked: Sequence[Checked], results: tuple[LinkResult, ...], hosts: HostFacts) -> Conclusion:
@@ -118,10 +144,25 @@ def _offline(checked: Sequence[Checked], results: tuple[LinkResult, ...], hosts:
             "routing failed for all of them; no link was called dead. Check the connection (or use --offline) "
             "and run again")
     rewritten = tuple(
-        replace(result, status=LinkStatus.ERROR, reason=f"not verified, network unavailable: {result.reason}")
+        _restate(result, LinkStatus.ERROR, lambda reason: f"not verified, network unavailable: {reason}")
         if result.status is LinkStatus.DEAD and item.host in hosts.attempted else result
         for item, result in zip(checked, results, strict=True))
     return Conclusion(rewritten, notes=(note,), inconclusive=True)
+
+
+def _unresolved(result: LinkResult) -> LinkResult:
+    if result.status is not LinkStatus.DEAD:
+        return result
+    return _restate(result, LinkStatus.ERROR,
+                    lambda reason: f"not verified, no host name could be resolved in this run: {reason}")
+
+
+def _names_note(hosts: HostFacts) -> str:
+    named = sorted(hosts.names_unresolved)
+    shown = ", ".join(named[:5]) + (", …" if len(named) > 5 else "")
+    return (f"host names could not be resolved: the lookups of all {len(named)} host name(s) failed ({shown}) and "
+            "none succeeded, so the resolver, not the names, looks unavailable; no link was called dead for an "
+            "unknown host. Check DNS and run again")
 
 
 def _flake(result: LinkResult, before: tuple[float, int] | None, now: float, memory: FlakeMemory) -> LinkResult:
@@ -129,8 +170,19 @@ def _flake(result: LinkResult, before: tuple[float, int] | None, now: float, mem
     first, count = (before[0], before[1] + 1) if before else (now, 1)
     if count < memory.checks or now - first < memory.days * 86400:
         return result
-    return replace(result, status=LinkStatus.DEAD,
-                   reason=f"persistently unreachable since {_date(first)} ({count} checks in a row): {result.reason}")
+    since = f"persistently unreachable since {_date(first)} ({count} checks in a row)"
+    return _restate(result, LinkStatus.DEAD, lambda reason: f"{since}: {reason}")
+
+
+def _restate(result: LinkResult, status: LinkStatus, reason: Callable[[str], str]) -> LinkResult:
+    """The result with a new status and reason, and so each of its kinds' verdicts that had its status (one
+    answer stood behind them all); the result stays the most urgent of its kinds."""
+    if not result.kinds:
+        return replace(result, status=status, reason=reason(result.reason))
+    kinds = tuple(replace(v, status=status, reason=reason(v.reason)) if v.status is result.status else v
+                  for v in result.kinds)
+    worst = min(kinds, key=lambda v: v.status.urgency)
+    return replace(result, kind=worst.kind, status=worst.status, reason=worst.reason, kinds=kinds)
 
 
 def _date(epoch: float) -> str:

@@ -101,6 +101,19 @@ def _fix_request(args: argparse.Namespace) -> FixOptions:
     return fix_options(fix=args.fix, diff=args.diff, unsafe=args.unsafe_fixes, entries=entries)
 
 
+def _exit_code(interruption: Interruption, failing: int, inconclusive: bool, *,
+               changed: tuple[str, ...] | None) -> int:
+    """Definite failures win: a problem at or above --fail-on fails the run even when the link stage was
+    inconclusive; inconclusive (3) only when nothing fails definitely. --diff: 1 when a file would change."""
+    if interruption.requested:
+        return interruption.exit_code
+    if changed is not None:
+        return EXIT_FINDINGS if changed else EXIT_OK
+    if failing:
+        return EXIT_FINDINGS
+    return EXIT_INCONCLUSIVE if inconclusive else EXIT_OK
+
+
 def _check_command(args: argparse.Namespace) -> int:
     formats = _formats(args)
     placing = _placing(args, formats)
@@ -118,14 +131,8 @@ def _check_command(args: argparse.Namespace) -> int:
     written = write_reports(report, formats, args.output_dir)
     if fixing.mode is Mode.DIFF:
         sys.stdout.write(fixing.diff)  # only the diff on stdout: it can be piped to `git apply`
-    if interruption.requested:
-        code = interruption.exit_code
-    elif fixing.mode is Mode.DIFF:
-        code = EXIT_FINDINGS if fixing.changed_files else EXIT_OK
-    elif result.inconclusive:
-        code = EXIT_INCONCLUSIVE
-    else:
-        code = EXIT_FINDINGS if report.summary.failing else EXIT_OK
+    code = _exit_code(interruption, report.summary.failing, result.inconclusive,
+                      changed=fixing.changed_files if fixing.mode is Mode.DIFF else None)
     if not args.silent:
         _print_outcome(report, written, args, code)
     if interruption.requested and not args.silent:

@@ -17,9 +17,10 @@ from ..report.writer import FORMATS
 
 PROG = "seed-validator"
 EPILOG = ("Exit codes: 0 nothing at or above --fail-on, 1 findings that fail, 2 usage or configuration error, "
-          "3 inconclusive (network unavailable), 130/143 interrupted (Ctrl-C/SIGTERM; a report marked incomplete "
-          "is still written). Settings can also live in seed-validator.toml or [tool.seed-validator] in "
-          "pyproject.toml, the nearest from the working directory up to the repository's top; flags override them.")
+          "3 inconclusive (network unavailable, nothing failing definitely), 130/143 interrupted (Ctrl-C/SIGTERM; "
+          "a report marked incomplete is still written). Settings can also live in seed-validator.toml or "
+          "[tool.seed-validator] in pyproject.toml, the nearest from the working directory up to the repository's "
+          "top; flags override them.")
 # name → (one-line help, description)
 COMMANDS = {
     "check": ("validate seed files and check their links",

@@ -44,11 +44,14 @@ def by_occurrence(entries: Iterable[LinkEntry]) -> dict[str, dict[str, LinkVerdi
     found: dict[str, dict[str, LinkVerdict]] = {}
     for entry in entries:
         result = entry.result
-        if result is None or result.status not in (LinkStatus.REDIRECTED, LinkStatus.DEAD, LinkStatus.SOFT_DEAD):
+        if result is None:
             continue
-        verdict = LinkVerdict(entry.url, entry.kind, result.status, result.final_url, entry.archived)
-        for occurrence in entry.occurrences:
-            found.setdefault(occurrence.file, {})[occurrence.pointer] = verdict
+        for occurrence in entry.occurrences:  # each occurrence by the verdict of the kind it uses the URL as
+            kind = entry.kind_of(occurrence)
+            status = result.verdict_for(kind).status
+            if status in (LinkStatus.REDIRECTED, LinkStatus.DEAD, LinkStatus.SOFT_DEAD):
+                verdict = LinkVerdict(entry.url, kind, status, result.final_url, entry.archived)
+                found.setdefault(occurrence.file, {})[occurrence.pointer] = verdict
     return found
 
 

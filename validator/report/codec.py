@@ -16,7 +16,18 @@ from typing import Any, TypeVar
 from ..errors import UsageError
 from ..fix.model import FixReport, Mode
 from ..jsonfile import DEFAULT_MAX_BYTES, read_json_object, schema_problem
-from ..models import ArchivedCopy, Finding, LinkEntry, LinkKind, LinkResult, LinkStatus, Occurrence, RunResult, Severity
+from ..models import (
+    ArchivedCopy,
+    Finding,
+    KindVerdict,
+    LinkEntry,
+    LinkKind,
+    LinkResult,
+    LinkStatus,
+    Occurrence,
+    RunResult,
+    Severity,
+)
 from ..problems import LINK_WARNING_RULE, Mark, Problem, accepted_keys, baselined_marks, entry_of, fixed, key_from_entry
 from ..problems import problems as problems_of
 from ..urls import normalise, plain_http_url
@@ -110,25 +121,28 @@ def violation(finding: Finding, marks: Marks = None, fixes: FixReport | None = N
 def link(entry: LinkEntry, marks: Marks = None, fixes: FixReport | None = None) -> dict[str, Any]:
     outcome = entry.result
     assert outcome is not None, "only checked links are written"
-    marked: list[tuple[str, str]] = []  # with a baseline: (field, rule) of the marks each occurrence carries
-    if marks is not None and outcome.status.severity is not None:
-        marked.append(("baselined", outcome.status.rule_id))
-    if marks is not None and outcome.warnings:
-        marked.append(("warnings_baselined", LINK_WARNING_RULE))
     accepted = marks or frozenset()
     occurrences: list[dict[str, Any]] = []
     for o in sorted(entry.occurrences, key=lambda o: (o.file, o.line or 0, o.pointer)):
-        occurrence: dict[str, Any] = {"file": o.file, "pointer": o.pointer, "line": o.line, "column": o.column}
-        for name, rule in marked:
-            occurrence[name] = (rule, entry.url, o) in accepted
-        if (fix := mark(fixes, o.file, o.pointer, outcome.status.rule_id)) is not None:
+        kind = entry.kind_of(o)
+        occurrence: dict[str, Any] = {"file": o.file, "pointer": o.pointer, "line": o.line, "column": o.column,
+                                      "kind": kind.value}
+        verdict = outcome.verdict_for(kind)
+        if marks is not None:  # with a baseline: the marks this occurrence carries, by its kind's verdict
+            if verdict.status.severity is not None:
+                occurrence["baselined"] = (verdict.status.rule_id, entry.url, o) in accepted
+            if verdict.warnings:
+                occurrence["warnings_baselined"] = (LINK_WARNING_RULE, entry.url, o) in accepted
+        if (fix := mark(fixes, o.file, o.pointer, verdict.status.rule_id)) is not None:
             occurrence["fix"] = fix
         occurrences.append(occurrence)
     archived = {"archived": archived_json(entry.archived)} if entry.archived is not None else {}
     return {
-        "url": entry.url, "kind": entry.kind.value, "status": outcome.status.value,
+        "url": entry.url, "kind": outcome.kind.value, "status": outcome.status.value,
         "http_status": outcome.http_status, "final_url": outcome.final_url,
         "redirects": list(outcome.redirects), "reason": outcome.reason, "warnings": list(outcome.warnings),
+        "kinds": [{"kind": v.kind.value, "status": v.status.value, "reason": v.reason, "warnings": list(v.warnings)}
+                  for v in outcome.per_kind()],
         "attempts": outcome.attempts, "elapsed_ms": outcome.elapsed_ms, "checked_at": outcome.checked_at,
         "from_cache": outcome.from_cache, **archived, "occurrences": occurrences,
     }
@@ -225,24 +239,35 @@ def _link(item: Any, where: str, marks: set[Mark]) -> LinkEntry:
     url = text(item, "url", where)
     kind = _enum(LinkKind, text(item, "kind", where), where)
     status = _enum(LinkStatus, text(item, "status", where), where)
+    reason, warnings = text(item, "reason", where), tuple(texts(item, "warnings", where, default=[]))
+    verdicts = tuple(_kind_verdict(v, at) for at, v in items(item, "kinds", where, default=[]))
+    if len(verdicts) == 1 and verdicts[0] == KindVerdict(kind, status, reason, warnings):
+        verdicts = ()  # one kind: its verdict is the link's own
     entry = LinkEntry(url, kind)
-    for at, o in items(item, "occurrences", where):
-        occurrence = Occurrence(text(o, "file", at), text(o, "pointer", at), optional_integer(o, "line", at),
-                                optional_integer(o, "column", at, default=None))
-        entry.occurrences.append(occurrence)
-        if boolean(o, "baselined", at, default=False):
-            marks.add((status.rule_id, url, occurrence))
-        if boolean(o, "warnings_baselined", at, default=False):
-            marks.add((LINK_WARNING_RULE, url, occurrence))
     entry.result = LinkResult(
         url=url, kind=kind, status=status,
-        reason=text(item, "reason", where), http_status=optional_integer(item, "http_status", where),
+        reason=reason, http_status=optional_integer(item, "http_status", where),
         final_url=optional_text(item, "final_url", where), redirects=tuple(texts(item, "redirects", where)),
         attempts=integer(item, "attempts", where), elapsed_ms=integer(item, "elapsed_ms", where),
         checked_at=text(item, "checked_at", where), from_cache=boolean(item, "from_cache", where),
-        warnings=tuple(texts(item, "warnings", where, default=[])))
+        warnings=warnings, kinds=verdicts)
+    for at, o in items(item, "occurrences", where):
+        used_as = _enum(LinkKind, text(o, "kind", at), at) if "kind" in as_mapping(o, at) else kind
+        occurrence = Occurrence(text(o, "file", at), text(o, "pointer", at), optional_integer(o, "line", at),
+                                optional_integer(o, "column", at, default=None), kind=used_as)
+        entry.occurrences.append(occurrence)
+        if boolean(o, "baselined", at, default=False):
+            marks.add((entry.result.verdict_for(used_as).status.rule_id, url, occurrence))
+        if boolean(o, "warnings_baselined", at, default=False):
+            marks.add((LINK_WARNING_RULE, url, occurrence))
     entry.archived = _archived(item.get("archived"))
     return entry
+
+
+def _kind_verdict(item: Any, where: str) -> KindVerdict:
+    return KindVerdict(_enum(LinkKind, text(item, "kind", where), where),
+                       _enum(LinkStatus, text(item, "status", where), where), text(item, "reason", where),
+                       tuple(texts(item, "warnings", where, default=[])))
 
 
 def _archived(item: Any) -> ArchivedCopy | None:

@@ -152,11 +152,14 @@ def verdict(result: RunResult, summary: Summary, *, fail_on: str, code: int, mea
     what = f"{plural(summary.failing, 'problem')} at or above --fail-on {fail_on} ({', '.join(failing)})"
     if result.interrupted:
         word, role, text = "Interrupted", "unsure", "the reports hold what was found so far"
+    elif summary.failing:  # definite failures win over an inconclusive link stage (exit 1, not 3)
+        word, role, text = "Failed", "fail", what
+        if result.inconclusive:
+            text += ("; the link stage was also INCONCLUSIVE: links resting on the network were not verified "
+                     "(see the notes)")
     elif result.inconclusive:
         word, role = "INCONCLUSIVE", "unsure"
-        text = "the network was unavailable, no link was called dead" + (f"; also {what}" if failing else "")
-    elif summary.failing:
-        word, role, text = "Failed", "fail", what
+        text = "the network was unavailable, no link was called dead"
     else:
         word, role = "Passed", "pass"
         shown = [plural(summary.shown(s), s.value) for s in Severity if summary.shown(s)]

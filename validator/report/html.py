@@ -164,11 +164,13 @@ def _link_row(entry: LinkEntry, fixes: FixReport | None = None) -> dict[str, Any
     archived = copy if copy is not None and web_link(copy.url) and plain_http_url(copy.url) else None
     rule = outcome.status.rule_id
     return {
-        "url": entry.url, "web": web_link(entry.url), "kind": entry.kind.value, "status": outcome.status.value,
+        "url": entry.url, "web": web_link(entry.url), "kind": outcome.kind.value, "status": outcome.status.value,
         "host": host_of(entry.url) or "", "http": outcome.http_status, "final": outcome.final_url,
         "redirects": list(outcome.redirects), "reason": outcome.reason, "warnings": list(outcome.warnings),
         "cached": outcome.from_cache,
-        "occurrences": [{"file": o.file, "line": o.line, "column": o.column, "pointer": o.pointer}
+        "kinds": [{"kind": v.kind.value, "status": v.status.value} for v in outcome.per_kind()],
+        "occurrences": [{"file": o.file, "line": o.line, "column": o.column, "pointer": o.pointer,
+                         "kind": entry.kind_of(o).value}
                         for o in entry.occurrences],
         "archived": fix_words.archived_json(archived),
         "fix": next((m for o in entry.occurrences if (m := fix_words.mark(fixes, o.file, o.pointer, rule))), None),

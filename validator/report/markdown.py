@@ -104,7 +104,9 @@ def _links_needing_action(result: RunResult) -> Iterator[str]:
                              for o in entry.occurrences[:3])
             if len(entry.occurrences) > 3:
                 used += f" (+{len(entry.occurrences) - 3})"
-            yield (f"| {_text(entry.url)} | {entry.kind} | {outcome.http_status or '-'} | {_text(outcome.reason)}"
+            # a URL used as several kinds: each kind's verdict (the section is the most urgent of them)
+            kinds = ", ".join(f"{v.kind}: {v.status}" for v in outcome.kinds) or str(outcome.kind)
+            yield (f"| {_text(entry.url)} | {kinds} | {outcome.http_status or '-'} | {_text(outcome.reason)}"
                    f"{_archived(entry)} | {_text(outcome.final_url or '')} | {_text(used)} |\n")
         yield "\n"
 

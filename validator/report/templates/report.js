@@ -111,7 +111,7 @@
   if (document.getElementById("links")) makeTable({
     id: "links", form: "link-filters", prefix: "l.", noun: "links", rows: data.links, defaultSort: "status",
     match: (r, f) => (!f.status || (f.status === "broken" ? BROKEN.has(r.status) : r.status === f.status))
-      && (!f.kind || r.kind === f.kind) && (!f.host || r.host === f.host)
+      && (!f.kind || r.kinds.some((k) => k.kind === f.kind)) && (!f.host || r.host === f.host)
       && (!f.file || r.occurrences.some((o) => o.file.toLowerCase().includes(f.file)))
       && (!f.text || (r.url + " " + r.reason + " " + text(r.final)).toLowerCase().includes(f.text)),
     compare: (a, b, key) => key === "status" ? urgency(a.status) - urgency(b.status) || cmp(a.url, b.url)
@@ -126,7 +126,8 @@
       const url = el("td", r.web ? null : r.url, "url");
       if (r.web) { const a = el("a", r.url); a.href = r.url; a.rel = "noopener noreferrer"; url.appendChild(a); }
       tr.appendChild(url);
-      tr.appendChild(el("td", r.kind));
+      // a URL used as several kinds: each kind's verdict (the status column is the most urgent of them)
+      tr.appendChild(el("td", r.kinds.length > 1 ? r.kinds.map((k) => k.kind + ": " + k.status).join(", ") : r.kind));
       tr.appendChild(el("td", r.http === null ? "–" : r.http));
       const reason = el("td", r.reason, "msg");
       if (r.final) reason.appendChild(el("small", "final URL: " + r.final));

@@ -1,0 +1,262 @@
+"""Verdicts that hold on real networks, against loopback servers: catch-all pages, name resolution that fails
+for every name while addresses answer, and the per-host limit counted by the servers themselves."""
+
+from __future__ import annotations
+
+import functools
+import json
+import socket
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import assert_valid_report
+from tests.integration.server import Farm, running_farm, send
+from tests.linkcheck import entry, png, resolver, run_links, verdict
+from validator import cli
+from validator.check import runner
+from validator.models import LinkKind, LinkStatus
+
+pytestmark = pytest.mark.slow
+
+FILLER = ("The council met on Tuesday to discuss the budget for the coming year, and residents spoke about "
+          "roads, schools and the library. ") * 3
+
+
+def page(title: str, text: str) -> bytes:
+    return (f"<!doctype html><html><head><title>{title}</title><script>var t = {time.time()};</script></head>"
+            f"<body><nav>Home · News · Sport</nav><main><h1>{title}</h1><p>{text}</p></main></body></html>").encode()
+
+
+def catch_all_site(h: BaseHTTPRequestHandler) -> None:
+    """/news/: real stories, anything else answered 200 with the section page (a catch-all); /item/: a page
+    for any id, of that id (not a catch-all); / the home page."""
+    path = h.path.split("?", 1)[0]
+    if path == "/news/real-story":
+        body = page("Bridge reopens after repairs", "The bridge reopened on Monday. " + FILLER)
+    elif path.startswith("/news/"):  # what any missing story gets: the section front, its clock ticking
+        body = page("News", f"Latest news, updated {time.strftime('%H:%M:%S')} {time.time_ns()}. " + FILLER)
+    elif path.startswith("/item/"):
+        item = path.rsplit("/", 1)[1]
+        body = page(f"Item {item}", f"Everything about item {item}. " + FILLER)
+    elif path == "/":
+        body = page("The Daily Example", "Welcome to the front page. " + FILLER)
+    else:
+        send(h, 404)
+        return
+    send(h, 200, body, {"Content-Type": "text/html; charset=utf-8"})
+
+
+def single_page_site(h: BaseHTTPRequestHandler) -> None:
+    """Every path, the root included, gets one shell page (a single-page app renders the rest)."""
+    send(h, 200, page("Example App", "Loading the application. " + FILLER), {"Content-Type": "text/html"})
+
+
+@pytest.fixture
+def site() -> Iterator[Farm]:
+    with running_farm() as farm:
+        farm.routes.clear()
+        farm.fallback = catch_all_site
+        yield farm
+
+
+def probes_of(farm: Farm) -> list[str]:
+    return sorted(path for path in farm.hits if "/seed-validator-" in path)
+
+
+def test_a_deleted_story_answered_with_its_section_page_is_soft_dead(site: Farm) -> None:
+    gone, real = site.url("/news/old-story"), site.url("/news/real-story")
+    result = run_links([entry(gone), entry(real)], allow_private=True)
+    outcome = verdict(result, gone)
+    assert outcome.status is LinkStatus.SOFT_DEAD
+    assert outcome.reason == ("a catch-all page: a made-up URL in /news/ gets the same page (title 'News', same "
+                              "text); the article is no longer there")
+    assert verdict(result, real).status is LinkStatus.OK
+    assert len(probes_of(site)) == 1  # one probe for the section, shared by both stories
+
+
+def test_a_site_whose_made_up_ids_get_pages_of_their_own_is_not_a_catch_all(site: Farm) -> None:
+    urls = [site.url("/item/1234"), site.url("/item/blue-widget")]
+    result = run_links([entry(u) for u in urls], allow_private=True)
+    assert [(verdict(result, u).status, verdict(result, u).warnings) for u in urls] == [(LinkStatus.OK, ())] * 2
+
+
+def test_one_probe_per_section_and_host(site: Farm) -> None:
+    urls = [site.url(p) for p in ("/news/a", "/news/b", "/news/c", "/item/1", "/item/2")]
+    run_links([entry(u) for u in urls], allow_private=True)
+    sections = [path.split("/")[1] for path in probes_of(site)]
+    assert sorted(sections) == ["item", "news"]
+
+
+def test_a_single_page_site_answering_every_path_with_one_shell_only_warns() -> None:
+    with running_farm() as farm:
+        farm.routes.clear()
+        farm.fallback = single_page_site
+        url = farm.url("/news/2021/some-story")
+        result = run_links([entry(url)], allow_private=True)
+        root_asked = farm.hits.get("/", 0)
+    outcome = verdict(result, url)
+    assert outcome.status is LinkStatus.OK
+    assert outcome.warnings == ("this host answers 200 with the same title for paths that do not exist, its root "
+                                "included (one page for every path, as a single-page site serves); the page could "
+                                "not be told from a missing one",)
+    assert root_asked == 1
+
+
+@pytest.fixture(scope="module")
+def farm() -> Iterator[Farm]:
+    with running_farm() as running:
+        yield running
+
+
+def test_every_name_failing_while_addresses_answer_calls_no_link_dead(farm: Farm) -> None:
+    by_name = [f"http://news.test:{farm.port}/ok", f"http://gone.test:{farm.port}/ok"]
+    by_address = farm.url("/ok")
+    lookups = resolver({"news.test": socket.EAI_NONAME, "gone.test": socket.EAI_NONAME})
+    result = run_links([entry(u) for u in [*by_name, by_address]], allow_private=True, resolver=lookups)
+    assert result.inconclusive
+    assert verdict(result, by_address).status is LinkStatus.OK
+    for url in by_name:
+        outcome = verdict(result, url)
+        assert outcome.status is LinkStatus.ERROR
+        assert outcome.reason.startswith("not verified, no host name could be resolved in this run: unknown host")
+    assert any("the lookups of all 2 host name(s) failed" in note for note in result.notes)
+
+
+def test_one_unknown_name_among_names_that_resolve_is_dead(farm: Farm) -> None:
+    known, unknown = f"http://news.test:{farm.port}/ok", f"http://gone.test:{farm.port}/ok"
+    lookups = resolver({"news.test": "127.0.0.1", "gone.test": socket.EAI_NONAME})
+    result = run_links([entry(known), entry(unknown)], allow_private=True, resolver=lookups)
+    assert not result.inconclusive
+    assert verdict(result, known).status is LinkStatus.OK
+    outcome = verdict(result, unknown)
+    assert outcome.status is LinkStatus.DEAD
+    assert outcome.reason == "unknown host (NXDOMAIN): cannot resolve gone.test: Name or service not known"
+
+
+def test_a_name_the_resolver_could_not_ask_about_is_never_dead(farm: Farm) -> None:
+    known, unasked = f"http://news.test:{farm.port}/ok", f"http://slow.test:{farm.port}/ok"
+    lookups = resolver({"news.test": "127.0.0.1", "slow.test": socket.EAI_AGAIN})
+    result = run_links([entry(known), entry(unasked)], allow_private=True, resolver=lookups, retries=0)
+    assert not result.inconclusive
+    assert (verdict(result, unasked).status, verdict(result, unasked).reason) == (
+        LinkStatus.ERROR, "cannot resolve slow.test: Temporary failure in name resolution")
+
+
+SEED = """---
+category: news
+title: "A story"
+excerpt: "Something happened."
+publishedDateTime: 2021-04-09T11:00:00Z
+originalUrl: "{page}"
+webUrl: "{page}"
+type: article
+provider:
+  name: Farm
+  domain: {domain}
+topics:
+  - Testing
+images:
+  - url: "{image}"
+    width: 480
+    height: 320
+secured: "YWJj;ZGVm"
+---
+"""
+
+
+def cli_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, farm: Farm, table: dict[str, str | int], *,
+            domain: str = "news.test") -> tuple[int, dict[str, Any]]:
+    """`check` on one record: its page on news.test (a name), its image on 127.0.0.1 (an address)."""
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "a.txt").write_text(
+        SEED.format(page=f"http://news.test:{farm.port}/ok", image=farm.url("/image.png"), domain=domain),
+        encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(runner, "HttpChecker", functools.partial(runner.HttpChecker, resolver=resolver(table)))
+    code = cli.main(["check", "--no-cache", "--allow-private"])
+    report: dict[str, Any] = json.loads((tmp_path / "reports" / "report.json").read_text(encoding="utf-8"))
+    assert_valid_report(report)
+    return code, report
+
+
+def test_cli_every_name_failing_is_inconclusive_exit_3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str], farm: Farm) -> None:
+    code, report = cli_run(tmp_path, monkeypatch, farm, {"news.test": socket.EAI_NONAME})
+    output = capsys.readouterr().out
+    assert code == 3
+    assert "INCONCLUSIVE" in output and "note: host names could not be resolved" in output
+    assert report["run"]["inconclusive"] is True
+    assert report["summary"]["links_by_status"] == {
+        "ok": 1, "redirected": 0, "dead": 0, "soft-dead": 0, "mismatch": 0, "blocked": 0, "error": 1, "skipped": 0}
+
+
+def test_cli_a_definite_failure_wins_over_an_inconclusive_link_stage(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], farm: Farm) -> None:
+    code, report = cli_run(tmp_path, monkeypatch, farm, {"news.test": socket.EAI_NONAME}, domain="not a domain")
+    output = capsys.readouterr().out
+    assert code == 1
+    assert "error schema/pattern" in output  # the definite failure, with its place
+    assert "INCONCLUSIVE" in output  # and the link stage's state, both said
+    assert ("Failed: 1 problem(s) at or above --fail-on error (1 structure finding(s)); "
+            "the link stage was also INCONCLUSIVE") in output
+    assert "Exit code 1" in output
+    assert report["run"]["inconclusive"] is True
+
+
+def test_cli_an_unknown_name_among_resolving_ones_fails_the_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], farm: Farm) -> None:
+    (tmp_path / "seeds").mkdir()
+    text = SEED.format(page=f"http://news.test:{farm.port}/ok", image=f"http://img.test:{farm.port}/image.png",
+                       domain="news.test")
+    (tmp_path / "seeds" / "a.txt").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    table: dict[str, str | int] = {"news.test": "127.0.0.1", "img.test": socket.EAI_NONAME}
+    monkeypatch.setattr(runner, "HttpChecker", functools.partial(runner.HttpChecker, resolver=resolver(table)))
+    code = cli.main(["check", "--no-cache", "--allow-private"])
+    output = capsys.readouterr().out
+    assert code == 1
+    assert "seeds/a.txt:15:10: error link/dead image link dead: http://img.test" in output
+    assert "INCONCLUSIVE" not in output
+
+
+def test_the_per_host_limit_holds_on_every_connection_counted_by_the_servers() -> None:
+    """Three hosts; each sends some of its stories to another host (302), answers the probes, and retries
+    one story (503 once). With --per-host 2 no server ever sees a third request in flight."""
+    with running_farm("127.0.0.2") as a, running_farm("127.0.0.3") as b, running_farm("127.0.0.4") as c:
+        farms = [a, b, c]
+        for index, farm in enumerate(farms):
+            other = farms[(index + 1) % 3]
+            farm.fallback = functools.partial(_busy_site, farm, other)
+        urls = [farm.url(f"/story/{i}") for farm in farms for i in range(12)]
+        urls += [farm.url(f"/moved/{i}") for farm in farms for i in range(12)]
+        urls += [farm.url("/flaky/1") for farm in farms]
+        images = [farm.url("/photo.png") for farm in farms]
+        result = run_links([entry(u) for u in urls] + [entry(u, LinkKind.IMAGE) for u in images],
+                           allow_networks=["127.0.0.0/8"], per_host=2, retries=2, concurrency=64)
+        most = [farm.most_in_flight for farm in farms]
+        probed = [len(probes_of(farm)) for farm in farms]
+    assert all(verdict(result, u).status is LinkStatus.OK for u in urls + images), {
+        u: verdict(result, u).reason for u in urls + images if verdict(result, u).status is not LinkStatus.OK}
+    assert [verdict(result, farm.url("/flaky/1")).attempts for farm in farms] == [2, 2, 2]  # retried
+    assert probed == [3, 3, 3]  # one per section: /story/, /moved/ (redirected to the next host), /flaky/
+    assert most == [2, 2, 2]
+
+
+def _busy_site(farm: Farm, other: Farm, h: BaseHTTPRequestHandler) -> None:
+    path = h.path.split("?", 1)[0]
+    farm.stop.wait(0.02)  # long enough for requests to overlap
+    if path.startswith("/moved/"):
+        send(h, 302, headers={"Location": other.url("/story/from-" + farm.host + "-" + path.rsplit("/", 1)[1])})
+    elif path == "/flaky/1" and farm.hits[path] == 1:
+        send(h, 503)
+    elif path == "/photo.png":
+        send(h, 200, png(4, 4), {"Content-Type": "image/png"})
+    elif path.startswith(("/story/", "/flaky/")):
+        send(h, 200, f"<html><title>{path}</title><p>{path}</p></html>".encode(), {"Content-Type": "text/html"})
+    else:
+        send(h, 404)
