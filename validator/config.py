@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .declared import AT_SETTING, FILE_KEYS, HOST_KEYS
+from .declared import AT_SETTING, FILE_KEYS, FLAGS_ONLY, HOST_KEYS
 from .errors import ConfigError
 from .files import DEFAULT_MAX_BYTES
 from .jsonfile import read_regular_file
@@ -225,6 +225,8 @@ def apply_file(settings: Settings, path: Path, table: Mapping[str, Any]) -> Sett
     values: dict[str, Any] = {}
     for key, raw in table.items():
         option = FILE_KEYS.get(key)
+        if (flag := FLAGS_ONLY.get(key)) is not None:
+            raise ConfigError(f"{path}: '{key}' is a command-line flag only (--{key}): {flag.untrusted_file}")
         if option is None or not isinstance(option.setting, str):
             raise ConfigError(f"{path}: {unknown_key(key, FILE_KEYS)}")
         try:

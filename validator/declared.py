@@ -33,6 +33,7 @@ _CONFIG = ("check", "baseline", "schema")
 _CHECK = ("check",)
 _REPORTS = ("check", "merge")  # the commands that write reports
 _DAY, _MIB = 86400.0, 1 << 20
+_NETWORKS = "a config file can be changed by a pull request, which must not open private networks to the checker"
 
 OPTIONS: tuple[Option, ...] = (
     # -- what and how: every run --
@@ -59,7 +60,8 @@ OPTIONS: tuple[Option, ...] = (
     # outside the checkout.
     Option("follow-symlinks", Kind.BOOL, False, "read what symlinks point to even outside the working tree (the "
            "git top-level, else the current directory); without it they are reported, not read",
-           setting="follow_symlinks"),
+           setting="follow_symlinks", untrusted_file="a config file can be changed by a pull request, which must "
+           "not make CI read outside the checkout"),
     Option("future-tolerance-hours", Kind.FLOAT, 24.0, "how far in the future a publication date may lie",
            setting="future_tolerance_hours", flag=False, key=True, range=Range(0, 24 * 366)),
     Option("jobs", Kind.INT, None, "processes checking files: one per CPU when not set; 1: none, all in this "
@@ -138,10 +140,13 @@ OPTIONS: tuple[Option, ...] = (
            flag=False, key=True, check=url_pattern),
     Option("hosts", Kind.HOSTS, {}, "per-host overrides: a [hosts.\"NAME\"] table per host, keys below",
            setting="links.hosts", flag=False, key=True),
+    # Flags only, never config keys: a pull request can change a config file, and must not open the private
+    # networks CI runs in (cloud metadata, intranets) to the checker.
     Option("allow-private", Kind.BOOL, False, "allow connections to loopback, private and link-local addresses "
-           "(intranets, tests)", setting="links.allow_private", key=True, group=LINKS),
-    Option("allow-networks", Kind.STRS, (), "networks (CIDR) or host names that may be private",
-           setting="links.allow_networks", flag=False, key=True, check=allowed_entry),
+           "(intranets, tests)", setting="links.allow_private", group=LINKS, untrusted_file=_NETWORKS),
+    Option("allow-networks", Kind.STRS, (), "a network (CIDR) or host name that may be private; repeat for more",
+           setting="links.allow_networks", check=allowed_entry, group=LINKS, metavar="NET",
+           untrusted_file=_NETWORKS),
     Option("soft-404-probe", Kind.BOOL, True, "ask each section of each host once for a path that cannot exist "
            "(soft-404 and catch-all pages)", setting="links.soft_404_probe", flag=False, key=True),
     Option("persistent-checks", Kind.INT, 3, "runs without a verdict after which a link is dead",
@@ -198,6 +203,7 @@ OPTIONS: tuple[Option, ...] = (
 
 # Config-file keys: top level, and inside a [hosts."name"] table.
 FILE_KEYS = {o.name: o for o in OPTIONS if o.key and not str(o.setting).startswith(HOST)}
+FLAGS_ONLY = {o.name: o for o in OPTIONS if o.untrusted_file}
 HOST_KEYS = {o.name: o for o in OPTIONS if o.key and str(o.setting).startswith(HOST)}
 # Settings path → the row whose rules its values follow.
 AT_SETTING = {o.setting: o for o in OPTIONS if isinstance(o.setting, str)}

@@ -92,6 +92,7 @@ class Option:
     file_relative: bool = False  # in a config file, a relative path is relative to that file
     writes: str | None = None  # "dir" or "file": the command writes there; checked before any work
     accumulates: bool = False  # a list whose flag adds to the config file's entries (ruff's extend-*)
+    untrusted_file: str = ""  # a flag only: why a config file, which a pull request can change, may not set it
 
     @property
     def dest(self) -> str:
@@ -105,9 +106,12 @@ class Option:
         return converted
 
     def from_text(self, text: str) -> Any:
-        """A command-line value (one entry of a PATHS positional; GLOBS comma-separated, as ruff takes them)."""
+        """A command-line value (one entry of a PATHS positional or STRS list; GLOBS comma-separated, as ruff takes
+        them)."""
         if self.kind is Kind.GLOBS:
             return self.value([glob.strip() for glob in text.split(",") if glob.strip()])
+        if self.kind is Kind.STRS:  # one entry a flag; repeated flags add up
+            return self.value([text])
         try:
             raw: Any = {Kind.INT: int, Kind.FLOAT: float}.get(self.kind, str)(text)
         except ValueError:

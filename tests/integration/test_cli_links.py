@@ -115,8 +115,20 @@ def test_offline_network_is_inconclusive_exit_3(corpus: Path, monkeypatch: pytes
 
 def test_config_in_pyproject_is_used_and_flags_override_it(corpus: Path) -> None:
     (corpus / "pyproject.toml").write_text('[tool.seed-validator]\nexclude = ["image\\\\.png"]\n'
-                                           'allow-private = true\ncache = "custom/cache.sqlite"\n', encoding="utf-8")
-    done = run("check", cwd=corpus)
+                                           'cache = "custom/cache.sqlite"\n', encoding="utf-8")
+    done = run("check", "--allow-networks", "127.0.0.0/8", cwd=corpus)
     assert done.returncode == 0, done.stderr
     assert "2 link(s) (1 ok, 1 skipped)" in done.stdout
     assert (corpus / "custom" / "cache.sqlite").is_file()
+
+
+def test_a_config_file_cannot_open_private_networks(corpus: Path) -> None:
+    """A pull request can change the config: allow-private there is refused (exit 2, saying why and what
+    to do), and nothing is fetched."""
+    (corpus / "seed-validator.toml").write_text("allow-private = true\n", encoding="utf-8")
+    done = run("check", "--no-cache", cwd=corpus)
+    assert done.returncode == 2
+    assert "'allow-private' is a command-line flag only (--allow-private)" in done.stderr
+    assert not (corpus / "reports").exists()
+    (corpus / "seed-validator.toml").write_text("allow-networks = ['127.0.0.0/8']\n", encoding="utf-8")
+    assert run("check", "--no-cache", cwd=corpus).returncode == 2

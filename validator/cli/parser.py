@@ -77,7 +77,7 @@ def _add(group: Any, option: Option) -> None:
             spec.update(choices=option.choices, metavar=None, type=None)
         if option.nargs:
             spec["nargs"] = option.nargs
-        if option.kind is Kind.GLOBS:
+        if option.kind in (Kind.GLOBS, Kind.STRS):
             spec["action"] = "extend"  # repeated flags add up, like ruff's
     if not option.positional:
         spec["dest"] = option.dest
