@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, Page
 from tests.unit.test_fix_reports import DEAD, SNAPSHOT, offered, report_of, result_with
 from validator.models import ArchivedCopy, LinkEntry, LinkKind, LinkResult, LinkStatus, Occurrence
 from validator.report import html
+from validator.report.escape import visible
 
 pytestmark = pytest.mark.slow
 HOSTILE = "https://gone.example/other"
@@ -63,8 +64,8 @@ def test_only_http_urls_become_links(page: Page) -> None:
     cells = page.locator("#links tbody tr td.url")
     hrefs = {cells.nth(i).text_content(): cells.nth(i).locator("a").get_attribute("href") if
              cells.nth(i).locator("a").count() else None for i in range(cells.count())}
-    for url in SCHEMES:
-        assert hrefs[url] is None, url  # shown as text, never a link
+    for url in SCHEMES:  # shown as text (a control character as its escape, e.g. a tab as \t), never a link
+        assert hrefs[visible(url)] is None, url
     for url, href in WEB.items():
         assert hrefs[url] == href
     assert hrefs[DEAD] == DEAD

@@ -35,6 +35,21 @@ def test_markup_in_any_value_is_escaped_in_the_page_and_in_the_data() -> None:
     assert json.loads(data.group(1))["findings"][0]["message"] == evil  # intact once parsed
 
 
+def test_control_and_bidirectional_characters_are_shown_as_escapes_never_written_raw() -> None:
+    """`cat report.html` in a terminal must not run a seed's escape sequences, nor a bidi override reorder a
+    row: the page's text shows them as the console does (\\x1b, \\u202e); the data keeps them as JSON escapes."""
+    hostile = "title\x1b]0;owned\x07 \u202eevil\x9b2J"
+    result = result_with(message=hostile, note=hostile)
+    entry = result.links["https://x.example/1"]
+    assert entry.result is not None
+    entry.result = LinkResult(entry.url, LinkKind.PAGE, LinkStatus.DEAD, hostile, warnings=(hostile,))
+    page = "".join(html.render(ReportInput.of(result)))
+    assert re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202e]", page) is None
+    assert "title\\x1b]0;owned\\x07 \\u202eevil\\x9b2J" in page
+    data = re.search(r'<script id="report-data" type="application/json">(.*?)</script>', page, re.S)
+    assert data is not None and json.loads(data.group(1))["findings"][0]["message"] == hostile
+
+
 def test_charts_count_broken_links_by_host_and_by_article_year() -> None:
     ctx = html.context(ReportInput.of(result_with()))
     assert [(b.label, b.value) for b in ctx["host_bars"]] == [("x.example", 1), ("y.example", 1)]

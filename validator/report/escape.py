@@ -20,6 +20,7 @@ functions as seed text. File links are percent-encoded by `urls.file_uri_path`, 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 # C0 and C1 controls and DEL, line and paragraph separators, lone surrogates (undecodable file names),
 # the bidirectional overrides and isolates (text that displays other than it reads) and the two
@@ -88,5 +89,22 @@ def markdown_code(text: str) -> str:
 
 def web_link(url: str) -> bool:
     """Whether a URL may be a link in a page: http(s) and nothing before the scheme (a `javascript:`,
-    `data:` or `vbscript:` URL, in any case or after spaces, is shown as text)."""
-    return _WEB.match(url) is not None
+    `data:` or `vbscript:` URL, in any case or after spaces, is shown as text), and no character `visible`
+    would show as an escape (a control or bidirectional character makes a link read other than it goes)."""
+    return _WEB.match(url) is not None and _UNSAFE.search(url) is None
+
+
+def json_escaped(json_text: str) -> str:
+    """JSON text with every character `visible` would escape written as a \\uXXXX escape: the same value once
+    parsed, but nothing in the file a terminal or an editor would act on."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text) if _UNSAFE.search(json_text) else json_text
+
+
+def html_value(value: Any) -> Any:
+    """What a page's template prints of a value: text made visible (autoescaping does the markup), markup
+    built by the report itself kept as it is."""
+    return visible(value) if isinstance(value, str) and not hasattr(value, "__html__") else value
+
+
+# For the page's script, which shows its table text as `visible` does: the same class in ASCII (\\uXXXX).
+UNSAFE_PATTERN = "".join(c if " " <= c <= "~" else f"\\u{ord(c):04x}" for c in _UNSAFE.pattern)

@@ -27,7 +27,7 @@ from ..problems import Problem
 from ..urls import file_uri_path, host_of, plain_http_url
 from . import fixes as fix_words
 from .context import ReportInput
-from .escape import web_link
+from .escape import UNSAFE_PATTERN, html_value, json_escaped, web_link
 from .summary import FINDINGS, LINK_PROBLEMS, LINKS, Summary
 
 FIRST_ROWS = 50  # rows of each table in the page itself, for a reader without JavaScript
@@ -53,7 +53,7 @@ class Bar:
 def _environment() -> Environment:
     templates = resources.files("validator.report") / "templates"
     return Environment(loader=FileSystemLoader(str(templates)), autoescape=select_autoescape(default=True),
-                       trim_blocks=True, lstrip_blocks=True)
+                       trim_blocks=True, lstrip_blocks=True, finalize=html_value)
 
 
 def render(report: ReportInput) -> Iterator[str]:
@@ -98,6 +98,7 @@ def context(report: ReportInput) -> dict[str, Any]:
             "findings": findings,
             "links": link_rows,
             "fixCommands": {safety.value: safety.command for safety in Safety},
+            "unsafe": UNSAFE_PATTERN,  # the characters the script shows as escapes, as the server-rendered rows
             # The status vocabulary as data: the page's filters and sorting ask it, they keep no list of their own.
             "statuses": [{"name": s.value, "broken": s.is_broken, "urgency": s.urgency, "meaning": s.meaning,
                           "severity": s.severity.value if s.severity else None} for s in LinkStatus],
@@ -162,7 +163,6 @@ def _link_row(entry: LinkEntry, fixes: FixReport | None = None) -> dict[str, Any
     # and is a plain snapshot URL (urls.plain_http_url: no quote, bracket or space).
     copy = entry.archived
     archived = copy if copy is not None and web_link(copy.url) and plain_http_url(copy.url) else None
-    rule = outcome.status.rule_id
     return {
         "url": entry.url, "web": web_link(entry.url), "kind": outcome.kind.value, "status": outcome.status.value,
         "host": host_of(entry.url) or "", "http": outcome.http_status, "final": outcome.final_url,
@@ -173,7 +173,8 @@ def _link_row(entry: LinkEntry, fixes: FixReport | None = None) -> dict[str, Any
                          "kind": entry.kind_of(o).value}
                         for o in entry.occurrences],
         "archived": fix_words.archived_json(archived),
-        "fix": next((m for o in entry.occurrences if (m := fix_words.mark(fixes, o.file, o.pointer, rule))), None),
+        "fix": next((m for o in entry.occurrences if (m := fix_words.mark(
+            fixes, o.file, o.pointer, outcome.verdict_for(entry.kind_of(o)).status.rule_id))), None),
     }
 
 
@@ -198,11 +199,11 @@ def _year_bars(result: RunResult) -> list[Bar]:
 
 
 def _json_for_script(data: Any) -> Markup:
-    """JSON safe inside <script type="application/json">: '<', '>' and '&' escaped as JSON escapes,
-    so no value can close the element or open a comment."""
+    """JSON safe inside <script type="application/json">: '<', '>' and '&' escaped as JSON escapes, so no value
+    can close the element or open a comment; nor can one act on a terminal showing the file."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))  # escaped above
+    return Markup(json_escaped(text))  # escaped above; controls, separators and bidi characters as \uXXXX
 
 
 def _duration(started: str, finished: str) -> str:

@@ -8,9 +8,15 @@
   const BROKEN = new Set(data.statuses.filter((s) => s.broken).map((s) => s.name));
   const urgency = (name) => (STATUS.has(name) ? STATUS.get(name).urgency : data.statuses.length);
 
+  // Control, line-break and bidirectional characters shown as escapes, as in the server-rendered rows.
+  const UNSAFE = new RegExp(data.unsafe, "gu");  // u: a surrogate pair is one character, never escaped
+  const NAMED = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+  const visible = (text) => text.replace(UNSAFE, (c) => NAMED[c] || (c.charCodeAt(0) <= 0xff
+    ? "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0") : "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0")));
+
   function el(tag, text, className) {
     const node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (text !== undefined && text !== null) node.textContent = visible(String(text));
     if (className) node.className = className;
     return node;
   }
@@ -143,7 +149,7 @@
       tr.appendChild(reason);
       const used = el("td");
       for (const o of r.occurrences.slice(0, 5)) {
-        const line = el("small"); line.appendChild(fileLink(o.file, o.line)); line.appendChild(document.createTextNode(" " + o.pointer));
+        const line = el("small"); line.appendChild(fileLink(o.file, o.line)); line.appendChild(document.createTextNode(" " + visible(o.pointer)));
         used.appendChild(line);
       }
       if (r.occurrences.length > 5) used.appendChild(el("small", "+" + (r.occurrences.length - 5) + " more"));
