@@ -5,6 +5,7 @@ files without front matter left alone, --files-from without a PATH."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -174,3 +175,21 @@ def test_a_batch_of_named_files_without_a_seed_passes_with_notes(corpus: Path) -
     missing = run("check", "--offline", "seeds/README.md", "seeds/gone.txt", cwd=corpus)
     assert missing.returncode == 2
     assert missing.stderr == "seed-validator: error: seeds/gone.txt: no such file or folder\n"
+
+
+def test_a_files_from_list_of_any_bytes_is_read_as_file_names_and_bounded(tmp_path: Path) -> None:
+    """A list naming a file that is not UTF-8 reads it as the file system names it; a list with no end (from
+    /dev/zero) is exit 2 saying what to do, not a run holding the whole stream in memory."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "news").mkdir()
+    odd = os.fsdecode(b"news/caf\xe9.txt")
+    shutil.copy(REAL_SEED, tmp_path / odd)
+    (tmp_path / "list.bin").write_bytes(b"news/caf\xe9.txt\n")
+    done = subprocess.run([SCRIPT, "check", "--offline", "--files-from", "list.bin"], cwd=tmp_path,
+                          capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert b"1 file(s), 1 record(s)" in done.stdout
+    endless = subprocess.run([SCRIPT, "check", "--offline", "--files-from", "/dev/zero"], cwd=tmp_path, text=True,
+                             capture_output=True, check=False, timeout=120)
+    assert endless.returncode == 2
+    assert "--files-from: /dev/zero holds more than 64 MiB of names" in endless.stderr

@@ -13,6 +13,7 @@ from .options import shown
 from .tree import SEED_SUFFIXES, working_tree
 
 _MAX_SHOWN_PATH = 200
+_MAX_LIST = 64 << 20  # --files-from: a million paths and more
 REPOSITORY_MARKERS = (".git", ".hg")
 
 
@@ -59,11 +60,22 @@ def _present(path: Path) -> bool:
 
 
 def files_from(source: str) -> list[Path]:
-    """Paths listed one per line in a file, or on standard input for '-'; blank lines and # comments skipped."""
+    """Paths listed one per line in a file, or on standard input for '-'; blank lines and # comments skipped.
+    The list is the user's own (a file, a pipe, `<(git diff --name-only)`), read up to _MAX_LIST bytes; names
+    that are not UTF-8 are taken byte for byte, as the file system gives them (surrogateescape)."""
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        if source == "-":
+            stream = getattr(sys.stdin, "buffer", None)
+            data = stream.read(_MAX_LIST + 1) if stream is not None else sys.stdin.read(_MAX_LIST + 1).encode()
+        else:
+            with Path(source).open("rb") as listing:
+                data = listing.read(_MAX_LIST + 1)
     except OSError as exc:
         raise UsageError(f"--files-from: cannot read {source}: {exc.strerror or exc}") from exc
+    if len(data) > _MAX_LIST:
+        raise UsageError(f"--files-from: {source} holds more than {_MAX_LIST >> 20} MiB of names; name the folders "
+                         "instead, or split the list over several runs")
+    text = data.decode("utf-8", "surrogateescape")
     return [Path(line.strip()) for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
