@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from validator.models import Finding, LinkEntry, LinkKind, LinkResult, LinkStatus, Occurrence, RunResult, Severity
 from validator.report import html
 from validator.report.context import ReportInput
 from validator.report.diff import LinkChange, ReportDiff
+from validator.report.writer import write_reports
 
 
 def result_with(message: str = "ok", note: str = "") -> RunResult:
@@ -103,3 +105,15 @@ def test_file_links_keep_an_absolute_link_base_as_it_is_and_encode_the_path() ->
     assert json.loads(hrefs)["hrefs"]["seeds/a b#c.txt"] == base + "seeds/a%20b%23c.txt"
     relative = json.loads(html.context(ReportInput.of(result, link_base="../"))["data"])["hrefs"]
     assert relative["seeds/a.txt"] == "../seeds/a.txt"
+
+
+def test_the_page_names_only_the_reports_written_with_it(tmp_path: Path) -> None:
+    """A report.json left by an earlier run is not this run's: the page names the other reports only when
+    this run wrote them."""
+    report = ReportInput.of(result_with())
+    write_reports(report, ["html"], tmp_path / "alone")
+    alone = (tmp_path / "alone" / "report.html").read_text(encoding="utf-8")
+    assert "report.json" not in alone and "report.md" not in alone and "Written with it" not in alone
+    write_reports(report, ["json", "md", "html"], tmp_path / "all")
+    together = (tmp_path / "all" / "report.html").read_text(encoding="utf-8")
+    assert "Written with it: report.json, report.md." in together

@@ -25,6 +25,7 @@ class ReportInput:
     link_base: str = ""
     source: SourceRoot | None = None  # SARIF and Code Quality paths are from here (None: the working directory)
     fixes: FixReport | None = None  # with check: what fixing offered, or did (--fix/--diff)
+    written: tuple[str, ...] = ()  # the file names of the reports this run writes (set by the writer)
 
     @classmethod
     def of(cls, result: RunResult, *, fail_on: Severity | None = Severity.ERROR, since: ReportDiff | None = None,

@@ -69,6 +69,9 @@ def context(report: ReportInput) -> dict[str, Any]:
     hrefs = _hrefs(report, links)
     return {
         "result": result,
+        # the other reports of this run, named in the page only when written with it (never a stale file's name)
+        "siblings": [name for name in report.written if name != "report.html"],
+        "has_json": "report.json" in report.written,
         "duration": _duration(result.started_at, result.finished_at),
         "links_checked": result.links_checked,
         "card_groups": _cards(summary),

@@ -69,6 +69,7 @@ def write_reports(report: ReportInput, formats: Sequence[str], output_dir: Path)
     output_dir.mkdir(parents=True, exist_ok=True)
     if not report.link_base:
         report = dataclasses.replace(report, link_base=_link_base(output_dir))
+    report = dataclasses.replace(report, written=tuple(FORMATS[name].filename for name in formats))
     written = []
     for name in formats:
         chosen = FORMATS[name]
