@@ -18,8 +18,7 @@ from .files import DEFAULT_MAX_BYTES
 from .jsonfile import read_regular_file
 from .options import HOST, MAX_ITEMS, Kind, Option, parse_allowed, shown
 from .seedfiles import FileFilter, anchored
-from .selection import repository_top
-from .tree import display_path, working_tree
+from .tree import display_path, repository_top, working_tree
 
 CONFIG_FILE = "seed-validator.toml"
 PYPROJECT_TABLE = ("tool", "seed-validator")

@@ -10,11 +10,10 @@ from pathlib import Path
 
 from .errors import UsageError
 from .options import shown
-from .tree import SEED_SUFFIXES, working_tree
+from .tree import SEED_SUFFIXES
 
 _MAX_SHOWN_PATH = 200
 _MAX_LIST = 64 << 20  # --files-from: a million paths and more
-REPOSITORY_MARKERS = (".git", ".hg")
 
 
 def changed_since(ref: str, paths: Sequence[Path]) -> list[Path]:
@@ -94,18 +93,3 @@ def _git(args: list[str], failure: str) -> str:
         detail = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
         raise UsageError(failure + (f" ({detail})" if detail else ""))
     return done.stdout
-
-
-def repository_top(start: Path) -> Path | None:
-    """The repository start is in: the nearest folder, from start upward, holding .git (a folder, or the file
-    of a git worktree or submodule) or .hg; None outside a repository. No git process: config discovery asks
-    this on every run."""
-    start = start.absolute()
-    return next((folder for folder in (start, *start.parents)
-                 if any(os.path.lexists(folder / marker) for marker in REPOSITORY_MARKERS)), None)
-
-
-def repository_root() -> Path:
-    """The git top-level of the working directory, or the working directory outside a git checkout: the one
-    root the run reads within (tree.working_tree) and that SARIF paths start from."""
-    return working_tree()

@@ -21,13 +21,21 @@ OUTSIDE_RULE = "yaml/outside-tree"
 _LEAVES_TREE = "symlink leaves the tree: not read (--follow-symlinks reads what it points to)"
 
 
+REPOSITORY_MARKERS = (".git", ".hg")
+
+
+def repository_top(start: Path) -> Path | None:
+    """The repository start is in: the nearest folder, from start upward, holding .git (a folder, or the file
+    of a git worktree or submodule) or .hg; None outside a repository. No git process: every run asks this."""
+    return next((folder for folder in (start, *start.parents)
+                 if any(os.path.lexists(folder / marker) for marker in REPOSITORY_MARKERS)), None)
+
+
 def working_tree(directory: Path | None = None) -> Path:
-    """The git top-level holding directory (the nearest folder above it with a .git), else directory."""
+    """The root a run reads within, that config discovery stops at and SARIF paths start from: the top of the
+    repository holding directory (default: the working directory), else directory itself; symlinks resolved."""
     start = Path(os.path.realpath(directory if directory is not None else os.getcwd()))
-    for folder in (start, *start.parents):
-        if os.path.lexists(folder / ".git"):
-            return folder
-    return start
+    return repository_top(start) or start
 
 
 class Tree:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from validator.files import Refusal, read_bounded
-from validator.tree import Tree, discover, display_path, working_tree
+from validator.tree import Tree, discover, display_path, repository_top, working_tree
 
 
 def refused(outcome: bytes | Refusal) -> tuple[str, str]:
@@ -155,3 +155,18 @@ def test_a_path_named_through_a_symlink_to_the_tree_is_inside(layout: Path, tmp_
     monkeypatch.chdir(layout)
     tree = Tree(working_tree())
     assert tree.read(tmp_path / "alias" / "seeds" / "a.txt", 100) == b"a"
+
+
+def test_one_repository_top_for_reading_config_discovery_and_sarif(tmp_path: Path) -> None:
+    """A git checkout (.git a folder or a worktree's file) or a Mercurial one: the run reads within its top,
+    config discovery stops there; outside any repository, the folder itself (symlinks resolved)."""
+    deep = tmp_path / "hg" / "news" / "2021"
+    deep.mkdir(parents=True)
+    assert repository_top(deep) is None or repository_top(deep) not in (tmp_path / "hg", deep)
+    (tmp_path / "hg" / ".hg").mkdir()
+    assert repository_top(deep) == tmp_path / "hg" and working_tree(deep) == (tmp_path / "hg").resolve()
+    (tmp_path / "hg" / "news" / ".git").write_text("gitdir: /elsewhere\n", encoding="utf-8")  # a worktree
+    assert working_tree(deep) == (tmp_path / "hg" / "news").resolve()
+    alias = tmp_path / "alias"
+    alias.symlink_to(deep)
+    assert working_tree(alias) == (tmp_path / "hg" / "news").resolve()

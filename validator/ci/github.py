@@ -19,7 +19,7 @@ from urllib.parse import quote
 from .. import cli
 from ..errors import UsageError
 from ..report.escape import annotation_data, console_line, markdown_text
-from ..selection import repository_root
+from ..tree import working_tree
 from . import scope, summary
 
 REPORTS = {"report-json": "report.json", "report-md": "report.md", "report-sarif": "report.sarif",
@@ -99,7 +99,7 @@ def _link_base(env: Mapping[str, str]) -> str | None:
     server, repository, sha = (env.get(k, "") for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"))
     if not (server and repository and sha):
         return None
-    here = os.path.relpath(Path.cwd().resolve(), repository_root().resolve())
+    here = os.path.relpath(Path.cwd().resolve(), working_tree().resolve())
     prefix = "" if here == "." else quote(Path(here).as_posix()) + "/"
     return f"{server.rstrip('/')}/{repository}/blob/{sha}/{prefix}"
 

@@ -29,8 +29,7 @@ from ..report.fixes import console_lines as fix_lines
 from ..report.locations import SourceRoot
 from ..report.merge import merge_results
 from ..report.writer import NO_REPORTS, parse_formats, write_atomic, write_reports
-from ..selection import repository_root
-from ..tree import is_folder
+from ..tree import is_folder, working_tree
 from ..validate.schema import load_schema
 from .corpus import named_files, named_seeds, require_seeds, run_scope, run_settings
 from .parser import settings_from
@@ -65,7 +64,7 @@ def _placing(args: argparse.Namespace, formats: list[str]) -> dict[str, Any]:
     if root is not None and not root.is_dir():
         raise UsageError(f"--sarif-root: {root} is not a folder")
     if root is None and _ROOTED & set(formats):
-        root = repository_root()
+        root = working_tree()
     return {"link_base": link_base, "source": SourceRoot.at(root) if root else None}
 
 
