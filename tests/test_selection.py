@@ -149,6 +149,28 @@ def test_a_glob_that_cannot_be_used_is_a_usage_error(corpus: Path) -> None:
     assert done.returncode == 2 and "'exclude-files' must be a list" in done.stderr
 
 
+def test_a_repository_root_walked_reads_its_seeds_not_its_docs_and_tool_files(corpus: Path) -> None:
+    """`check .` at a repository's top: Markdown without front matter (docs/*.md) and tool files (action.yml,
+    mkdocs.yml) are passed over (named in the message when nothing is left); a Markdown file with front
+    matter is a seed, and a file named on the command line is checked whatever it holds."""
+    (corpus / "docs").mkdir()
+    (corpus / "docs" / "guide.md").write_text("# How we edit\n", encoding="utf-8")
+    (corpus / "action.yml").write_text("name: check seeds\nruns:\n  using: composite\n", encoding="utf-8")
+    (corpus / "mkdocs.yaml").write_text("site_name: x\n", encoding="utf-8")
+    (corpus / "docs" / "post.md").write_text("---\ntitle: a seed after all\n---\n", encoding="utf-8")
+    done = run("check", "--offline", ".", cwd=corpus)
+    assert done.returncode == 1, done.stdout + done.stderr  # post.md: a seed, an incomplete one
+    assert checked(corpus) == ["docs/post.md", "seeds/a.txt"]
+    (corpus / "docs" / "post.md").unlink()
+    (corpus / "seeds" / "a.txt").unlink()
+    empty = run("check", "--offline", ".", cwd=corpus)
+    assert empty.returncode == 2
+    assert "not seeds: 2 repository tool file without front matter, 1 documentation without front matter" \
+        in empty.stderr
+    named = run("check", "--offline", "docs/guide.md", cwd=corpus)  # named: checked as a seed
+    assert named.returncode == 1 and "docs/guide.md:1:1: error yaml/front-matter" in named.stdout
+
+
 def test_files_from_standard_input_needs_no_seeds_folder(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     (tmp_path / "news").mkdir()

@@ -9,7 +9,9 @@ the files named on the command line:
   They apply to files found in folders and to --changed-since/--files-from lists; a file named as a
   PATH is checked anyway, as ruff does without --force-exclude.
 * Documentation files (README, CHANGELOG, LICENSE, CONTRIBUTING, ...) without front matter are not seeds,
-  wherever they are; with front matter they are, as Jekyll processes any file that has it.
+  wherever they are; with front matter they are, as Jekyll processes any file that has it. So are Markdown
+  files without front matter found in a folder (docs/*.md: Jekyll copies them as they are), and a
+  repository's tool files (action.yml, mkdocs.yml, docker-compose.yml, ...) without front matter.
 * Whatever seed-validator wrote (written.py) is never a seed, however it is reached.
 """
 
@@ -33,6 +35,8 @@ DEFAULT_EXCLUDES = ("__pypackages__", "_build", "_site", "buck-out", "build", "d
 # File names (before the first dot, any case) of a repository's documentation.
 DOCUMENT_NAMES = frozenset({"AUTHORS", "CHANGELOG", "CHANGES", "CODE_OF_CONDUCT", "CONTRIBUTING", "COPYING",
                             "HISTORY", "LICENCE", "LICENSE", "NOTICE", "README", "SECURITY"})
+# File names (before the first dot, any case) of a repository's tool files in YAML (.yml, .yaml).
+TOOL_NAMES = frozenset({"ACTION", "CITATION", "CODECOV", "COMPOSE", "DOCKER-COMPOSE", "MKDOCS"})
 _WILDCARDS = frozenset("*?[")
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
 
@@ -42,6 +46,7 @@ class Skip(Enum):
 
     EXCLUDED = "excluded by a glob"
     DOCUMENT = "documentation without front matter"
+    TOOL = "repository tool file without front matter"
     WRITTEN = "written by seed-validator"
 
 
@@ -90,15 +95,19 @@ class FileFilter:
         if not look:
             return None
         name = path.name
-        document = name.split(".", 1)[0].upper() in DOCUMENT_NAMES
-        if not (named or document or name[-3:].lower() == ".md"):
+        stem, suffix = name.split(".", 1)[0].upper(), path.suffix.lower()
+        document = stem in DOCUMENT_NAMES or (suffix == ".md" and not named)
+        tool = stem in TOOL_NAMES and suffix in (".yml", ".yaml")
+        if not (named or document or tool or suffix == ".md"):
             return None
         head = _head(path)
         if head is None:
             return None  # unreadable or not a regular file: loading it says why
         if written_by_seed_validator(head):
             return Skip.WRITTEN
-        return Skip.DOCUMENT if document and not head.removeprefix(b"\xef\xbb\xbf").startswith(b"---") else None
+        if head.removeprefix(b"\xef\xbb\xbf").startswith(b"---"):
+            return None
+        return Skip.DOCUMENT if document else Skip.TOOL if tool else None
 
     def found(self, paths: Iterable[Path], roots: Sequence[Path], skipped: Counter[Skip] | None = None, *,
               look: bool = True) -> Iterator[Path]:
