@@ -172,6 +172,14 @@ class LinkEntry:
     def kind_of(self, occurrence: Occurrence) -> LinkKind:
         return occurrence.kind or self.kind
 
+    def places(self) -> list[tuple[Occurrence, KindVerdict]]:
+        """Each occurrence with the verdict of the kind it uses the URL as, the most urgent first (else in the
+        order found): where a URL used as several kinds fails leads."""
+        assert self.result is not None, "only a checked link has verdicts"
+        outcome = self.result
+        return sorted(((o, outcome.verdict_for(self.kind_of(o))) for o in self.occurrences),
+                      key=lambda pair: pair[1].status.urgency)
+
 
 @dataclass(frozen=True, slots=True)
 class Progress:

@@ -17,7 +17,8 @@ from validator.fix.links import by_occurrence
 from validator.models import ImageSpec, KindVerdict, LinkEntry, LinkKind, LinkStatus, Occurrence, RunResult
 from validator.pipeline import add_links
 from validator.problems import problems
-from validator.report import codec
+from validator.report import codec, markdown
+from validator.report.context import ReportInput
 
 PAGE = "https://news.example/2021/04/story"
 AMP = "https://news.example/2021/04/story/amp"
@@ -214,3 +215,15 @@ def test_a_fix_acts_on_the_occurrence_whose_kind_it_resolves() -> None:
     offered = by_occurrence(result.links.values())["seeds/a.txt"]
     assert {pointer: (v.kind, v.status) for pointer, v in offered.items()} == {
         "/webUrl": (LinkKind.PAGE, LinkStatus.REDIRECTED)}
+
+
+def test_the_markdown_report_says_which_place_uses_the_failing_kind() -> None:
+    routes = router()
+    routes.get(PAGE).respond(200, html=html())
+    result = run(routes, used_as(PAGE, LinkKind.PAGE, LinkKind.IMAGE, image=(480, 320)))
+    result.finished_at = result.started_at
+    text = "".join(markdown.render(ReportInput.of(result)))
+    row = next(line for line in text.splitlines() if line.startswith(f"| {PAGE} |"))
+    assert "| page: ok, image: mismatch |" in row
+    # the failing place first, each with its kind's verdict
+    assert row.endswith("| seeds/a.txt:6:1 (image: mismatch), seeds/a.txt:5:1 (page: ok) |")

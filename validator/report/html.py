@@ -172,9 +172,10 @@ def _link_row(entry: LinkEntry, fixes: FixReport | None = None) -> dict[str, Any
         "redirects": list(outcome.redirects), "reason": outcome.reason, "warnings": list(outcome.warnings),
         "cached": outcome.from_cache,
         "kinds": [{"kind": v.kind.value, "status": v.status.value} for v in outcome.per_kind()],
+        # each place; for a URL used as several kinds with its kind's verdict, the failing places first
         "occurrences": [{"file": o.file, "line": o.line, "column": o.column, "pointer": o.pointer,
-                         "kind": entry.kind_of(o).value}
-                        for o in entry.occurrences],
+                         "kind": verdict.kind.value, "verdict": verdict.status.value if outcome.kinds else None}
+                        for o, verdict in entry.places()],
         "archived": fix_words.archived_json(archived),
         "fix": next((m for o in entry.occurrences if (m := fix_words.mark(
             fixes, o.file, o.pointer, outcome.verdict_for(entry.kind_of(o)).status.rule_id))), None),

@@ -100,8 +100,10 @@ def _links_needing_action(result: RunResult) -> Iterator[str]:
         for entry in entries:
             outcome = entry.result
             assert outcome is not None
-            used = ", ".join(f"{o.file}:{o.line}:{o.column or 1}" if o.line else o.file
-                             for o in entry.occurrences[:3])
+            # each place; for a URL used as several kinds with its kind's verdict, the failing places first
+            used = ", ".join((f"{o.file}:{o.line}:{o.column or 1}" if o.line else o.file)
+                             + (f" ({v.kind}: {v.status})" if outcome.kinds else "")
+                             for o, v in entry.places()[:3])
             if len(entry.occurrences) > 3:
                 used += f" (+{len(entry.occurrences) - 3})"
             # a URL used as several kinds: each kind's verdict (the section is the most urgent of them)

@@ -21,8 +21,8 @@
     return node;
   }
   // data.hrefs: each file's link, percent-encoded by the report (never a scheme, whatever the name).
-  function fileLink(file, line) {
-    const a = el("a", line ? file + ":" + line : file);
+  function fileLink(file, line, column) {
+    const a = el("a", line ? file + ":" + line + ":" + (column || 1) : file);
     a.href = data.hrefs[file] + (line ? "#L" + line : "");
     return a;
   }
@@ -104,7 +104,7 @@
       const tr = el("tr");
       tr.dataset.severity = r.severity;
       tr.appendChild(el("td", r.severity + (r.baselined ? " (baselined)" : ""), "sev-" + r.severity));
-      const where = el("td"); where.appendChild(fileLink(r.file, r.line)); tr.appendChild(where);
+      const where = el("td"); where.appendChild(fileLink(r.file, r.line, r.column)); tr.appendChild(where);
       tr.appendChild(el("td", r.rule));
       tr.appendChild(el("td", r.pointer || "/"));
       const message = el("td", r.message, "msg");
@@ -114,10 +114,14 @@
     },
   });
 
+  const statusMatch = (status, wanted) => !wanted || (wanted === "broken" ? BROKEN.has(status) : status === wanted);
+
   if (document.getElementById("links")) makeTable({
     id: "links", form: "link-filters", prefix: "l.", noun: "links", rows: data.links, defaultSort: "status",
-    match: (r, f) => (!f.status || (f.status === "broken" ? BROKEN.has(r.status) : r.status === f.status))
-      && (!f.kind || r.kinds.some((k) => k.kind === f.kind)) && (!f.host || r.host === f.host)
+    // With a kind chosen, the status is that kind's verdict (a page that is fine, used as an image that is not,
+    // is not a page mismatch); without one, the link's most urgent verdict.
+    match: (r, f) => (f.kind ? r.kinds.some((k) => k.kind === f.kind && statusMatch(k.status, f.status))
+      : statusMatch(r.status, f.status)) && (!f.host || r.host === f.host)
       && (!f.file || r.occurrences.some((o) => o.file.toLowerCase().includes(f.file)))
       && (!f.text || (r.url + " " + r.reason + " " + text(r.final)).toLowerCase().includes(f.text)),
     compare: (a, b, key) => key === "status" ? urgency(a.status) - urgency(b.status) || cmp(a.url, b.url)
@@ -149,7 +153,9 @@
       tr.appendChild(reason);
       const used = el("td");
       for (const o of r.occurrences.slice(0, 5)) {
-        const line = el("small"); line.appendChild(fileLink(o.file, o.line)); line.appendChild(document.createTextNode(" " + visible(o.pointer)));
+        const line = el("small"); line.appendChild(fileLink(o.file, o.line, o.column));
+        // a URL used as several kinds: each place with its kind's verdict, the failing ones first
+        line.appendChild(document.createTextNode(" " + visible(o.pointer) + (o.verdict ? " (" + o.kind + ": " + o.verdict + ")" : "")));
         used.appendChild(line);
       }
       if (r.occurrences.length > 5) used.appendChild(el("small", "+" + (r.occurrences.length - 5) + " more"));
