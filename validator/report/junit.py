@@ -15,7 +15,6 @@ from ..models import Severity
 from ..problems import Problem, fails
 from .context import ReportInput
 from .escape import visible
-from .summary import Summary
 
 
 def render(report: ReportInput) -> Iterator[str]:
@@ -29,17 +28,24 @@ def render(report: ReportInput) -> Iterator[str]:
     yield f'<testsuites name="seed-validator" {attrs}>\n'
     yield (f'  <testsuite name="seed-validator" {attrs} skipped="0" '
            f'timestamp="{_attribute(result.started_at)}">\n')
-    yield "    " + ET.tostring(_properties(report.summary), encoding="unicode") + "\n"
+    yield "    " + ET.tostring(_properties(report), encoding="unicode") + "\n"
     for case in cases:
         yield "    " + ET.tostring(case, encoding="unicode") + "\n"
+    if result.notes:  # what the console said of the run (an unavailable network, an unreadable cache, ...)
+        notes = ET.Element("system-out")
+        notes.text = "\n".join(visible(f"note: {note}") for note in result.notes)
+        yield "    " + ET.tostring(notes, encoding="unicode") + "\n"
     yield "  </testsuite>\n</testsuites>\n"
 
 
-def _properties(summary: Summary) -> ET.Element:
-    """The run's counts, labelled as in every report: `structure findings: errors`, `links by status: ok`, ..."""
+def _properties(report: ReportInput) -> ET.Element:
+    """The run's counts, labelled as in every report (`structure findings: errors`, `links by status: ok`, ...),
+    then whether the run is complete and whether its link stage was inconclusive (report.json's run)."""
     properties = ET.Element("properties")
-    for name, value in summary.rows(every=True):
+    for name, value in report.summary.rows(every=True):
         ET.SubElement(properties, "property", name=name, value=str(value))
+    for name, flag in (("run: complete", report.result.complete), ("run: inconclusive", report.result.inconclusive)):
+        ET.SubElement(properties, "property", name=name, value="true" if flag else "false")
     return properties
 
 

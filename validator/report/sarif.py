@@ -36,11 +36,16 @@ def render(report: ReportInput) -> Iterator[str]:
     driver: dict[str, Any] = {"name": "seed-validator", "version": result.tool_version,
                               **({"informationUri": home} if home else {}),
                               "rules": [_rule(rule_id, home) for rule_id in rule_ids]}
-    invocation = {"executionSuccessful": True, "startTimeUtc": result.started_at,
-                  "endTimeUtc": result.finished_at or result.started_at}
+    # An interrupted run did not execute successfully; the notes (an unavailable network, ...) as notifications.
+    invocation: dict[str, Any] = {"executionSuccessful": result.complete, "startTimeUtc": result.started_at,
+                                  "endTimeUtc": result.finished_at or result.started_at}
+    if result.notes:
+        invocation["toolExecutionNotifications"] = [{"level": "note", "message": {"text": note}}
+                                                    for note in result.notes]
     run = {"tool": {"driver": driver}, "invocations": [invocation], "columnKind": "unicodeCodePoints",
            "originalUriBaseIds": {ROOT_ID: {"description": {"text": "the root of the repository"}}},
-           "properties": {"summary": _summary(report.summary)}}
+           "properties": {"summary": _summary(report.summary), "complete": result.complete,
+                          "inconclusive": result.inconclusive}}
     head = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     text = json.dumps(head, indent=2, ensure_ascii=False)
     # Stream the results into the run object: reopen it before its closing brace.

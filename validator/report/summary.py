@@ -100,7 +100,7 @@ class Summary:
         rows += [(f"{FINDINGS}: {s.value}s", self.findings[s]) for s in Severity]
         if self.links_checked:
             rows += [(f"{LINK_PROBLEMS}: {s.value}s", self.link_problems[s]) for s in Severity]
-            rows += [(f"{LINK_PROBLEMS}: {status}", n) for status, n in self.link_problems_by_status.items()
+            rows += [(f"{LINK_PROBLEMS} by status: {status}", n) for status, n in self.link_problems_by_status.items()
                      if n or every]
             rows += [(f"{LINK_PROBLEMS}: link warnings", self.link_warnings)] if self.link_warnings or every else []
             rows.append(("links", self.links))
