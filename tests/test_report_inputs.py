@@ -186,3 +186,19 @@ def test_strings_from_a_baseline_are_escaped_like_seed_text(corpus: Path) -> Non
     assert ("- `seeds/a.txt` `link/dead` /gone x \\| y\\\\n\\#\\# Injected heading &lt;img src=x onerror=alert(1)&gt;\n"
             in markdown)
     assert "\n## Injected" not in markdown and "<img" not in markdown
+
+
+def test_lone_surrogates_in_a_report_read_back_are_written_back_not_a_crash(corpus: Path) -> None:
+    """JSON can hold "\\ud800" (a lone surrogate, no character of UTF-8): a forged or damaged shard with one in
+    a reason, a message and a note still merges into every report, and report.json reads back the same text."""
+    document = report()
+    document["links"][0]["reason"] = "gone \ud800 here"
+    document["violations"][0]["message"] = "bad \udfff value"
+    document["run"]["notes"] = ["note \ud800"]
+    (corpus / "odd.json").write_text(json.dumps(document), encoding="utf-8")  # ensure_ascii: "\ud800" escapes
+    done = run_capped("merge", "odd.json", "--format", "json,md,html,junit,sarif,codeclimate", cwd=corpus)
+    assert done.returncode in (0, 1), done.stderr  # what the problems say, never a traceback
+    assert "Traceback" not in done.stderr
+    merged = json.loads((corpus / "reports" / "report.json").read_text(encoding="utf-8"))
+    assert merged["links"][0]["reason"] == "gone \ud800 here" and "note \ud800" in merged["run"]["notes"]
+    assert "bad \\\\udfff value" in (corpus / "reports" / "report.md").read_text(encoding="utf-8")

@@ -83,7 +83,9 @@ def write_atomic(path: Path, chunks: Iterable[str]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        # backslashreplace: a lone surrogate (a "\ud800" escape in a report or cache row read back) is written as
+        # that escape, which JSON reads back as it was, instead of stopping the run without its report.
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as handle:
             handle.writelines(chunks)
         Path(temp).chmod(0o666 & ~_UMASK)  # mkstemp makes 0600; a report is as readable as any new file
         Path(temp).replace(path)
