@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from tests.unit.runs import add, link
-from validator.models import Finding, LinkStatus, Occurrence, RunResult, Severity
+from validator.models import (
+    Finding,
+    KindVerdict,
+    LinkEntry,
+    LinkKind,
+    LinkResult,
+    LinkStatus,
+    Occurrence,
+    RunResult,
+    Severity,
+)
 from validator.report.diff import LinkChange, diff_results, render_markdown
 
 HERE = Occurrence("seeds/a.txt", "/webUrl", 7)
@@ -48,3 +58,26 @@ def test_markdown_of_the_changes() -> None:
     assert "### Links that broke (1)\n\n- `dead` https://x.example/a (was ok): why dead\n" in text
     assert "### Fixed findings (1)\n\n- seeds/a.txt:3 `schema/type` /title: &lt;b&gt;x&lt;/b&gt;\n" in text
     assert "".join(render_markdown(diff_results(old, old))).endswith("Nothing changed.\n\n")
+
+
+def test_a_url_used_as_several_kinds_changes_per_kind() -> None:
+    """Its image and AMP uses failed before; now its page does too: that is a change (the link's most urgent
+    verdict stayed broken, so comparing links alone said "Nothing changed")."""
+    url = "https://x.example/story"
+
+    def used_as(page: LinkStatus) -> RunResult:
+        result = run({})
+        entry = LinkEntry(url, LinkKind.PAGE, [HERE])
+        kinds = (KindVerdict(LinkKind.PAGE, page, f"page {page}"),
+                 KindVerdict(LinkKind.IMAGE, LinkStatus.MISMATCH, "not an image"),
+                 KindVerdict(LinkKind.AMP, LinkStatus.MISMATCH, "not AMP"))
+        worst = min(kinds, key=lambda v: v.status.urgency)
+        entry.result = LinkResult(url, worst.kind, worst.status, worst.reason, kinds=kinds)
+        result.links[url] = entry
+        return result
+
+    changes = diff_results(used_as(LinkStatus.OK), used_as(LinkStatus.DEAD))
+    assert changes.became_broken == [LinkChange(url, LinkStatus.OK, LinkStatus.DEAD, "page dead", LinkKind.PAGE)]
+    assert "- `dead` https://x.example/story as page (was ok): page dead\n" in "".join(render_markdown(changes))
+    assert diff_results(used_as(LinkStatus.DEAD), used_as(LinkStatus.OK)).recovered == [
+        LinkChange(url, LinkStatus.DEAD, LinkStatus.OK, "page ok", LinkKind.PAGE)]

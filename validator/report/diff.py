@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..models import Finding, LinkStatus, RunResult
+from ..models import Finding, LinkKind, LinkResult, LinkStatus, RunResult
 from ..problems import Key, key_of
 from .escape import markdown_code
 from .escape import markdown_text as _text
@@ -17,6 +17,7 @@ class LinkChange:
     before: LinkStatus | None  # None: not checked in the earlier run
     after: LinkStatus
     reason: str
+    kind: LinkKind | None = None  # a URL used as several kinds: the kind whose verdict changed
 
 
 @dataclass(slots=True)
@@ -32,22 +33,37 @@ class ReportDiff:
 
 
 def diff_results(old: RunResult, new: RunResult) -> ReportDiff:
-    """Links are matched by their normalised URL, findings by their baseline key (not line nor message)."""
+    """Links are matched by their normalised URL and kind (a URL used as several kinds changes per kind: its
+    page can break while its image stays broken), findings by their baseline key (not line nor message)."""
     result = ReportDiff()
     for key, entry in sorted(new.links.items(), key=lambda item: item[1].url):
         if entry.result is None:
             continue
         previous = old.links.get(key)
-        was = previous.result.status if previous is not None and previous.result is not None else None
-        now = entry.result.status
-        if now.is_broken and not (was is not None and was.is_broken):
-            result.became_broken.append(LinkChange(entry.url, was, now, entry.result.reason))
-        elif was is not None and was.is_broken and not now.is_broken and now.is_checked:
-            result.recovered.append(LinkChange(entry.url, was, now, entry.result.reason))
+        several = len(entry.result.per_kind()) > 1
+        for verdict in entry.result.per_kind():
+            was = _was(previous.result if previous is not None else None, verdict.kind)
+            now = verdict.status
+            change = LinkChange(entry.url, was, now, verdict.reason, verdict.kind if several else None)
+            if now.is_broken and not (was is not None and was.is_broken):
+                result.became_broken.append(change)
+            elif was is not None and was.is_broken and not now.is_broken and now.is_checked:
+                result.recovered.append(change)
     old_findings, new_findings = _by_key(old), _by_key(new)
     result.new_findings = [f for k, f in sorted(new_findings.items()) if k not in old_findings]
     result.fixed_findings = [f for k, f in sorted(old_findings.items()) if k not in new_findings]
     return result
+
+
+def _was(previous: LinkResult | None, kind: LinkKind) -> LinkStatus | None:
+    """The earlier run's verdict on the URL as that kind; None when it was not checked as that kind (a URL
+    checked as one kind only: its verdict, whichever kind the field now uses it as)."""
+    if previous is None:
+        return None
+    verdicts = previous.per_kind()
+    if len(verdicts) == 1:
+        return verdicts[0].status
+    return next((v.status for v in verdicts if v.kind is kind), None)
 
 
 def _by_key(result: RunResult) -> dict[Key, Finding]:
@@ -60,9 +76,9 @@ def render_markdown(diff: ReportDiff, *, heading: str = "## Since the previous r
         yield "Nothing changed.\n\n"
         return
     sections = (
-        ("Links that broke", [f"{markdown_code(c.after.value)} {_text(c.url)} (was {c.before or 'not checked'}): "
-                              f"{_text(c.reason)}" for c in diff.became_broken]),
-        ("Links that recovered", [f"{markdown_code(c.after.value)} {_text(c.url)} (was {c.before})"
+        ("Links that broke", [f"{markdown_code(c.after.value)} {_text(c.url)}{_as(c)} "
+                              f"(was {c.before or 'not checked'}): {_text(c.reason)}" for c in diff.became_broken]),
+        ("Links that recovered", [f"{markdown_code(c.after.value)} {_text(c.url)}{_as(c)} (was {c.before})"
                                   for c in diff.recovered]),
         ("New findings", [_finding_line(f) for f in diff.new_findings]),
         ("Fixed findings", [_finding_line(f) for f in diff.fixed_findings]),
@@ -70,6 +86,10 @@ def render_markdown(diff: ReportDiff, *, heading: str = "## Since the previous r
     for title, lines in sections:
         if lines:
             yield f"### {title} ({len(lines)})\n\n" + "".join(f"- {line}\n" for line in lines) + "\n"
+
+
+def _as(change: LinkChange) -> str:
+    return f" as {change.kind}" if change.kind is not None else ""
 
 
 def _finding_line(finding: Finding) -> str:
