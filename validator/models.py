@@ -137,6 +137,19 @@ class LinkResult:
         own = KindVerdict(kind, self.status, self.reason, self.warnings)
         return next((v for v in self.kinds if v.kind is kind), own)
 
+    def contradiction(self) -> str | None:
+        """What is wrong when the per-kind verdicts do not add up to the result (a report or cache row from
+        elsewhere): at least two distinct kinds, the result the most urgent of them. None when they add up."""
+        if not self.kinds:
+            return None
+        if len(self.kinds) < 2 or len({v.kind for v in self.kinds}) < len(self.kinds):
+            return "kinds must name two or more different kinds"
+        most = min(v.status.urgency for v in self.kinds)
+        if self.status.urgency != most or KindVerdict(self.kind, self.status, self.reason) not in [
+                KindVerdict(v.kind, v.status, v.reason) for v in self.kinds]:
+            return f"status {self.status} ({self.kind}) is not the most urgent of its kinds' verdicts"
+        return None
+
     def __post_init__(self) -> None:
         if "@" not in "".join((self.url, self.final_url or "", self.reason, *self.redirects, *self.warnings)):
             return  # nothing to redact (nearly always): no call per field

@@ -94,6 +94,10 @@ def good_data() -> str:
     return json.dumps({k: v for k, v in dataclasses.asdict(result(LinkStatus.OK)).items() if k != "from_cache"})
 
 
+KIND_OK = '{"kind": "page", "status": "ok", "reason": "why ok", "warnings": []}'
+KIND_MISMATCH = '{"kind": "image", "status": "mismatch", "reason": "not an image", "warnings": []}'
+
+
 def test_unknown_statuses_and_malformed_rows_are_misses_with_one_note(tmp_path: Path) -> None:
     path = tmp_path / "c.sqlite"
     clock = Clock()
@@ -108,11 +112,15 @@ def test_unknown_statuses_and_malformed_rows_are_misses_with_one_note(tmp_path: 
         ("unknown-field", "ok", clock.now, good_data().replace("{", '{"colour": "red", ', 1)),
         ("unknown-kind", "ok", clock.now, good_data().replace('"kind": "page"', '"kind": "hologram"')),
         ("redirects-text", "ok", clock.now, good_data().replace('["https://b.example/"]', '"https://b.example/"')),
+        # per-kind verdicts that do not add up: a row rewritten to ok hiding its image's mismatch, one kind twice
+        ("kinds-contradict", "ok", clock.now, good_data().replace('"kinds": []', '"kinds": [' + KIND_OK + ", "
+                                                                  + KIND_MISMATCH + "]")),
+        ("kinds-twice", "ok", clock.now, good_data().replace('"kinds": []', f'"kinds": [{KIND_OK}, {KIND_OK}]')),
         ("good", "ok", clock.now, good_data()),
     ])
     cache = LinkCache(path, max_age_good=100, max_age_bad=100, now=clock)
     misses = ["unknown-status", "text-time", "future-forever", "not-json", "a-list", "deep", "wrong-type",
-              "unknown-field", "unknown-kind", "redirects-text"]
+              "unknown-field", "unknown-kind", "redirects-text", "kinds-contradict", "kinds-twice"]
     assert [cache.get(key) for key in misses] == [None] * len(misses)
     assert cache.get("good") == dataclasses.replace(result(LinkStatus.OK), from_cache=True)
     assert cache.notes == [f"link cache {path} holds entries this version cannot read (written by another "

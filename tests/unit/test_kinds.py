@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 import respx
 
 from tests.conftest import assert_valid_report
 from tests.linkcheck import amp_page, html, jpeg_header, png, run_links, verdict
+from validator.errors import UsageError
 from validator.extract import extract_links
 from validator.fix.links import by_occurrence
 from validator.models import ImageSpec, KindVerdict, LinkEntry, LinkKind, LinkStatus, Occurrence, RunResult
@@ -227,3 +229,18 @@ def test_the_markdown_report_says_which_place_uses_the_failing_kind() -> None:
     assert "| page: ok, image: mismatch |" in row
     # the failing place first, each with its kind's verdict
     assert row.endswith("| seeds/a.txt:6:1 (image: mismatch), seeds/a.txt:5:1 (page: ok) |")
+
+
+def test_a_report_whose_kinds_contradict_its_link_is_refused() -> None:
+    """A shard saying 'dead' with every kind fine (or 'ok' hiding a failing kind) must not be merged into counts
+    that disagree with its problems: such a report is not a seed-validator report."""
+    routes = router()
+    routes.get(PAGE).respond(200, html=html())
+    written = report(run(routes, used_as(PAGE, LinkKind.PAGE, LinkKind.IMAGE, image=(480, 320))))
+    for change in ({"status": "ok", "kind": "page", "reason": "HTTP 200"},  # hides the image's mismatch
+                   {"kinds": [written["links"][0]["kinds"][0]] * 2}):  # one kind twice
+        forged = json.loads(json.dumps(written))
+        forged["links"][0].update(change)
+        with pytest.raises(UsageError, match=r"links\[0\]: (status ok \(page\) is not the most urgent|kinds "
+                                                       r"must name two or more different kinds)"):
+            codec.from_document(forged)

@@ -49,7 +49,10 @@ def result_of(status: LinkStatus, data: Any) -> LinkResult:
         count(fields["http_status"])
     if fields.get("final_url") is not None and not isinstance(fields["final_url"], str):
         raise TypeError("final_url")
-    return dataclasses.replace(LinkResult(**fields), from_cache=True)
+    result = LinkResult(**fields)
+    if (contradiction := result.contradiction()) is not None:
+        raise ValueError(contradiction)
+    return dataclasses.replace(result, from_cache=True)
 
 
 def _kinds(value: Any) -> tuple[KindVerdict, ...]:

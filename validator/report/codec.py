@@ -251,6 +251,8 @@ def _link(item: Any, where: str, marks: set[Mark]) -> LinkEntry:
         attempts=integer(item, "attempts", where), elapsed_ms=integer(item, "elapsed_ms", where),
         checked_at=text(item, "checked_at", where), from_cache=boolean(item, "from_cache", where),
         warnings=warnings, kinds=verdicts)
+    if (contradiction := entry.result.contradiction()) is not None:  # a report from elsewhere is not trusted
+        raise DocumentError(f"{where}: {contradiction}")
     for at, o in items(item, "occurrences", where):
         used_as = _enum(LinkKind, text(o, "kind", at), at) if "kind" in as_mapping(o, at) else kind
         occurrence = Occurrence(text(o, "file", at), text(o, "pointer", at), optional_integer(o, "line", at),
