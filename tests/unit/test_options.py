@@ -181,3 +181,11 @@ def test_the_readme_documents_every_key_with_its_default_and_range() -> None:
     expected = readme_table()
     start = readme.index(expected[0]) if expected[0] in readme else -1
     assert readme[start:start + len(expected)] == expected, "README table should be:\n" + "\n".join(expected)
+
+
+def test_the_commands_that_run_checks_say_their_exit_codes_in_help() -> None:
+    for parser in _parsers()[1:]:
+        text = " ".join(parser.format_help().split())
+        if parser.prog.split()[-1] in ("check", "baseline", "merge"):
+            assert "Exit codes: 0 nothing at or above --fail-on, 1 findings that fail" in text, parser.prog
+            assert "3 inconclusive (network unavailable, nothing failing definitely)" in text

@@ -16,7 +16,8 @@ from ..options import Kind, Option, duration_text, number_text
 from ..report.writer import FORMATS
 
 PROG = "seed-validator"
-EPILOG = ("Exit codes: 0 nothing at or above --fail-on, 1 findings that fail, 2 usage or configuration error, "
+EPILOG = ("Exit codes: 0 nothing at or above --fail-on, 1 findings that fail (even when the link stage was also "
+          "inconclusive), 2 usage or configuration error, "
           "3 inconclusive (network unavailable, nothing failing definitely), 130/143 interrupted (Ctrl-C/SIGTERM; "
           "a report marked incomplete is still written). Settings can also live in seed-validator.toml or "
           "[tool.seed-validator] in pyproject.toml, the nearest from the working directory up to the repository's "
@@ -54,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (summary, description) in COMMANDS.items():
         command = commands.add_parser(name, help=summary, description=description, allow_abbrev=False,
-                                      formatter_class=_Formatter)
+                                      formatter_class=_Formatter,
+                                      epilog=EPILOG if name in ("check", "baseline", "merge") else None)
         groups: dict[str | None, Any] = {None: command}
         for option in OPTIONS:
             if option.flag and name in option.commands:
