@@ -193,6 +193,8 @@ def test_lone_surrogates_in_a_report_read_back_are_written_back_not_a_crash(corp
     a reason, a message and a note still merges into every report, and report.json reads back the same text."""
     document = report()
     document["links"][0]["reason"] = "gone \ud800 here"
+    for verdict in document["links"][0]["kinds"]:  # one kind: its verdict repeats the link's
+        verdict["reason"] = "gone \ud800 here"
     document["violations"][0]["message"] = "bad \udfff value"
     document["run"]["notes"] = ["note \ud800"]
     (corpus / "odd.json").write_text(json.dumps(document), encoding="utf-8")  # ensure_ascii: "\ud800" escapes
