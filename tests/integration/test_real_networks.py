@@ -16,7 +16,7 @@ import pytest
 
 from tests.conftest import assert_valid_report
 from tests.integration.server import Farm, running_farm, send
-from tests.linkcheck import entry, png, resolver, run_links, verdict
+from tests.linkcheck import PUBLIC_TOO, entry, png, resolver, run_links, verdict
 from validator import cli
 from validator.check import runner
 from validator.models import LinkKind, LinkStatus
@@ -129,7 +129,7 @@ def test_every_name_failing_while_addresses_answer_calls_no_link_dead(farm: Farm
 
 def test_one_unknown_name_among_names_that_resolve_is_dead(farm: Farm) -> None:
     known, unknown = f"http://news.test:{farm.port}/ok", f"http://gone.test:{farm.port}/ok"
-    lookups = resolver({"news.test": "127.0.0.1", "gone.test": socket.EAI_NONAME})
+    lookups = resolver({"news.test": ("127.0.0.1", PUBLIC_TOO), "gone.test": socket.EAI_NONAME})
     result = run_links([entry(known), entry(unknown)], allow_private=True, resolver=lookups)
     assert not result.inconclusive
     assert verdict(result, known).status is LinkStatus.OK
@@ -138,9 +138,33 @@ def test_one_unknown_name_among_names_that_resolve_is_dead(farm: Farm) -> None:
     assert outcome.reason == "unknown host (NXDOMAIN): cannot resolve gone.test: Name or service not known"
 
 
+def test_names_resolving_only_to_loopback_prove_nothing_about_public_names(farm: Farm, tmp_path: Path) -> None:
+    """A sandbox: `localhost` resolves from the hosts file, every public name fails with EAI_NONAME (the
+    resolver is unreachable). localhost's answer says nothing about DNS: no public link is dead, the run is
+    inconclusive, and nothing false is cached (the second run is as inconclusive as the first)."""
+    local, public = f"http://localhost:{farm.port}/ok", "https://www.bbc.co.uk/news/world-12345678"
+    lookups = resolver({"localhost": "127.0.0.1", "www.bbc.co.uk": socket.EAI_NONAME})
+    cache = tmp_path / "cache.sqlite"
+    for _ in range(2):
+        result = run_links([entry(local), entry(public)], allow_private=True, resolver=lookups, cache=cache)
+        assert result.inconclusive
+        assert verdict(result, local).status is LinkStatus.OK
+        outcome = verdict(result, public)
+        assert (outcome.status, outcome.from_cache) == (LinkStatus.ERROR, False)
+        assert any("the lookups of all 1 host name(s) failed (www.bbc.co.uk)" in note for note in result.notes)
+
+
+def test_an_intranet_name_allowed_by_network_is_no_evidence_either(farm: Farm) -> None:
+    local, public = f"http://wiki.intranet:{farm.port}/ok", "https://news.example.com/story"
+    lookups = resolver({"wiki.intranet": "127.0.0.1", "news.example.com": socket.EAI_NONAME})
+    result = run_links([entry(local), entry(public)], allow_networks=["127.0.0.0/8"], resolver=lookups)
+    assert result.inconclusive
+    assert verdict(result, public).status is LinkStatus.ERROR
+
+
 def test_a_name_the_resolver_could_not_ask_about_is_never_dead(farm: Farm) -> None:
     known, unasked = f"http://news.test:{farm.port}/ok", f"http://slow.test:{farm.port}/ok"
-    lookups = resolver({"news.test": "127.0.0.1", "slow.test": socket.EAI_AGAIN})
+    lookups = resolver({"news.test": ("127.0.0.1", PUBLIC_TOO), "slow.test": socket.EAI_AGAIN})
     result = run_links([entry(known), entry(unasked)], allow_private=True, resolver=lookups, retries=0)
     assert not result.inconclusive
     assert (verdict(result, unasked).status, verdict(result, unasked).reason) == (
@@ -195,6 +219,21 @@ def test_cli_every_name_failing_is_inconclusive_exit_3(tmp_path: Path, monkeypat
         "ok": 1, "redirected": 0, "dead": 0, "soft-dead": 0, "mismatch": 0, "blocked": 0, "error": 1, "skipped": 0}
 
 
+def test_cli_localhost_resolving_while_public_names_fail_is_inconclusive_exit_3(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], farm: Farm) -> None:
+    (tmp_path / "seeds").mkdir()
+    text = SEED.format(page=f"http://localhost:{farm.port}/ok", image=f"http://img.test:{farm.port}/image.png",
+                       domain="news.test")
+    (tmp_path / "seeds" / "a.txt").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    table: dict[str, str | int | tuple[str, ...]] = {"localhost": "127.0.0.1", "img.test": socket.EAI_NONAME}
+    monkeypatch.setattr(runner, "HttpChecker", functools.partial(runner.HttpChecker, resolver=resolver(table)))
+    code = cli.main(["check", "--no-cache", "--allow-private"])
+    output = capsys.readouterr().out
+    assert code == 3
+    assert "link/dead" not in output and "INCONCLUSIVE" in output
+
+
 def test_cli_a_definite_failure_wins_over_an_inconclusive_link_stage(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], farm: Farm) -> None:
     code, report = cli_run(tmp_path, monkeypatch, farm, {"news.test": socket.EAI_NONAME}, domain="not a domain")
@@ -215,7 +254,8 @@ def test_cli_an_unknown_name_among_resolving_ones_fails_the_run(
                        domain="news.test")
     (tmp_path / "seeds" / "a.txt").write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    table: dict[str, str | int] = {"news.test": "127.0.0.1", "img.test": socket.EAI_NONAME}
+    table: dict[str, str | int | tuple[str, ...]] = {"news.test": ("127.0.0.1", PUBLIC_TOO),
+                                                     "img.test": socket.EAI_NONAME}
     monkeypatch.setattr(runner, "HttpChecker", functools.partial(runner.HttpChecker, resolver=resolver(table)))
     code = cli.main(["check", "--no-cache", "--allow-private"])
     output = capsys.readouterr().out

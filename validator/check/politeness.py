@@ -154,9 +154,13 @@ class Politeness:
         else:
             state.resolved = True  # refused, timed out, blocked...: only after the name was resolved
 
-    def facts(self) -> HostFacts:
+    def facts(self, local_names: frozenset[str] = frozenset()) -> HostFacts:
+        """The run's facts about reaching hosts. Names proving nothing about public name resolution are left
+        out of names_resolved/unresolved: address literals, allow-listed names, and `local_names`, those
+        that resolved only to non-public addresses (the hosts file, an intranet zone: GuardedBackend)."""
         hosts = self._hosts.items()
-        names = [(name, h) for name, h in hosts if _is_name(name) and name not in self._allow_listed]
+        names = [(name, h) for name, h in hosts
+                 if _is_name(name) and name not in self._allow_listed and name not in local_names]
         return HostFacts(attempted=frozenset(name for name, h in hosts if h.attempted),
                          connected=frozenset(name for name, h in hosts if h.connected),
                          network_failed=frozenset(name for name, h in hosts if h.network_failed),

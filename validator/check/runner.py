@@ -96,6 +96,7 @@ class _Run:
         self.queues: dict[str, deque[LinkEntry]] = {}
         self.checked: list[tuple[LinkEntry, Checked]] = []
         self.probe_notes: list[str] = []
+        self.local_names: frozenset[str] = frozenset()  # names resolved only to non-public addresses
 
     async def run(self, entries: list[LinkEntry]) -> None:
         cache = self._open_cache()
@@ -130,11 +131,10 @@ class _Run:
     async def _fetch_all(self, cache: LinkCache | None) -> None:
         if not self.queues:
             return
-        connections = Connections(
-            GuardedBackend(AddressPolicy.from_settings(self.links.allow_private, self.links.allow_networks),
-                           dns_timeout=self.links.connect_timeout, resolver=self.engine.resolver),
-            user_agent=self.links.user_agent, timeout=self.links.timeout, connect_timeout=self.links.connect_timeout,
-            shared=self.engine.transport)
+        backend = GuardedBackend(AddressPolicy.from_settings(self.links.allow_private, self.links.allow_networks),
+                                 dns_timeout=self.links.connect_timeout, resolver=self.engine.resolver)
+        connections = Connections(backend, user_agent=self.links.user_agent, timeout=self.links.timeout,
+                                  connect_timeout=self.links.connect_timeout, shared=self.engine.transport)
         probes = SoftNotFoundProbes(self.links, self.politeness, connections)
         # A host gets as many workers as its per-host limit; each works through the host's queue on
         # connections of its own. The politeness slots hold the limit for every request, probes included.
@@ -146,6 +146,7 @@ class _Run:
         finally:
             await probes.aclose()
             self.probe_notes = probes.notes()
+            self.local_names = backend.local_names()
 
     async def _suggest_archived(self, entries: list[LinkEntry], cache: LinkCache | None) -> None:
         """Archived copies for the dead links (entry.archived): verdicts stay as they are, whatever happens."""
@@ -274,7 +275,7 @@ class _Run:
         if cache is not None:
             history = {item.key: run for item in checked
                        if item.result.status is LinkStatus.ERROR and (run := cache.failures(item.key)) is not None}
-        outcome = conclude(checked, self.politeness.facts(), history=history, now=now,
+        outcome = conclude(checked, self.politeness.facts(self.local_names), history=history, now=now,
                            memory=FlakeMemory(self.links.persistent_checks, self.links.persistent_days))
         for (entry, _), result in zip(self.checked, outcome.results, strict=True):
             entry.result = result

@@ -6,10 +6,13 @@ cache, not those skipped before any request), in this order:
 
 1. deadline: the URL's deadline expired before a verdict → error, "no verdict within the N s deadline";
 2. network unavailable, decided per mechanism:
-   a. routing: no host connected and every attempted one failed at DNS or routing → nothing fetched is a
-      verdict: dead becomes error "not verified", the run is inconclusive, nothing is cached;
-   b. names: host-name lookups failed and not one succeeded (whatever hosts given by IP address, or names
-      allow-listed as private, did) → the verdicts resting on a name lookup are not verdicts: an unknown
+   a. routing: no host connected and every attempted one failed at DNS or routing (not all of them at name
+      lookups: that is b, whatever answers the cache held) → nothing fetched is a verdict: dead becomes error
+      "not verified", the run is inconclusive, nothing is cached;
+   b. names: host-name lookups failed and not one succeeded with a public address (whatever hosts given by IP
+      address, names allow-listed as private, or names that resolved only to loopback or private addresses
+      — localhost from the hosts file, an intranet zone — did: they say nothing of the resolver public names
+      go to) → the verdicts resting on a name lookup are not verdicts: an unknown
       host becomes error "not verified", the run is inconclusive, and they are neither cached nor
       remembered. An unknown host (NXDOMAIN: "no such name", never "could not ask") is dead only while
       other names resolve;
@@ -99,8 +102,8 @@ def conclude(checked: Sequence[Checked], hosts: HostFacts, *, history: Mapping[s
     this run, or None when there is no cache (then nothing is remembered).
     """
     results = tuple(_deadline(item) for item in checked)
-    if network_unavailable(hosts):
-        return _offline(checked, results, hosts)
+    if network_unavailable(hosts) and not hosts.attempted <= hosts.names_unresolved:
+        return _offline(checked, results, hosts)  # (only names failing: rule 2b's diagnosis, cache or not)
     notes: tuple[str, ...] = ()
     unverified: frozenset[int] = frozenset()  # positions of verdicts that rest on a resolver that was missing
     if names_unavailable(hosts):
