@@ -64,6 +64,9 @@ class SectionProbe:
     section: str = "/"             # the section probed ('/news/')
 
 
+# The reason of an unknown host starts so (verdicts.py drops it when the lookups failed for every name).
+UNKNOWN_HOST = "unknown host (NXDOMAIN): "
+
 # Below this much visible text (after numbers and ids are dropped) two pages are too bare to tell apart.
 MIN_TEXT = 200
 
@@ -106,7 +109,7 @@ def _failure_verdict(failure: Failure, detail: str, attempts: int) -> tuple[Link
     if failure is Failure.UNSUPPORTED_SCHEME:
         return LinkStatus.SKIPPED, f"not an http(s) URL: {detail}"
     if failure is Failure.DNS_NXDOMAIN:
-        return LinkStatus.DEAD, f"unknown host (NXDOMAIN): {detail}"
+        return LinkStatus.DEAD, f"{UNKNOWN_HOST}{detail}"
     if is_retried(failure):
         return LinkStatus.ERROR, f"{detail}{_after(attempts)}"
     return LinkStatus.ERROR, detail

@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 
 from ..clock import rfc3339
 from ..models import LinkResult, LinkStatus
+from .classify import UNKNOWN_HOST
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +148,7 @@ def _offline(checked: Sequence[Checked], results: tuple[LinkResult, ...], hosts:
             "routing failed for all of them; no link was called dead. Check the connection (or use --offline) "
             "and run again")
     rewritten = tuple(
-        _restate(result, LinkStatus.ERROR, lambda reason: f"not verified, network unavailable: {reason}")
+        _restate(result, LinkStatus.ERROR, lambda reason: f"not verified, network unavailable: {reason.removeprefix(UNKNOWN_HOST)}")
         if result.status is LinkStatus.DEAD and item.host in hosts.attempted else result
         for item, result in zip(checked, results, strict=True))
     return Conclusion(rewritten, notes=(note,), inconclusive=True)
@@ -156,16 +157,19 @@ def _offline(checked: Sequence[Checked], results: tuple[LinkResult, ...], hosts:
 def _unresolved(result: LinkResult) -> LinkResult:
     if result.status is not LinkStatus.DEAD:
         return result
-    return _restate(result, LinkStatus.ERROR,
-                    lambda reason: f"not verified, no host name could be resolved in this run: {reason}")
+    return _restate(result, LinkStatus.ERROR, lambda reason: (
+        "not verified: the name could not be looked up while name resolution was failing in this run "
+        f"({reason.removeprefix(UNKNOWN_HOST)})"))
 
 
 def _names_note(hosts: HostFacts) -> str:
     named = sorted(hosts.names_unresolved)
     shown = ", ".join(named[:5]) + (", …" if len(named) > 5 else "")
+    reached = "" if hosts.connected else (" (no host was reached in this run either: the network looks "
+                                          "unavailable, or only DNS is)")
     return (f"host names could not be resolved: the lookups of all {len(named)} host name(s) failed ({shown}) and "
-            "none succeeded, so the resolver, not the names, looks unavailable; no link was called dead for an "
-            "unknown host. Check DNS and run again")
+            "none succeeded with a public address, so the resolver, not the names, looks unavailable"
+            f"{reached}; no link was called dead for an unknown host. Check DNS (and any proxy) and run again")
 
 
 def _flake(result: LinkResult, before: tuple[float, int] | None, now: float, memory: FlakeMemory) -> LinkResult:
