@@ -107,6 +107,44 @@ def test_a_single_page_site_answering_every_path_with_one_shell_only_warns() -> 
     assert root_asked == 1
 
 
+def id_site(h: BaseHTTPRequestHandler) -> None:
+    """Every path gets a page of its own (titled by its last segment), the root its front page."""
+    slug = h.path.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] or "front"
+    send(h, 200, page(f"Story {slug}", f"All about {slug}. " + FILLER), {"Content-Type": "text/html"})
+
+
+def test_two_sites_on_one_host_name_never_share_a_probe_or_a_root() -> None:
+    """A news site and a single-page app on two ports of one host: each origin is probed and its root asked
+    on its own, so the app's page gets the app's warning, never the news site's root as its baseline."""
+    with running_farm() as news, running_farm() as app:
+        news.routes.clear()
+        app.routes.clear()
+        news.fallback, app.fallback = catch_all_site, single_page_site
+        story, spa = news.url("/news/real-story"), app.url("/articles/spa-story-one")
+        result = run_links([entry(story), entry(spa)], allow_private=True, per_host=1)
+        roots = (news.hits.get("/", 0), app.hits.get("/", 0))
+    assert verdict(result, story).status is LinkStatus.OK
+    outcome = verdict(result, spa)
+    assert outcome.status is LinkStatus.OK
+    assert "its root included" in outcome.warnings[0]
+    assert roots == (1, 1)
+
+
+def test_a_catch_all_on_one_port_is_judged_against_its_own_probe_every_time() -> None:
+    """The same section on two ports of one host: an id-specific site and a catch-all. The deleted story on
+    the catch-all is soft-dead in every run, whichever URL finishes first."""
+    for _ in range(3):
+        with running_farm() as ids, running_farm() as catch_all:
+            ids.routes.clear()
+            catch_all.routes.clear()
+            ids.fallback, catch_all.fallback = id_site, catch_all_site
+            live, gone = ids.url("/news/real-story-here"), catch_all.url("/news/deleted-story-2019")
+            result = run_links([entry(live), entry(gone)], allow_private=True, per_host=1)
+            probed = (len(probes_of(ids)), len(probes_of(catch_all)))
+        assert (verdict(result, live).status, verdict(result, gone).status) == (LinkStatus.OK, LinkStatus.SOFT_DEAD)
+        assert probed == (1, 1)
+
+
 @pytest.fixture(scope="module")
 def farm() -> Iterator[Farm]:
     with running_farm() as running:

@@ -1,6 +1,6 @@
-"""The soft-404 and catch-all probe: once per (host, section), how the host answers a made-up sibling of a
+"""The soft-404 and catch-all probe: once per (origin, section), how the origin answers a made-up sibling of a
 URL there (a path that cannot exist); and, when that answer is a page with enough text to tell pages
-apart, whether the host's root gets the same page (one shell for every path, as a single-page site serves).
+apart, whether the origin's root gets the same page (one shell for every path, as a single-page site serves).
 
 Its answer only refines a page's verdict (classify: a redirect to where missing paths also go, a page
 indistinguishable from the made-up sibling's). It never decides one alone: it has its own short deadline,
@@ -29,6 +29,7 @@ from .probe import TextPrint, charset_of, is_html, page_facts, text_print
 PROBE_TIMEOUT = 5.0
 _NAMED = 5  # hosts named in the note
 _EXTENSIONS = (".html", ".htm", ".shtml", ".php", ".asp", ".aspx", ".jsp", ".cms")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,14 +44,36 @@ def section_of(url: str) -> str:
     return f"/{segments[0]}/" if len(segments) > 1 else "/"
 
 
+def origin_of(url: str) -> str:
+    """The URL's origin, `scheme://host:port` (the default port spelt out): two sites on one host name at
+    different ports or schemes are two origins, and never share a probe."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return f"{scheme}://{(parts.hostname or '').lower()}:{port or _DEFAULT_PORTS.get(scheme, 0)}"
+
+
+def probe_key(url: str) -> tuple[str, str, str]:
+    """What a probe answers for: (origin, section, extension kept by the made-up sibling). Whichever URL of
+    a section asks first, the made-up sibling is the same one (up to its random token)."""
+    return origin_of(url), section_of(url), _extension(url)
+
+
+def _extension(url: str) -> str:
+    last = urlsplit(url).path.rsplit("/", 1)[-1]
+    return next((e for e in _EXTENSIONS if last.lower().endswith(e)), "")
+
+
 def made_up_sibling(url: str, token: str) -> str:
     """A URL in the section of `url` that cannot exist: the section and `seed-validator-<token>` (keeping an
     extension such as .html, which routers often key on), no query. Nothing else of the URL is kept: a
     segment that identifies the article (`/news/12345/any-slug`) would get the article itself."""
     parts = urlsplit(url)
-    last = parts.path.rsplit("/", 1)[-1]
-    extension = next((e for e in _EXTENSIONS if last.lower().endswith(e)), "")
-    return urlunsplit((parts.scheme, parts.netloc, f"{section_of(url)}seed-validator-{token}{extension}", "", ""))
+    return urlunsplit((parts.scheme, parts.netloc, f"{section_of(url)}seed-validator-{token}{_extension(url)}",
+                       "", ""))
 
 
 class SoftNotFoundProbes:
@@ -58,7 +81,7 @@ class SoftNotFoundProbes:
         self._links = links
         self._politeness = politeness
         self._connections = connections
-        self._probes: dict[tuple[str, str], asyncio.Task[SectionProbe | None]] = {}
+        self._probes: dict[tuple[str, str, str], asyncio.Task[SectionProbe | None]] = {}
         self._roots: dict[str, asyncio.Task[_Page | None]] = {}
         self._unanswered: set[str] = set()
 
@@ -68,9 +91,9 @@ class SoftNotFoundProbes:
                 and fetched.failure is None and 200 <= (fetched.status or 0) < 300)
 
     async def baseline(self, host: str, url: str) -> SectionProbe | None:
-        """The baseline of the URL's section on its host, probed next to `url` the first time it is asked
+        """The baseline of the URL's section on its origin (probe_key), probed the first time it is asked
         for, shared after that."""
-        key = (host, section_of(url))
+        key = probe_key(url)
         probe = self._probes.get(key)
         if probe is None:
             probe = self._probes[key] = asyncio.ensure_future(self._probe(host, url, key[1]))
@@ -93,11 +116,12 @@ class SoftNotFoundProbes:
         return SectionProbe(seen.status, final_url, title, text, shell=shell, section=section)
 
     async def _root(self, host: str, url: str) -> _Page | None:
-        """The host's root page (asked once per host, only when a made-up URL got a page)."""
-        task = self._roots.get(host)
+        """The origin's root page (asked once per origin, only when a made-up URL got a page)."""
+        origin = origin_of(url)
+        task = self._roots.get(origin)
         if task is None:
             parts = urlsplit(url)
-            task = self._roots[host] = asyncio.ensure_future(
+            task = self._roots[origin] = asyncio.ensure_future(
                 self._page(host, urlunsplit((parts.scheme, parts.netloc, "/", "", ""))))
         return await asyncio.shield(task)
 

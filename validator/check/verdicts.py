@@ -148,7 +148,8 @@ def _offline(checked: Sequence[Checked], results: tuple[LinkResult, ...], hosts:
             "routing failed for all of them; no link was called dead. Check the connection (or use --offline) "
             "and run again")
     rewritten = tuple(
-        _restate(result, LinkStatus.ERROR, lambda reason: f"not verified, network unavailable: {reason.removeprefix(UNKNOWN_HOST)}")
+        _restate(result, LinkStatus.ERROR,
+                 lambda reason: f"not verified, network unavailable: {reason.removeprefix(UNKNOWN_HOST)}")
         if result.status is LinkStatus.DEAD and item.host in hosts.attempted else result
         for item, result in zip(checked, results, strict=True))
     return Conclusion(rewritten, notes=(note,), inconclusive=True)
