@@ -17,7 +17,7 @@ import pytest
 from tests.conftest import assert_valid_report
 from tests.integration.server import Farm, running_farm, send
 from tests.linkcheck import PUBLIC_TOO, entry, png, resolver, run_links, verdict
-from validator import cli
+from validator import cli, config
 from validator.check import runner
 from validator.models import LinkKind, LinkStatus
 
@@ -143,6 +143,66 @@ def test_a_catch_all_on_one_port_is_judged_against_its_own_probe_every_time() ->
             probed = (len(probes_of(ids)), len(probes_of(catch_all)))
         assert (verdict(result, live).status, verdict(result, gone).status) == (LinkStatus.OK, LinkStatus.SOFT_DEAD)
         assert probed == (1, 1)
+
+
+def consent_wall(h: BaseHTTPRequestHandler) -> None:
+    """The front page at /, and one cookie-consent page for every other path, live article or not."""
+    if h.path == "/":
+        body = page("The Daily Example", "Welcome to the front page. " + FILLER)
+    else:
+        body = page("Before you continue", "We use cookies and data to deliver and maintain our services. " + FILLER)
+    send(h, 200, body, {"Content-Type": "text/html"})
+
+
+def paywall(h: BaseHTTPRequestHandler) -> None:
+    """Every story redirected to one subscription page (the path not carried along)."""
+    if h.path.startswith("/news/"):
+        send(h, 302, headers={"Location": "/subscribe"})
+    else:
+        send(h, 200, page("Subscribe", "Subscribe to read every story. " + FILLER), {"Content-Type": "text/html"})
+
+
+def test_a_consent_wall_in_front_of_every_article_is_blocked_not_soft_dead() -> None:
+    with running_farm() as walled:
+        walled.routes.clear()
+        walled.fallback = consent_wall
+        urls = [walled.url("/world/floods-hit-the-north"), walled.url("/world/election-results-2021")]
+        result = run_links([entry(u) for u in urls], allow_private=True)
+    for url in urls:
+        outcome = verdict(result, url)
+        assert outcome.status is LinkStatus.BLOCKED, outcome.reason
+        assert outcome.reason == (
+            f"every one of the 2 articles checked in {walled.base}/world/ gets the same answer as a made-up URL "
+            "there: a consent or pay wall, a login or an app shell stands in front of them, so whether this one "
+            "exists cannot be told; not known dead")
+
+
+def test_a_paywall_redirecting_every_story_to_subscribe_is_blocked_not_soft_dead() -> None:
+    with running_farm() as walled:
+        walled.routes.clear()
+        walled.fallback = paywall
+        url = walled.url("/news/a-story-behind-the-paywall")
+        result = run_links([entry(url)], allow_private=True)
+    outcome = verdict(result, url)
+    assert outcome.status is LinkStatus.BLOCKED
+    assert outcome.reason.startswith(f"redirects to {walled.url('/subscribe')}, a login, subscription or consent "
+                                     "page where a made-up URL in this section goes too")
+
+
+def test_a_live_story_beside_the_deleted_one_keeps_the_catch_all_soft_dead(site: Farm) -> None:
+    gone = [site.url("/news/old-story"), site.url("/news/older-story")]
+    result = run_links([entry(u) for u in [*gone, site.url("/news/real-story")]], allow_private=True)
+    assert [verdict(result, u).status for u in gone] == [LinkStatus.SOFT_DEAD] * 2
+
+
+def test_the_probe_turned_off_for_a_host_or_the_run_judges_its_pages_without_it(site: Farm) -> None:
+    gone = site.url("/news/old-story")
+    off = {"127.0.0.1": config.HostOverride(soft_404_probe=False)}
+    for options in ({"hosts": off}, {"soft_404_probe": False}):
+        site.hits.clear()
+        result = run_links([entry(gone)], allow_private=True, **options)
+        assert verdict(result, gone).status is LinkStatus.OK
+        assert probes_of(site) == []
 
 
 @pytest.fixture(scope="module")

@@ -35,15 +35,18 @@ class HostPolicy:
     per_host: int     # requests in flight at once
     interval: float   # seconds between request starts
     timeout: float    # a URL's deadline on this host
+    soft_404_probe: bool = True  # whether its pages are compared with a made-up sibling's (soft404.py)
 
 
 def host_policy(links: LinkSettings, host: str) -> HostPolicy:
     override = links.hosts.get(host)
     if override is None:
-        return HostPolicy(links.per_host, links.host_interval, links.timeout)
+        return HostPolicy(links.per_host, links.host_interval, links.timeout, links.soft_404_probe)
     return HostPolicy(per_host=override.per_host or links.per_host,
                       interval=links.host_interval if override.host_interval is None else override.host_interval,
-                      timeout=override.timeout or links.timeout)
+                      timeout=override.timeout or links.timeout,
+                      soft_404_probe=links.soft_404_probe if override.soft_404_probe is None
+                      else override.soft_404_probe)
 
 
 @dataclass(slots=True)

@@ -31,7 +31,7 @@ from .fetch import fetch
 from .guard import AddressPolicy, GuardedBackend, Resolver
 from .politeness import Politeness, Sleep
 from .retry import RetryPolicy
-from .soft404 import SoftNotFoundProbes
+from .soft404 import SoftNotFoundProbes, section_key
 from .verdicts import Checked, FlakeMemory, conclude, provisional
 
 
@@ -110,7 +110,7 @@ class _Run:
                 elif cached is not None:
                     entry.result = dataclasses.replace(cached, url=entry.url)
                 else:
-                    self.queues.setdefault(_host(entry.url), deque()).append(entry)
+                    self.queues.setdefault(host_of(entry.url) or "", deque()).append(entry)
                     continue
                 self.tally.add(entry.result)
             await self._fetch_all(cache)
@@ -208,15 +208,17 @@ class _Run:
         # One answer, every kind's check on it (a page used as an image gets the image's verdict too).
         verdicts: list[tuple[LinkKind, Verdict]] = []
         for kind in entry.kinds:
-            probe = await probes.baseline(host, entry.url) if probes.wanted(kind, fetched) else None
+            probe = await probes.baseline(host, entry.url) if probes.wanted(kind, fetched, host) else None
             expect = Expectation(kind, entry.image if kind is LinkKind.IMAGE else None,
                                  frozenset(entry.canonical_candidates) if kind is LinkKind.AMP else frozenset(),
                                  frozenset(self.links.accept))
             verdicts.append((kind, classify(fetched, expect, attempts=attempts, probe=probe)))
         result = self._result(entry, verdicts[0][1], attempts, elapsed, kinds=tuple(verdicts) if verdicts[1:] else ())
         lookup_failed = fetched.failure in DNS_FAILURES
+        page = any(kind in (LinkKind.PAGE, LinkKind.EMBED) for kind in entry.kinds)
         return Checked(key, host, result, held_back=provisional(result, dns_failed=lookup_failed),
-                       name_lookup_failed=lookup_failed)
+                       name_lookup_failed=lookup_failed, section=section_key(entry.url) if page else "",
+                       like_made_up=any(v.like_made_up for _, v in verdicts))
 
     async def _attempts(self, entry: LinkEntry, host: str, client: Getter) -> tuple[Fetched | None, int, bool]:
         """Attempts until one gives a final answer: (the last answer, attempts made, deadline expired).
@@ -288,10 +290,6 @@ class _Run:
                 cache.record_failure(key, now)
             for key in outcome.answered:
                 cache.clear_failure(key)
-
-
-def _host(url: str) -> str:
-    return host_of(url) or ""
 
 
 def _cancel_soon(loop: asyncio.AbstractEventLoop, future: asyncio.Future[Any]) -> None:

@@ -45,15 +45,22 @@ def section_of(url: str) -> str:
 
 
 def origin_of(url: str) -> str:
-    """The URL's origin, `scheme://host:port` (the default port spelt out): two sites on one host name at
-    different ports or schemes are two origins, and never share a probe."""
+    """The URL's origin, `scheme://host[:port]` (a default port left out, however the URL spells it): two
+    sites on one host name at different ports or schemes are two origins, and never share a probe."""
     parts = urlsplit(url)
-    scheme = parts.scheme.lower()
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
     try:
         port = parts.port
     except ValueError:
         port = None
-    return f"{scheme}://{(parts.hostname or '').lower()}:{port or _DEFAULT_PORTS.get(scheme, 0)}"
+    host = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{host}" if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{scheme}://{host}:{port}"
+
+
+def section_key(url: str) -> str:
+    """The section a URL sits in, on its origin ('https://news.example/world/'): URLs sharing it share the
+    made-up sibling's answer, and a wall stands in front of all of them (verdicts.py)."""
+    return origin_of(url) + section_of(url)
 
 
 def probe_key(url: str) -> tuple[str, str, str]:
@@ -85,9 +92,10 @@ class SoftNotFoundProbes:
         self._roots: dict[str, asyncio.Task[_Page | None]] = {}
         self._unanswered: set[str] = set()
 
-    def wanted(self, kind: LinkKind, fetched: Fetched) -> bool:
-        """Only pages answering 2xx are compared with the baseline."""
-        return (self._links.soft_404_probe and kind in (LinkKind.PAGE, LinkKind.EMBED)
+    def wanted(self, kind: LinkKind, fetched: Fetched, host: str) -> bool:
+        """Only pages answering 2xx are compared with the baseline, on hosts where the probe is on
+        (`soft-404-probe`, `--no-soft-404-probe`, or the host's own `[hosts."NAME"] soft-404-probe`)."""
+        return (self._politeness.policy(host).soft_404_probe and kind in (LinkKind.PAGE, LinkKind.EMBED)
                 and fetched.failure is None and 200 <= (fetched.status or 0) < 300)
 
     async def baseline(self, host: str, url: str) -> SectionProbe | None:

@@ -5,6 +5,8 @@ decided here, from facts the runner collected, over the URLs checked in this run
 cache, not those skipped before any request), in this order:
 
 1. deadline: the URL's deadline expired before a verdict → error, "no verdict within the N s deadline";
+   b. walls: every page checked in one section of a site (two at least) got the answer a made-up URL there
+      gets → a wall (consent, paywall, login, app shell) hides the articles: soft-dead becomes blocked;
 2. network unavailable, decided per mechanism:
    a. routing: no host connected and every attempted one failed at DNS or routing (not all of them at name
       lookups: that is b, whatever answers the cache held) → nothing fetched is a verdict: dead becomes error
@@ -59,6 +61,8 @@ class Checked:
     held_back: bool = False        # a verdict to cache only once the network is known up (see provisional)
     internal_error: bool = False   # checking it raised inside the checker: no verdict on the link (rule 4)
     name_lookup_failed: bool = False  # the attempt ended in a failed host-name lookup (its own host or a hop's)
+    section: str = ""           # a page's section on its origin ('https://news.example/world/'), for walls
+    like_made_up: bool = False  # it got the answer a made-up URL in that section gets (classify)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +106,7 @@ def conclude(checked: Sequence[Checked], hosts: HostFacts, *, history: Mapping[s
     `history` is the cache's record of earlier failures, key → (first failure, failures in a row) before
     this run, or None when there is no cache (then nothing is remembered).
     """
-    results = tuple(_deadline(item) for item in checked)
+    results = _walls(checked, tuple(_deadline(item) for item in checked))
     if network_unavailable(hosts) and not hosts.attempted <= hosts.names_unresolved:
         return _offline(checked, results, hosts)  # (only names failing: rule 2b's diagnosis, cache or not)
     notes: tuple[str, ...] = ()
@@ -141,6 +145,32 @@ def _deadline(item: Checked) -> LinkResult:
     detail = f" (last attempt: {result.reason})" if result.reason else ""
     said = f"no verdict within the {item.deadline:g} s deadline: the server is slow or hanging{detail}"
     return _restate(result, LinkStatus.ERROR, lambda _: said)
+
+
+def _walls(checked: Sequence[Checked], results: tuple[LinkResult, ...]) -> tuple[LinkResult, ...]:
+    """Rule 1b: where every page checked in one section of a site (two at least) got what a made-up URL
+    there gets, the site hides its articles behind one page (a consent or pay wall, a login, an app shell):
+    that says nothing of whether any of them exists, so none is soft-dead for it, whatever order they
+    finished in. A section where live articles get pages of their own keeps its soft-dead verdicts."""
+    members: dict[str, list[int]] = {}
+    for i, item in enumerate(checked):
+        if item.section:
+            members.setdefault(item.section, []).append(i)
+    walled = {section: len(at) for section, at in members.items()
+              if len(at) >= 2 and all(checked[i].like_made_up for i in at)}
+    if not walled:
+        return results
+    return tuple(_walled(result, checked[i].section, walled[checked[i].section])
+                 if checked[i].section in walled and result.status is LinkStatus.SOFT_DEAD else result
+                 for i, result in enumerate(results))
+
+
+def _walled(result: LinkResult, section: str, count: int) -> LinkResult:
+    seen = f" (redirected to {result.final_url})" if result.final_url else ""
+    said = (f"every one of the {count} articles checked in {section} gets the same answer as a made-up URL there"
+            f"{seen}: a consent or pay wall, a login or an app shell stands in front of them, so whether this one "
+            "exists cannot be told; not known dead")
+    return _restate(result, LinkStatus.BLOCKED, lambda _: said)
 
 
 def _offline(checked: Sequence[Checked], results: tuple[LinkResult, ...], hosts: HostFacts) -> Conclusion:
