@@ -335,6 +335,42 @@ def test_cli_localhost_resolving_while_public_names_fail_is_inconclusive_exit_3(
     assert "link/dead" not in output and "INCONCLUSIVE" in output
 
 
+def test_an_inconclusive_headline_never_contradicts_a_dead_link(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], farm: Farm) -> None:
+    """The page's name cannot be looked up (not verified) while the image, by address, answers 404 (dead):
+    every headline says both, and `baseline` on the same run says why it exits 3."""
+    (tmp_path / "seeds").mkdir()
+    text = SEED.format(page=f"http://news.test:{farm.port}/ok", image=farm.url("/gone.png"), domain="news.test")
+    (tmp_path / "seeds" / "a.txt").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    table: dict[str, str | int | tuple[str, ...]] = {"news.test": socket.EAI_NONAME}
+    monkeypatch.setattr(runner, "HttpChecker", functools.partial(runner.HttpChecker, resolver=resolver(table)))
+    code = cli.main(["check", "--no-cache", "--allow-private", "--format", "md,html"])
+    output = capsys.readouterr().out
+    said = ("links resting on the network or on name resolution were not verified (see the notes); 1 link(s) "
+            "called dead or soft-dead on the answers that came")
+    assert code == 1
+    assert f"the link stage was also INCONCLUSIVE: {said}" in output
+    assert f"**inconclusive** ({said})" in (tmp_path / "reports" / "report.md").read_text(encoding="utf-8")
+    assert f"inconclusive: {said}" in (tmp_path / "reports" / "report.html").read_text(encoding="utf-8")
+    assert "no link was called dead." not in output  # the note may: "… dead for an unknown host"
+    # its two occurrences (webUrl, originalUrl) are one console line, saying "not verified" once
+    assert ("2 link problem(s) (1 link(s) on 1 host(s)) could not be verified: the name could not be looked up "
+            "while name resolution was failing") in output
+
+    code = cli.main(["baseline", "--no-cache", "--allow-private", "--output", "baseline.json"])
+    output = capsys.readouterr().out
+    assert code == 3
+    assert f"INCONCLUSIVE: {said}. Exit code 3: inconclusive" in output
+    assert "note: host names could not be resolved" in output
+    assert "the baseline holds links that were not verified" in output
+
+    code = cli.main(["check", "--no-cache", "--allow-private", "--baseline", "baseline.json", "--format", "none"])
+    output = capsys.readouterr().out
+    assert code == 3
+    assert f"INCONCLUSIVE: {said} (the baseline accepts every problem found)" in output
+
+
 def test_cli_a_definite_failure_wins_over_an_inconclusive_link_stage(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], farm: Farm) -> None:
     code, report = cli_run(tmp_path, monkeypatch, farm, {"news.test": socket.EAI_NONAME}, domain="not a domain")
