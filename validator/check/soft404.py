@@ -59,8 +59,12 @@ def origin_of(url: str) -> str:
 
 def section_key(url: str) -> str:
     """The section a URL sits in, on its origin ('https://news.example/world/'): URLs sharing it share the
-    made-up sibling's answer, and a wall stands in front of all of them (verdicts.py)."""
-    return origin_of(url) + section_of(url)
+    made-up sibling's answer, and a wall stands in front of all of them (verdicts.py); '' for a URL that
+    does not split (it is in no section)."""
+    try:
+        return origin_of(url) + section_of(url)
+    except ValueError:
+        return ""
 
 
 def probe_key(url: str) -> tuple[str, str, str]:
