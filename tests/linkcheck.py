@@ -6,7 +6,7 @@ import random
 import socket
 import struct
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -85,14 +85,19 @@ def html(title: str = "An article", heading: str = "An article") -> str:
     return f"<!doctype html><html><head><title>{title}</title></head><body><h1>{heading}</h1></body></html>"
 
 
-def resolver(table: dict[str, str | int]) -> Resolver:
-    """A name lookup from a table: name → address, or name → the getaddrinfo error it fails with
+# A globally routable address next to a loopback one: a name resolving to both is a public name (its lookup
+# proves public name resolution works), while the checker connects to the loopback server listed first.
+PUBLIC_TOO = "192.0.0.9"
+
+
+def resolver(table: Mapping[str, str | int | tuple[str, ...]]) -> Resolver:
+    """A name lookup from a table: name → address(es), or name → the getaddrinfo error it fails with
     (socket.EAI_NONAME: no such name; socket.EAI_AGAIN: could not ask). A name not in the table cannot be asked."""
     async def resolve(host: str) -> list[str]:
         answer = table.get(host, socket.EAI_AGAIN)
         if isinstance(answer, int):
             raise socket.gaierror(answer, "Name or service not known" if answer == socket.EAI_NONAME
                                   else "Temporary failure in name resolution")
-        return [answer]
+        return [answer] if isinstance(answer, str) else list(answer)
 
     return resolve

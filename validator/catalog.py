@@ -75,7 +75,9 @@ FIXES: dict[str, str] = {
     duplicates.RULE_ID: "Keep one of the two seed files (the message names the other), or correct its URL.",
     "link/redirected": "Replace the URL with the final URL the report gives.",
     "link/dead": "Replace the URL with the article's new address, an archived copy, or remove it.",
-    "link/soft-dead": "Find the article's new address or an archived copy; the page served is not the article.",
+    "link/soft-dead": "Find the article's new address or an archived copy; the page served is not the article. If "
+                      "the article opens in a browser, the site answers made-up URLs alike: set soft-404-probe = "
+                      "false in its [hosts.\"NAME\"] table (or run with --no-soft-404-probe).",
     "link/mismatch": "Correct the URL or the declared details (image size, AMP URL) so they match what is served.",
     "link/blocked": "Check the link in a browser; if it works, accept it (accept = [403]) or exclude the host.",
     "link/error": "Run the check again later; a link failing in several runs is reported dead.",

@@ -37,11 +37,12 @@ def _default(path: str) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class HostOverride:
-    """Politeness settings for one host (per-host limit, minimum interval, timeout)."""
+    """Settings for one host: politeness (per-host limit, minimum interval, timeout) and the soft-404 probe."""
 
     per_host: int | None = _default(HOST + "per_host")
     host_interval: float | None = _default(HOST + "host_interval")
     timeout: float | None = _default(HOST + "timeout")
+    soft_404_probe: bool | None = _default(HOST + "soft_404_probe")
 
 
 @dataclass(frozen=True, slots=True)

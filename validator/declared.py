@@ -147,8 +147,10 @@ OPTIONS: tuple[Option, ...] = (
     Option("allow-networks", Kind.STRS, (), "a network (CIDR) or host name that may be private; repeat for more",
            setting="links.allow_networks", check=allowed_entry, group=LINKS, metavar="NET",
            untrusted_file=_NETWORKS),
-    Option("soft-404-probe", Kind.BOOL, True, "ask each section of each host once for a path that cannot exist "
-           "(soft-404 and catch-all pages)", setting="links.soft_404_probe", flag=False, key=True),
+    Option("soft-404-probe", Kind.BOOL, True, "ask each section of each site once for a path that cannot exist "
+           "(soft-404 and catch-all pages); the flag turns it off: no page is judged against a made-up URL's (a "
+           "walled or misjudged site; per host: soft-404-probe = false in its [hosts.\"NAME\"] table)",
+           setting="links.soft_404_probe", key=True, flag_name="no-soft-404-probe", group=LINKS),
     Option("persistent-checks", Kind.INT, 3, "runs without a verdict after which a link is dead",
            setting="links.persistent_checks", flag=False, key=True, range=Range(1, 1000)),
     Option("persistent-days", Kind.FLOAT, 2.0, "days those runs must span at least", setting="links.persistent_days",
@@ -188,6 +190,8 @@ OPTIONS: tuple[Option, ...] = (
            setting=HOST + "host_interval", flag=False, key=True, range=Range(0, 3600, above=True)),
     Option("timeout", Kind.FLOAT, None, "deadline for one URL of this host", setting=HOST + "timeout", flag=False,
            key=True, range=Range(0, 3600, above=True)),
+    Option("soft-404-probe", Kind.BOOL, None, "false: this host's pages are never compared with a made-up URL's "
+           "(a walled or misjudged site)", setting=HOST + "soft_404_probe", flag=False, key=True),
     # -- the other commands --
     Option("output", Kind.PATH, Path(BASELINE_FILE), "where the baseline is written", commands=("baseline",),
            short="-o", metavar="FILE", writes="file"),

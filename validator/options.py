@@ -93,10 +93,16 @@ class Option:
     writes: str | None = None  # "dir" or "file": the command writes there; checked before any work
     accumulates: bool = False  # a list whose flag adds to the config file's entries (ruff's extend-*)
     untrusted_file: str = ""  # a flag only: why a config file, which a pull request can change, may not set it
+    flag_name: str | None = None  # the flag's name when not the key's: `no-KEY` turns off a key true by default
 
     @property
     def dest(self) -> str:
         return self.name.replace("-", "_")
+
+    @property
+    def flag_text(self) -> str:
+        """The flag as typed: `--per-host`, `--no-soft-404-probe`."""
+        return f"--{self.flag_name or self.name}"
 
     def value(self, raw: Any) -> Any:
         """raw (from TOML, or from argparse for a flag) checked and converted; ValueError names the option."""

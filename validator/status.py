@@ -115,7 +115,8 @@ _FACTS: dict[LinkStatus, StatusFacts] = {
     LinkStatus.ERROR: StatusFacts(Severity.WARNING, False, CacheClass.NEVER, 3,
                                   "the link could not be verified (timeouts, resets, 5xx after retries, TLS)"),
     LinkStatus.BLOCKED: StatusFacts(Severity.WARNING, False, CacheClass.BAD, 4,
-                                    "the server refused the checker (bot wall, 401/403/429): not known dead"),
+                                    "the server refused the checker (bot wall, 401/403/429) or hides every article "
+                                    "behind one page (consent or pay wall, login): not known dead"),
     LinkStatus.REDIRECTED: StatusFacts(Severity.WARNING, False, CacheClass.GOOD, 5,
                                        "the link is reachable only through a permanent redirect: update it to "
                                        "the final URL"),

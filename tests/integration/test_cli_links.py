@@ -106,8 +106,12 @@ def test_offline_network_is_inconclusive_exit_3(corpus: Path, monkeypatch: pytes
     code = cli.main(["check", "--no-cache", "--allow-private"])
     output = capsys.readouterr().out
     assert code == 3
-    assert "INCONCLUSIVE: the network was unavailable, no link was called dead" in output
-    assert "note: the network looks unavailable" in output and "(or use --offline) and run again" in output
+    assert ("INCONCLUSIVE: links resting on the network or on name resolution were not verified (see the notes); "
+            "no link was called dead") in output
+    # every lookup failed and nothing was reached: the note says both, and what to check
+    assert "note: host names could not be resolved" in output and "the network looks unavailable" in output
+    assert "Check DNS (and any proxy) and run again" in output
+    assert "(--offline checks the structure only)" in output
     report = json.loads((corpus / "reports" / "report.json").read_text(encoding="utf-8"))
     assert_valid_report(report)
     assert report["run"]["inconclusive"] is True and report["summary"]["links_by_status"]["dead"] == 0

@@ -16,8 +16,8 @@ import pytest
 
 from tests.conftest import assert_valid_report
 from tests.integration.server import Farm, running_farm, send
-from tests.linkcheck import entry, png, resolver, run_links, verdict
-from validator import cli
+from tests.linkcheck import PUBLIC_TOO, entry, png, resolver, run_links, verdict
+from validator import cli, config
 from validator.check import runner
 from validator.models import LinkKind, LinkStatus
 
@@ -107,6 +107,104 @@ def test_a_single_page_site_answering_every_path_with_one_shell_only_warns() -> 
     assert root_asked == 1
 
 
+def id_site(h: BaseHTTPRequestHandler) -> None:
+    """Every path gets a page of its own (titled by its last segment), the root its front page."""
+    slug = h.path.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] or "front"
+    send(h, 200, page(f"Story {slug}", f"All about {slug}. " + FILLER), {"Content-Type": "text/html"})
+
+
+def test_two_sites_on_one_host_name_never_share_a_probe_or_a_root() -> None:
+    """A news site and a single-page app on two ports of one host: each origin is probed and its root asked
+    on its own, so the app's page gets the app's warning, never the news site's root as its baseline."""
+    with running_farm() as news, running_farm() as app:
+        news.routes.clear()
+        app.routes.clear()
+        news.fallback, app.fallback = catch_all_site, single_page_site
+        story, spa = news.url("/news/real-story"), app.url("/articles/spa-story-one")
+        result = run_links([entry(story), entry(spa)], allow_private=True, per_host=1)
+        roots = (news.hits.get("/", 0), app.hits.get("/", 0))
+    assert verdict(result, story).status is LinkStatus.OK
+    outcome = verdict(result, spa)
+    assert outcome.status is LinkStatus.OK
+    assert "its root included" in outcome.warnings[0]
+    assert roots == (1, 1)
+
+
+def test_a_catch_all_on_one_port_is_judged_against_its_own_probe_every_time() -> None:
+    """The same section on two ports of one host: an id-specific site and a catch-all. The deleted story on
+    the catch-all is soft-dead in every run, whichever URL finishes first."""
+    for _ in range(3):
+        with running_farm() as ids, running_farm() as catch_all:
+            ids.routes.clear()
+            catch_all.routes.clear()
+            ids.fallback, catch_all.fallback = id_site, catch_all_site
+            live, gone = ids.url("/news/real-story-here"), catch_all.url("/news/deleted-story-2019")
+            result = run_links([entry(live), entry(gone)], allow_private=True, per_host=1)
+            probed = (len(probes_of(ids)), len(probes_of(catch_all)))
+        assert (verdict(result, live).status, verdict(result, gone).status) == (LinkStatus.OK, LinkStatus.SOFT_DEAD)
+        assert probed == (1, 1)
+
+
+def consent_wall(h: BaseHTTPRequestHandler) -> None:
+    """The front page at /, and one cookie-consent page for every other path, live article or not."""
+    if h.path == "/":
+        body = page("The Daily Example", "Welcome to the front page. " + FILLER)
+    else:
+        body = page("Before you continue", "We use cookies and data to deliver and maintain our services. " + FILLER)
+    send(h, 200, body, {"Content-Type": "text/html"})
+
+
+def paywall(h: BaseHTTPRequestHandler) -> None:
+    """Every story redirected to one subscription page (the path not carried along)."""
+    if h.path.startswith("/news/"):
+        send(h, 302, headers={"Location": "/subscribe"})
+    else:
+        send(h, 200, page("Subscribe", "Subscribe to read every story. " + FILLER), {"Content-Type": "text/html"})
+
+
+def test_a_consent_wall_in_front_of_every_article_is_blocked_not_soft_dead() -> None:
+    with running_farm() as walled:
+        walled.routes.clear()
+        walled.fallback = consent_wall
+        urls = [walled.url("/world/floods-hit-the-north"), walled.url("/world/election-results-2021")]
+        result = run_links([entry(u) for u in urls], allow_private=True)
+    for url in urls:
+        outcome = verdict(result, url)
+        assert outcome.status is LinkStatus.BLOCKED, outcome.reason
+        assert outcome.reason == (
+            f"every one of the 2 articles checked in {walled.base}/world/ gets the same answer as a made-up URL "
+            "there: a consent or pay wall, a login or an app shell stands in front of them, so whether this one "
+            "exists cannot be told; not known dead")
+
+
+def test_a_paywall_redirecting_every_story_to_subscribe_is_blocked_not_soft_dead() -> None:
+    with running_farm() as walled:
+        walled.routes.clear()
+        walled.fallback = paywall
+        url = walled.url("/news/a-story-behind-the-paywall")
+        result = run_links([entry(url)], allow_private=True)
+    outcome = verdict(result, url)
+    assert outcome.status is LinkStatus.BLOCKED
+    assert outcome.reason.startswith(f"redirects to {walled.url('/subscribe')}, a login, subscription or consent "
+                                     "page where a made-up URL in this section goes too")
+
+
+def test_a_live_story_beside_the_deleted_one_keeps_the_catch_all_soft_dead(site: Farm) -> None:
+    gone = [site.url("/news/old-story"), site.url("/news/older-story")]
+    result = run_links([entry(u) for u in [*gone, site.url("/news/real-story")]], allow_private=True)
+    assert [verdict(result, u).status for u in gone] == [LinkStatus.SOFT_DEAD] * 2
+
+
+def test_the_probe_turned_off_for_a_host_or_the_run_judges_its_pages_without_it(site: Farm) -> None:
+    gone = site.url("/news/old-story")
+    off = {"127.0.0.1": config.HostOverride(soft_404_probe=False)}
+    for options in ({"hosts": off}, {"soft_404_probe": False}):
+        site.hits.clear()
+        result = run_links([entry(gone)], allow_private=True, **options)
+        assert verdict(result, gone).status is LinkStatus.OK
+        assert probes_of(site) == []
+
+
 @pytest.fixture(scope="module")
 def farm() -> Iterator[Farm]:
     with running_farm() as running:
@@ -123,13 +221,16 @@ def test_every_name_failing_while_addresses_answer_calls_no_link_dead(farm: Farm
     for url in by_name:
         outcome = verdict(result, url)
         assert outcome.status is LinkStatus.ERROR
-        assert outcome.reason.startswith("not verified, no host name could be resolved in this run: unknown host")
+        assert outcome.reason == ("not verified: the name could not be looked up while name resolution was failing "
+                                  f"in this run (cannot resolve {url.split('/')[2].split(':')[0]}: Name or service "
+                                  "not known)")
+        assert "NXDOMAIN" not in outcome.reason
     assert any("the lookups of all 2 host name(s) failed" in note for note in result.notes)
 
 
 def test_one_unknown_name_among_names_that_resolve_is_dead(farm: Farm) -> None:
     known, unknown = f"http://news.test:{farm.port}/ok", f"http://gone.test:{farm.port}/ok"
-    lookups = resolver({"news.test": "127.0.0.1", "gone.test": socket.EAI_NONAME})
+    lookups = resolver({"news.test": ("127.0.0.1", PUBLIC_TOO), "gone.test": socket.EAI_NONAME})
     result = run_links([entry(known), entry(unknown)], allow_private=True, resolver=lookups)
     assert not result.inconclusive
     assert verdict(result, known).status is LinkStatus.OK
@@ -138,9 +239,33 @@ def test_one_unknown_name_among_names_that_resolve_is_dead(farm: Farm) -> None:
     assert outcome.reason == "unknown host (NXDOMAIN): cannot resolve gone.test: Name or service not known"
 
 
+def test_names_resolving_only_to_loopback_prove_nothing_about_public_names(farm: Farm, tmp_path: Path) -> None:
+    """A sandbox: `localhost` resolves from the hosts file, every public name fails with EAI_NONAME (the
+    resolver is unreachable). localhost's answer says nothing about DNS: no public link is dead, the run is
+    inconclusive, and nothing false is cached (the second run is as inconclusive as the first)."""
+    local, public = f"http://localhost:{farm.port}/ok", "https://www.bbc.co.uk/news/world-12345678"
+    lookups = resolver({"localhost": "127.0.0.1", "www.bbc.co.uk": socket.EAI_NONAME})
+    cache = tmp_path / "cache.sqlite"
+    for _ in range(2):
+        result = run_links([entry(local), entry(public)], allow_private=True, resolver=lookups, cache=cache)
+        assert result.inconclusive
+        assert verdict(result, local).status is LinkStatus.OK
+        outcome = verdict(result, public)
+        assert (outcome.status, outcome.from_cache) == (LinkStatus.ERROR, False)
+        assert any("the lookups of all 1 host name(s) failed (www.bbc.co.uk)" in note for note in result.notes)
+
+
+def test_an_intranet_name_allowed_by_network_is_no_evidence_either(farm: Farm) -> None:
+    local, public = f"http://wiki.intranet:{farm.port}/ok", "https://news.example.com/story"
+    lookups = resolver({"wiki.intranet": "127.0.0.1", "news.example.com": socket.EAI_NONAME})
+    result = run_links([entry(local), entry(public)], allow_networks=["127.0.0.0/8"], resolver=lookups)
+    assert result.inconclusive
+    assert verdict(result, public).status is LinkStatus.ERROR
+
+
 def test_a_name_the_resolver_could_not_ask_about_is_never_dead(farm: Farm) -> None:
     known, unasked = f"http://news.test:{farm.port}/ok", f"http://slow.test:{farm.port}/ok"
-    lookups = resolver({"news.test": "127.0.0.1", "slow.test": socket.EAI_AGAIN})
+    lookups = resolver({"news.test": ("127.0.0.1", PUBLIC_TOO), "slow.test": socket.EAI_AGAIN})
     result = run_links([entry(known), entry(unasked)], allow_private=True, resolver=lookups, retries=0)
     assert not result.inconclusive
     assert (verdict(result, unasked).status, verdict(result, unasked).reason) == (
@@ -195,6 +320,57 @@ def test_cli_every_name_failing_is_inconclusive_exit_3(tmp_path: Path, monkeypat
         "ok": 1, "redirected": 0, "dead": 0, "soft-dead": 0, "mismatch": 0, "blocked": 0, "error": 1, "skipped": 0}
 
 
+def test_cli_localhost_resolving_while_public_names_fail_is_inconclusive_exit_3(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], farm: Farm) -> None:
+    (tmp_path / "seeds").mkdir()
+    text = SEED.format(page=f"http://localhost:{farm.port}/ok", image=f"http://img.test:{farm.port}/image.png",
+                       domain="news.test")
+    (tmp_path / "seeds" / "a.txt").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    table: dict[str, str | int | tuple[str, ...]] = {"localhost": "127.0.0.1", "img.test": socket.EAI_NONAME}
+    monkeypatch.setattr(runner, "HttpChecker", functools.partial(runner.HttpChecker, resolver=resolver(table)))
+    code = cli.main(["check", "--no-cache", "--allow-private"])
+    output = capsys.readouterr().out
+    assert code == 3
+    assert "link/dead" not in output and "INCONCLUSIVE" in output
+
+
+def test_an_inconclusive_headline_never_contradicts_a_dead_link(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], farm: Farm) -> None:
+    """The page's name cannot be looked up (not verified) while the image, by address, answers 404 (dead):
+    every headline says both, and `baseline` on the same run says why it exits 3."""
+    (tmp_path / "seeds").mkdir()
+    text = SEED.format(page=f"http://news.test:{farm.port}/ok", image=farm.url("/gone.png"), domain="news.test")
+    (tmp_path / "seeds" / "a.txt").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    table: dict[str, str | int | tuple[str, ...]] = {"news.test": socket.EAI_NONAME}
+    monkeypatch.setattr(runner, "HttpChecker", functools.partial(runner.HttpChecker, resolver=resolver(table)))
+    code = cli.main(["check", "--no-cache", "--allow-private", "--format", "md,html"])
+    output = capsys.readouterr().out
+    said = ("links resting on the network or on name resolution were not verified (see the notes); 1 link(s) "
+            "called dead or soft-dead on the answers that came")
+    assert code == 1
+    assert f"the link stage was also INCONCLUSIVE: {said}" in output
+    assert f"**inconclusive** ({said})" in (tmp_path / "reports" / "report.md").read_text(encoding="utf-8")
+    assert f"inconclusive: {said}" in (tmp_path / "reports" / "report.html").read_text(encoding="utf-8")
+    assert "no link was called dead." not in output  # the note may: "… dead for an unknown host"
+    # its two occurrences (webUrl, originalUrl) are one console line, saying "not verified" once
+    assert ("2 link problem(s) (1 link(s) on 1 host(s)) could not be verified: the name could not be looked up "
+            "while name resolution was failing") in output
+
+    code = cli.main(["baseline", "--no-cache", "--allow-private", "--output", "baseline.json"])
+    output = capsys.readouterr().out
+    assert code == 3
+    assert f"INCONCLUSIVE: {said}. Exit code 3: inconclusive" in output
+    assert "note: host names could not be resolved" in output
+    assert "the baseline holds links that were not verified" in output
+
+    code = cli.main(["check", "--no-cache", "--allow-private", "--baseline", "baseline.json", "--format", "none"])
+    output = capsys.readouterr().out
+    assert code == 3
+    assert f"INCONCLUSIVE: {said} (the baseline accepts every problem found)" in output
+
+
 def test_cli_a_definite_failure_wins_over_an_inconclusive_link_stage(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], farm: Farm) -> None:
     code, report = cli_run(tmp_path, monkeypatch, farm, {"news.test": socket.EAI_NONAME}, domain="not a domain")
@@ -215,7 +391,8 @@ def test_cli_an_unknown_name_among_resolving_ones_fails_the_run(
                        domain="news.test")
     (tmp_path / "seeds" / "a.txt").write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    table: dict[str, str | int] = {"news.test": "127.0.0.1", "img.test": socket.EAI_NONAME}
+    table: dict[str, str | int | tuple[str, ...]] = {"news.test": ("127.0.0.1", PUBLIC_TOO),
+                                                     "img.test": socket.EAI_NONAME}
     monkeypatch.setattr(runner, "HttpChecker", functools.partial(runner.HttpChecker, resolver=resolver(table)))
     code = cli.main(["check", "--no-cache", "--allow-private"])
     output = capsys.readouterr().out

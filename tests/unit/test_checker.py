@@ -210,7 +210,9 @@ def test_redirect_of_a_deep_url_to_the_home_page_is_soft_dead(router: respx.Mock
 def test_redirect_to_a_section_front_is_soft_dead(router: respx.MockRouter) -> None:
     router.get("https://news.example/politics/2021/story").respond(302, headers={"Location": "/politics/"})
     router.get("https://news.example/politics/").respond(200, html=html("Politics"))
-    assert check(router, "https://news.example/politics/2021/story")[0] is LinkStatus.SOFT_DEAD
+    status, reason, _ = check(router, "https://news.example/politics/2021/story")
+    assert status is LinkStatus.SOFT_DEAD
+    assert reason == "redirects to the site's section page https://news.example/politics/"
 
 
 def test_a_moved_article_is_not_soft_dead(router: respx.MockRouter) -> None:

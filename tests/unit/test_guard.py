@@ -135,3 +135,21 @@ def test_transition_ranges_without_a_known_ipv4_address_are_refused(address: str
 
 def test_allow_private_still_reaches_transition_addresses() -> None:
     assert AddressPolicy(allow_private=True).allows("x", ipaddress.ip_address("2002:a00:1::1"))
+
+
+def test_names_resolving_only_to_non_public_addresses_are_kept_apart() -> None:
+    """localhost (hosts file) and an intranet name prove nothing about public DNS; a name with one public
+    address among private ones does."""
+    table = {"localhost": ["127.0.0.1", "::1"], "wiki.corp": ["10.1.2.3"], "news.example": ["10.0.0.1", "1.1.1.1"]}
+
+    async def lookup(host: str) -> list[str]:
+        return table[host]
+
+    backend = GuardedBackend(AddressPolicy(allow_private=True), resolver=lookup)
+
+    async def main() -> None:
+        for host in (*table, "127.0.0.2"):
+            await backend.resolve(host)
+
+    asyncio.run(main())
+    assert backend.local_names() == {"localhost", "wiki.corp"}

@@ -56,10 +56,10 @@ def _argv(option: Option, command: str, sample: Any) -> list[str]:
     for other in OPTIONS:
         if other.positional and command in other.commands:
             positionals += values if other is option else [] if other.nargs == "*" else ["x.json"]
-    return [command, *([] if option.positional else [f"--{option.name}", *values]), *positionals]
+    return [command, *([] if option.positional else [option.flag_text, *values]), *positionals]
 
 
-@pytest.mark.parametrize("option", [o for o in OPTIONS if o.flag], ids=lambda o: f"--{o.name}")
+@pytest.mark.parametrize("option", [o for o in OPTIONS if o.flag], ids=lambda o: o.flag_text)
 def test_every_flag_reaches_its_argument_and_setting(option: Option, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
@@ -126,7 +126,8 @@ def test_names_are_kebab_case_and_unique_per_command() -> None:
     for command in cli.parser.COMMANDS:
         names = [o.name for o in OPTIONS if o.flag and command in o.commands]
         assert len(names) == len(set(names)), command
-    assert "per-host" in FILE_KEYS and set(HOST_KEYS) == {"per-host", "host-interval", "timeout"}
+    assert "per-host" in FILE_KEYS and set(HOST_KEYS) == {"per-host", "host-interval", "timeout",
+                                                                         "soft-404-probe"}
 
 
 def _parsers() -> list[argparse.ArgumentParser]:
@@ -159,7 +160,7 @@ def readme_table() -> list[str]:
         if not option.key:
             continue
         key = f'hosts."NAME".{option.name}' if str(option.setting).startswith(HOST) else option.name
-        flag = "" if not option.flag else f"`{option.metavar} ...`" if option.positional else f"`--{option.name}`"
+        flag = "" if not option.flag else f"`{option.metavar} ...`" if option.positional else f"`{option.flag_text}`"
         default = _toml_default(option)
         if default and option.shown is None:
             default = f"`{default}`"

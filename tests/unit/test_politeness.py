@@ -227,3 +227,12 @@ def test_addresses_and_allow_listed_names_prove_nothing_about_name_resolution() 
     politeness.record("news.example", Fetched("https://news.example/", failure=Failure.DNS_ERROR))
     facts = politeness.facts()
     assert not facts.names_resolved and facts.names_unresolved == {"news.example"}
+
+
+def test_names_that_resolved_only_locally_are_no_evidence_of_name_resolution() -> None:
+    politeness = Politeness(config.LinkSettings(allow_private=True), sleep=Sleeps())
+    politeness.record("localhost", Fetched("http://localhost/", status=200, connected=True))
+    politeness.record("news.example", Fetched("https://news.example/", failure=Failure.DNS_NXDOMAIN))
+    assert politeness.facts().names_resolved == {"localhost"}
+    facts = politeness.facts(frozenset({"localhost"}))
+    assert not facts.names_resolved and facts.names_unresolved == {"news.example"}

@@ -4,6 +4,7 @@ import pytest
 
 from tests.linkcheck import jpeg_header, png
 from validator.check.probe import ImageHeaderScan, page_facts, says_not_found, sniff_image
+from validator.check.soft404 import probe_key, section_key
 
 
 def test_page_facts_read_title_heading_canonical_and_amp_marker() -> None:
@@ -92,3 +93,17 @@ def test_a_jpeg_of_fill_bytes_is_scanned_in_one_pass() -> None:
         assert scan.wants_more(body)
     facts = sniff_image(bytes(body))
     assert facts is not None and facts.format == "jpeg" and facts.width is None
+
+
+def test_a_probe_answers_for_one_origin_section_and_extension() -> None:
+    assert probe_key("https://News.example/news/a") == probe_key("https://news.example:443/news/b?x=1")
+    assert probe_key("http://news.example/news/a") != probe_key("https://news.example/news/a")  # scheme
+    assert probe_key("http://news.example:8080/news/a") != probe_key("http://news.example:8082/news/a")  # port
+    # the made-up sibling keeps the extension: whichever URL asks first, the probe is the same
+    assert probe_key("https://news.example/news/a.html") != probe_key("https://news.example/news/b")
+
+
+def test_a_section_is_named_by_its_origin_and_a_url_that_does_not_split_has_none() -> None:
+    assert section_key("HTTPS://News.example:443/world/a-story") == "https://news.example/world/"
+    assert section_key("https://[::1]:8443/news/a") == "https://[::1]:8443/news/"
+    assert section_key("http://[::1/news/a") == ""  # never an error in the middle of a check

@@ -45,7 +45,8 @@ def test_when_no_host_connected_and_all_failed_at_dns_or_routing_nothing_is_call
                   hosts=offline, history={})
     assert outcome.inconclusive
     assert outcome.results[0].status is LinkStatus.ERROR
-    assert outcome.results[0].reason == "not verified, network unavailable: unknown host (NXDOMAIN): a.example"
+    # the unknown host's NXDOMAIN claim is dropped: with no network, "no such name" is not what was learned
+    assert outcome.results[0].reason == "not verified, network unavailable: a.example"
     assert outcome.results[1].reason == "no route to the host"
     assert "the network looks unavailable: no connection to any of 2 host(s)" in outcome.notes[0]
     assert (outcome.cache, outcome.failed, outcome.answered) == ((), (), ())  # nothing learned from it
@@ -122,7 +123,7 @@ def test_when_no_host_name_resolves_unknown_hosts_are_not_dead_whatever_hosts_by
     assert outcome.inconclusive
     assert [(r.status, r.reason) for r in outcome.results] == [
         (LinkStatus.ERROR,
-         "not verified, no host name could be resolved in this run: unknown host (NXDOMAIN): a.example"),
+         "not verified: the name could not be looked up while name resolution was failing in this run (a.example)"),
         (LinkStatus.ERROR, "cannot resolve b.example"),
         (LinkStatus.DEAD, "HTTP 404")]  # an answer from a host reached by address is a verdict
     assert "the lookups of all 2 host name(s) failed (a.example, b.example)" in outcome.notes[0]
@@ -153,3 +154,26 @@ def test_a_rewrite_applies_to_every_kind_that_one_answer_stood_behind() -> None:
     assert {(v.kind, v.status) for v in result.kinds} == {(LinkKind.PAGE, LinkStatus.ERROR),
                                                           (LinkKind.IMAGE, LinkStatus.ERROR)}
     assert all(v.reason.startswith("not verified, network unavailable: ") for v in result.kinds)
+
+
+def _page(path: str, status: LinkStatus, *, like: bool, section: str = "https://a.example/news/") -> Checked:
+    result = LinkResult(f"https://a.example{path}", LinkKind.PAGE, status, "a catch-all page")
+    return Checked(path, "a.example", result, section=section, like_made_up=like)
+
+
+def test_every_article_of_a_section_answered_like_a_made_up_url_is_a_wall_in_any_order() -> None:
+    pages = [_page("/news/a", LinkStatus.SOFT_DEAD, like=True), _page("/news/b", LinkStatus.SOFT_DEAD, like=True),
+             _page("/news/c", LinkStatus.OK, like=True)]  # an app shell's warning: like it, and not soft-dead
+    forward, backward = run(*pages).results, run(*reversed(pages)).results
+    assert forward == tuple(reversed(backward))
+    assert [r.status for r in forward] == [LinkStatus.BLOCKED, LinkStatus.BLOCKED, LinkStatus.OK]
+    assert forward[0].reason.startswith("every one of the 3 articles checked in https://a.example/news/ gets the "
+                                        "same answer as a made-up URL there")
+
+
+def test_a_live_article_of_its_own_or_a_lone_article_keeps_the_catch_all_soft_dead() -> None:
+    gone, live = _page("/news/a", LinkStatus.SOFT_DEAD, like=True), _page("/news/b", LinkStatus.OK, like=False)
+    elsewhere = _page("/world/a", LinkStatus.SOFT_DEAD, like=True, section="https://a.example/world/")
+    other_port = _page("/news/c", LinkStatus.SOFT_DEAD, like=True, section="https://a.example:8443/news/")
+    assert [r.status for r in run(gone, live, elsewhere, other_port).results] == [
+        LinkStatus.SOFT_DEAD, LinkStatus.OK, LinkStatus.SOFT_DEAD, LinkStatus.SOFT_DEAD]

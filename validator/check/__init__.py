@@ -7,7 +7,7 @@
     classify.py    pure: what one attempt saw → a verdict, for one kind (a URL used as several gets one each)
     verdicts.py    pure: the run-level rewrites after classification (deadline, network down per mechanism,
                    flake memory)
-    soft404.py     the soft-404 / catch-all probe, once per (host, section), with its own deadline
+    soft404.py     the soft-404 / catch-all probe, once per (origin, section), with its own deadline
     entries.py     before any request: include/exclude and skips, the cache key
     attempt.py     plain data of an attempt (Fetched, Hop, Failure, headers)
     fetch.py, client.py, streams.py, guard.py   the engine: httpx/httpcore, the address guard

@@ -41,6 +41,7 @@ class Verdict:
     final_url: str | None = None
     redirects: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    like_made_up: bool = False  # the answer a made-up URL in its section gets (verdicts.py: walls)
 
     @classmethod
     def internal_error(cls, exc: Exception) -> Verdict:
@@ -63,6 +64,12 @@ class SectionProbe:
     shell: bool = False            # the host's root answers with that same page: one page for every path
     section: str = "/"             # the section probed ('/news/')
 
+
+UNKNOWN_HOST = "unknown host (NXDOMAIN): "  # an unknown host's reason starts so (verdicts.py may drop it)
+_SAME_PAGE = "this host answers 200 with the same title for paths that do not exist"
+_WALL = re.compile(  # where a wall sends every article: a login, a subscription, a consent page
+    r"log-?in|sign-?in|sign-?up|subscri|register|account|consent|paywall|gdpr|cookie|premium|membership|/join|"
+    r"/auth|/sso", re.IGNORECASE)
 
 # Below this much visible text (after numbers and ids are dropped) two pages are too bare to tell apart.
 MIN_TEXT = 200
@@ -91,13 +98,14 @@ def classify(fetched: Fetched, expect: Expectation, *, attempts: int = 1, probe:
     return _content_verdict(fetched, expect, probe)
 
 
-def _verdict(fetched: Fetched, status: LinkStatus, reason: str, warnings: tuple[str, ...] = ()) -> Verdict:
+def _verdict(fetched: Fetched, status: LinkStatus, reason: str, warnings: tuple[str, ...] = (), *,
+             like_made_up: bool = False) -> Verdict:
     """A verdict carrying what the attempt saw: last HTTP status, where redirects ended, the chain."""
     chain = tuple(hop.url for hop in fetched.hops[1:])
     if fetched.hops and fetched.final_url:
         chain += (fetched.final_url,)
     final_url = fetched.final_url if fetched.hops else None
-    return Verdict(status, reason, fetched.status, final_url, chain, warnings)
+    return Verdict(status, reason, fetched.status, final_url, chain, warnings, like_made_up)
 
 
 def _failure_verdict(failure: Failure, detail: str, attempts: int) -> tuple[LinkStatus, str]:
@@ -106,7 +114,7 @@ def _failure_verdict(failure: Failure, detail: str, attempts: int) -> tuple[Link
     if failure is Failure.UNSUPPORTED_SCHEME:
         return LinkStatus.SKIPPED, f"not an http(s) URL: {detail}"
     if failure is Failure.DNS_NXDOMAIN:
-        return LinkStatus.DEAD, f"unknown host (NXDOMAIN): {detail}"
+        return LinkStatus.DEAD, f"{UNKNOWN_HOST}{detail}"
     if is_retried(failure):
         return LinkStatus.ERROR, f"{detail}{_after(attempts)}"
     return LinkStatus.ERROR, detail
@@ -148,19 +156,27 @@ def _content_verdict(fetched: Fetched, expect: Expectation, probe: SectionProbe 
             return verdict
 
     via = f" via redirects to {final_url}" if fetched.hops else ""
+    like = bool(warnings) and warnings[0].startswith(_SAME_PAGE)  # the page could not be told from a missing one
     if permanent:
-        return _verdict(fetched, LinkStatus.REDIRECTED, f"moved permanently to {final_url}", tuple(warnings))
-    return _verdict(fetched, LinkStatus.OK, f"HTTP {fetched.status}{via}", tuple(warnings))
+        return _verdict(fetched, LinkStatus.REDIRECTED, f"moved permanently to {final_url}", tuple(warnings),
+                        like_made_up=like)
+    return _verdict(fetched, LinkStatus.OK, f"HTTP {fetched.status}{via}", tuple(warnings), like_made_up=like)
 
 
 def _page_verdict(fetched: Fetched, expect: Expectation, probe: SectionProbe | None, final_url: str,
                   warnings: list[str]) -> Verdict | None:
     """A page's soft-dead and AMP verdicts, or None when it is what it claims (warnings added)."""
     if fetched.hops and is_home_or_section(fetched.url, final_url):
-        return _verdict(fetched, LinkStatus.SOFT_DEAD, f"redirects to the site's front page {final_url}")
+        front = "section page" if [p for p in urlsplit(final_url).path.split("/") if p] else "front page"
+        return _verdict(fetched, LinkStatus.SOFT_DEAD, f"redirects to the site's {front} {final_url}")
     if fetched.hops and _lands_like_a_missing_page(fetched.url, final_url, probe):
+        if _WALL.search(urlsplit(final_url).path):
+            return _verdict(fetched, LinkStatus.BLOCKED, (
+                f"redirects to {final_url}, a login, subscription or consent page where a made-up URL in this "
+                "section goes too: whether the article exists cannot be told; not known dead"), like_made_up=True)
         return _verdict(fetched, LinkStatus.SOFT_DEAD,
-                        f"redirects to {final_url}, where this host also sends paths that do not exist")
+                        f"redirects to {final_url}, where this host also sends paths that do not exist",
+                        like_made_up=True)
     charset = charset_of(fetched.headers.get("content-type", ""))
     facts = page_facts(fetched.body, charset)
     not_found = says_not_found(facts)
@@ -173,13 +189,12 @@ def _page_verdict(fetched: Fetched, expect: Expectation, probe: SectionProbe | N
             # be told from a missing one, but nor is that proof: only a warning.
             where = ", its root included (one page for every path, as a single-page site serves)" if probe.shell \
                 else f" (a made-up URL in {probe.section} gets the same page)"
-            warnings.append(f"this host answers 200 with the same title for paths that do not exist{where}; "
-                            "the page could not be told from a missing one")
+            warnings.insert(0, f"{_SAME_PAGE}{where}; the page could not be told from a missing one")
         else:
             via = f"redirects to {final_url}, " if fetched.hops else ""
             return _verdict(fetched, LinkStatus.SOFT_DEAD,
                             f"{via}a catch-all page: a made-up URL in {probe.section} gets the same page (title "
-                            f"'{facts.title[:80]}', same text); the article is no longer there")
+                            f"'{facts.title[:80]}', same text); the article is no longer there", like_made_up=True)
     if expect.kind in (LinkKind.AMP, LinkKind.AMP_CACHE):
         if not facts.is_amp:
             return _verdict(fetched, LinkStatus.MISMATCH, "not an AMP page: no ⚡ or amp attribute on <html>")

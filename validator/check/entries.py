@@ -47,7 +47,8 @@ class LinkScope:
 #   max_body_bytes  how much of a page or image is read (canonical, soft-404 and image checks see only that)
 #   max_redirects   how many redirects are followed before the chain is a problem
 #   user_agent      servers answer differently by agent (blocked, bot pages)
-#   soft_404_probe  whether a 200 page may be judged soft-dead against the host's not-found baseline
+#   soft_404_probe  whether a 200 page may be judged soft-dead against the host's not-found baseline (and
+#                   the hosts whose [hosts."NAME"] table turns it off)
 # Not in the key, on purpose: timeouts, retries, politeness (per-host limits, intervals, host overrides,
 # host_failure_limit) and persistent_checks/persistent_days shape only transient outcomes (errors), which
 # are never cached; include/exclude decide before the cache is asked.
@@ -60,6 +61,9 @@ def settings_fingerprint(links: LinkSettings) -> str:
     shaped = {name: getattr(links, name) for name in VERDICT_SETTINGS}
     shaped["accept"] = sorted(set(links.accept))
     shaped["allow_networks"] = sorted(set(links.allow_networks))
+    probe_off = sorted(host for host, o in links.hosts.items() if o.soft_404_probe is False)
+    if probe_off:  # a host's own soft-404-probe = false (only then: the keys of other runs stay as they were)
+        shaped["soft_404_probe_off"] = probe_off
     text = json.dumps(shaped, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -108,7 +108,10 @@ def is_public(address: IPAddress) -> bool:
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):
-    """Resolves each host once per run, refuses forbidden addresses, then connects to an allowed one."""
+    """Resolves each host once per run, refuses forbidden addresses, then connects to an allowed one.
+
+    It also keeps the names whose lookup answered with no public address (`localhost` from /etc/hosts, an
+    intranet name): they prove nothing about the resolver public names go to (verdicts.py, rule 2b)."""
 
     def __init__(self, policy: AddressPolicy, inner: httpcore.AsyncNetworkBackend | None = None,
                  dns_timeout: float = 10.0, resolver: Resolver | None = None) -> None:
@@ -117,6 +120,11 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         self._dns_timeout = dns_timeout
         self._resolver = resolver or system_resolver
         self._resolved: dict[str, asyncio.Future[list[IPAddress]]] = {}
+        self._local_names: set[str] = set()
+
+    def local_names(self) -> frozenset[str]:
+        """The host names looked up in this run that resolved only to non-public addresses."""
+        return frozenset(self._local_names)
 
     async def resolve(self, host: str) -> list[IPAddress]:
         future = self._resolved.get(host)
@@ -147,6 +155,8 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
                 addresses.append(address)
         if not addresses:
             raise DnsFailure(f"cannot resolve {host}: no address", permanent=False)
+        if not any(is_public(address) for address in addresses):
+            self._local_names.add(host)
         return addresses
 
     async def connect_tcp(self, host: str, port: int, timeout: float | None = None,

@@ -35,15 +35,18 @@ class HostPolicy:
     per_host: int     # requests in flight at once
     interval: float   # seconds between request starts
     timeout: float    # a URL's deadline on this host
+    soft_404_probe: bool = True  # whether its pages are compared with a made-up sibling's (soft404.py)
 
 
 def host_policy(links: LinkSettings, host: str) -> HostPolicy:
     override = links.hosts.get(host)
     if override is None:
-        return HostPolicy(links.per_host, links.host_interval, links.timeout)
+        return HostPolicy(links.per_host, links.host_interval, links.timeout, links.soft_404_probe)
     return HostPolicy(per_host=override.per_host or links.per_host,
                       interval=links.host_interval if override.host_interval is None else override.host_interval,
-                      timeout=override.timeout or links.timeout)
+                      timeout=override.timeout or links.timeout,
+                      soft_404_probe=links.soft_404_probe if override.soft_404_probe is None
+                      else override.soft_404_probe)
 
 
 @dataclass(slots=True)
@@ -154,9 +157,13 @@ class Politeness:
         else:
             state.resolved = True  # refused, timed out, blocked...: only after the name was resolved
 
-    def facts(self) -> HostFacts:
+    def facts(self, local_names: frozenset[str] = frozenset()) -> HostFacts:
+        """The run's facts about reaching hosts. Names proving nothing about public name resolution are left
+        out of names_resolved/unresolved: address literals, allow-listed names, and `local_names`, those
+        that resolved only to non-public addresses (the hosts file, an intranet zone: GuardedBackend)."""
         hosts = self._hosts.items()
-        names = [(name, h) for name, h in hosts if _is_name(name) and name not in self._allow_listed]
+        names = [(name, h) for name, h in hosts
+                 if _is_name(name) and name not in self._allow_listed and name not in local_names]
         return HostFacts(attempted=frozenset(name for name, h in hosts if h.attempted),
                          connected=frozenset(name for name, h in hosts if h.connected),
                          network_failed=frozenset(name for name, h in hosts if h.network_failed),

@@ -31,7 +31,7 @@ from .fetch import fetch
 from .guard import AddressPolicy, GuardedBackend, Resolver
 from .politeness import Politeness, Sleep
 from .retry import RetryPolicy
-from .soft404 import SoftNotFoundProbes
+from .soft404 import SoftNotFoundProbes, section_key
 from .verdicts import Checked, FlakeMemory, conclude, provisional
 
 
@@ -96,6 +96,7 @@ class _Run:
         self.queues: dict[str, deque[LinkEntry]] = {}
         self.checked: list[tuple[LinkEntry, Checked]] = []
         self.probe_notes: list[str] = []
+        self.local_names: frozenset[str] = frozenset()  # names resolved only to non-public addresses
 
     async def run(self, entries: list[LinkEntry]) -> None:
         cache = self._open_cache()
@@ -109,7 +110,7 @@ class _Run:
                 elif cached is not None:
                     entry.result = dataclasses.replace(cached, url=entry.url)
                 else:
-                    self.queues.setdefault(_host(entry.url), deque()).append(entry)
+                    self.queues.setdefault(host_of(entry.url) or "", deque()).append(entry)
                     continue
                 self.tally.add(entry.result)
             await self._fetch_all(cache)
@@ -130,11 +131,10 @@ class _Run:
     async def _fetch_all(self, cache: LinkCache | None) -> None:
         if not self.queues:
             return
-        connections = Connections(
-            GuardedBackend(AddressPolicy.from_settings(self.links.allow_private, self.links.allow_networks),
-                           dns_timeout=self.links.connect_timeout, resolver=self.engine.resolver),
-            user_agent=self.links.user_agent, timeout=self.links.timeout, connect_timeout=self.links.connect_timeout,
-            shared=self.engine.transport)
+        backend = GuardedBackend(AddressPolicy.from_settings(self.links.allow_private, self.links.allow_networks),
+                                 dns_timeout=self.links.connect_timeout, resolver=self.engine.resolver)
+        connections = Connections(backend, user_agent=self.links.user_agent, timeout=self.links.timeout,
+                                  connect_timeout=self.links.connect_timeout, shared=self.engine.transport)
         probes = SoftNotFoundProbes(self.links, self.politeness, connections)
         # A host gets as many workers as its per-host limit; each works through the host's queue on
         # connections of its own. The politeness slots hold the limit for every request, probes included.
@@ -146,6 +146,7 @@ class _Run:
         finally:
             await probes.aclose()
             self.probe_notes = probes.notes()
+            self.local_names = backend.local_names()
 
     async def _suggest_archived(self, entries: list[LinkEntry], cache: LinkCache | None) -> None:
         """Archived copies for the dead links (entry.archived): verdicts stay as they are, whatever happens."""
@@ -207,15 +208,17 @@ class _Run:
         # One answer, every kind's check on it (a page used as an image gets the image's verdict too).
         verdicts: list[tuple[LinkKind, Verdict]] = []
         for kind in entry.kinds:
-            probe = await probes.baseline(host, entry.url) if probes.wanted(kind, fetched) else None
+            probe = await probes.baseline(host, entry.url) if probes.wanted(kind, fetched, host) else None
             expect = Expectation(kind, entry.image if kind is LinkKind.IMAGE else None,
                                  frozenset(entry.canonical_candidates) if kind is LinkKind.AMP else frozenset(),
                                  frozenset(self.links.accept))
             verdicts.append((kind, classify(fetched, expect, attempts=attempts, probe=probe)))
         result = self._result(entry, verdicts[0][1], attempts, elapsed, kinds=tuple(verdicts) if verdicts[1:] else ())
         lookup_failed = fetched.failure in DNS_FAILURES
+        page = any(kind in (LinkKind.PAGE, LinkKind.EMBED) for kind in entry.kinds)
         return Checked(key, host, result, held_back=provisional(result, dns_failed=lookup_failed),
-                       name_lookup_failed=lookup_failed)
+                       name_lookup_failed=lookup_failed, section=section_key(entry.url) if page else "",
+                       like_made_up=any(v.like_made_up for _, v in verdicts))
 
     async def _attempts(self, entry: LinkEntry, host: str, client: Getter) -> tuple[Fetched | None, int, bool]:
         """Attempts until one gives a final answer: (the last answer, attempts made, deadline expired).
@@ -274,7 +277,7 @@ class _Run:
         if cache is not None:
             history = {item.key: run for item in checked
                        if item.result.status is LinkStatus.ERROR and (run := cache.failures(item.key)) is not None}
-        outcome = conclude(checked, self.politeness.facts(), history=history, now=now,
+        outcome = conclude(checked, self.politeness.facts(self.local_names), history=history, now=now,
                            memory=FlakeMemory(self.links.persistent_checks, self.links.persistent_days))
         for (entry, _), result in zip(self.checked, outcome.results, strict=True):
             entry.result = result
@@ -287,10 +290,6 @@ class _Run:
                 cache.record_failure(key, now)
             for key in outcome.answered:
                 cache.clear_failure(key)
-
-
-def _host(url: str) -> str:
-    return host_of(url) or ""
 
 
 def _cancel_soon(loop: asyncio.AbstractEventLoop, future: asyncio.Future[Any]) -> None:

@@ -1,6 +1,6 @@
-"""The soft-404 and catch-all probe: once per (host, section), how the host answers a made-up sibling of a
+"""The soft-404 and catch-all probe: once per (origin, section), how the origin answers a made-up sibling of a
 URL there (a path that cannot exist); and, when that answer is a page with enough text to tell pages
-apart, whether the host's root gets the same page (one shell for every path, as a single-page site serves).
+apart, whether the origin's root gets the same page (one shell for every path, as a single-page site serves).
 
 Its answer only refines a page's verdict (classify: a redirect to where missing paths also go, a page
 indistinguishable from the made-up sibling's). It never decides one alone: it has its own short deadline,
@@ -29,6 +29,7 @@ from .probe import TextPrint, charset_of, is_html, page_facts, text_print
 PROBE_TIMEOUT = 5.0
 _NAMED = 5  # hosts named in the note
 _EXTENSIONS = (".html", ".htm", ".shtml", ".php", ".asp", ".aspx", ".jsp", ".cms")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,14 +44,47 @@ def section_of(url: str) -> str:
     return f"/{segments[0]}/" if len(segments) > 1 else "/"
 
 
+def origin_of(url: str) -> str:
+    """The URL's origin, `scheme://host[:port]` (a default port left out, however the URL spells it): two
+    sites on one host name at different ports or schemes are two origins, and never share a probe."""
+    parts = urlsplit(url)
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    host = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{host}" if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{scheme}://{host}:{port}"
+
+
+def section_key(url: str) -> str:
+    """The section a URL sits in, on its origin ('https://news.example/world/'): URLs sharing it share the
+    made-up sibling's answer, and a wall stands in front of all of them (verdicts.py); '' for a URL that
+    does not split (it is in no section)."""
+    try:
+        return origin_of(url) + section_of(url)
+    except ValueError:
+        return ""
+
+
+def probe_key(url: str) -> tuple[str, str, str]:
+    """What a probe answers for: (origin, section, extension kept by the made-up sibling). Whichever URL of
+    a section asks first, the made-up sibling is the same one (up to its random token)."""
+    return origin_of(url), section_of(url), _extension(url)
+
+
+def _extension(url: str) -> str:
+    last = urlsplit(url).path.rsplit("/", 1)[-1]
+    return next((e for e in _EXTENSIONS if last.lower().endswith(e)), "")
+
+
 def made_up_sibling(url: str, token: str) -> str:
     """A URL in the section of `url` that cannot exist: the section and `seed-validator-<token>` (keeping an
     extension such as .html, which routers often key on), no query. Nothing else of the URL is kept: a
     segment that identifies the article (`/news/12345/any-slug`) would get the article itself."""
     parts = urlsplit(url)
-    last = parts.path.rsplit("/", 1)[-1]
-    extension = next((e for e in _EXTENSIONS if last.lower().endswith(e)), "")
-    return urlunsplit((parts.scheme, parts.netloc, f"{section_of(url)}seed-validator-{token}{extension}", "", ""))
+    return urlunsplit((parts.scheme, parts.netloc, f"{section_of(url)}seed-validator-{token}{_extension(url)}",
+                       "", ""))
 
 
 class SoftNotFoundProbes:
@@ -58,19 +92,20 @@ class SoftNotFoundProbes:
         self._links = links
         self._politeness = politeness
         self._connections = connections
-        self._probes: dict[tuple[str, str], asyncio.Task[SectionProbe | None]] = {}
+        self._probes: dict[tuple[str, str, str], asyncio.Task[SectionProbe | None]] = {}
         self._roots: dict[str, asyncio.Task[_Page | None]] = {}
         self._unanswered: set[str] = set()
 
-    def wanted(self, kind: LinkKind, fetched: Fetched) -> bool:
-        """Only pages answering 2xx are compared with the baseline."""
-        return (self._links.soft_404_probe and kind in (LinkKind.PAGE, LinkKind.EMBED)
+    def wanted(self, kind: LinkKind, fetched: Fetched, host: str) -> bool:
+        """Only pages answering 2xx are compared with the baseline, on hosts where the probe is on
+        (`soft-404-probe`, `--no-soft-404-probe`, or the host's own `[hosts."NAME"] soft-404-probe`)."""
+        return (self._politeness.policy(host).soft_404_probe and kind in (LinkKind.PAGE, LinkKind.EMBED)
                 and fetched.failure is None and 200 <= (fetched.status or 0) < 300)
 
     async def baseline(self, host: str, url: str) -> SectionProbe | None:
-        """The baseline of the URL's section on its host, probed next to `url` the first time it is asked
+        """The baseline of the URL's section on its origin (probe_key), probed the first time it is asked
         for, shared after that."""
-        key = (host, section_of(url))
+        key = probe_key(url)
         probe = self._probes.get(key)
         if probe is None:
             probe = self._probes[key] = asyncio.ensure_future(self._probe(host, url, key[1]))
@@ -93,11 +128,12 @@ class SoftNotFoundProbes:
         return SectionProbe(seen.status, final_url, title, text, shell=shell, section=section)
 
     async def _root(self, host: str, url: str) -> _Page | None:
-        """The host's root page (asked once per host, only when a made-up URL got a page)."""
-        task = self._roots.get(host)
+        """The origin's root page (asked once per origin, only when a made-up URL got a page)."""
+        origin = origin_of(url)
+        task = self._roots.get(origin)
         if task is None:
             parts = urlsplit(url)
-            task = self._roots[host] = asyncio.ensure_future(
+            task = self._roots[origin] = asyncio.ensure_future(
                 self._page(host, urlunsplit((parts.scheme, parts.netloc, "/", "", ""))))
         return await asyncio.shield(task)
 

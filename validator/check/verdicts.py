@@ -5,11 +5,16 @@ decided here, from facts the runner collected, over the URLs checked in this run
 cache, not those skipped before any request), in this order:
 
 1. deadline: the URL's deadline expired before a verdict → error, "no verdict within the N s deadline";
+   b. walls: every page checked in one section of a site (two at least) got the answer a made-up URL there
+      gets → a wall (consent, paywall, login, app shell) hides the articles: soft-dead becomes blocked;
 2. network unavailable, decided per mechanism:
-   a. routing: no host connected and every attempted one failed at DNS or routing → nothing fetched is a
-      verdict: dead becomes error "not verified", the run is inconclusive, nothing is cached;
-   b. names: host-name lookups failed and not one succeeded (whatever hosts given by IP address, or names
-      allow-listed as private, did) → the verdicts resting on a name lookup are not verdicts: an unknown
+   a. routing: no host connected and every attempted one failed at DNS or routing (not all of them at name
+      lookups: that is b, whatever answers the cache held) → nothing fetched is a verdict: dead becomes error
+      "not verified", the run is inconclusive, nothing is cached;
+   b. names: host-name lookups failed and not one succeeded with a public address (whatever hosts given by IP
+      address, names allow-listed as private, or names that resolved only to loopback or private addresses
+      — localhost from the hosts file, an intranet zone — did: they say nothing of the resolver public names
+      go to) → the verdicts resting on a name lookup are not verdicts: an unknown
       host becomes error "not verified", the run is inconclusive, and they are neither cached nor
       remembered. An unknown host (NXDOMAIN: "no such name", never "could not ask") is dead only while
       other names resolve;
@@ -29,6 +34,7 @@ from datetime import UTC, datetime
 
 from ..clock import rfc3339
 from ..models import LinkResult, LinkStatus
+from .classify import UNKNOWN_HOST
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +61,8 @@ class Checked:
     held_back: bool = False        # a verdict to cache only once the network is known up (see provisional)
     internal_error: bool = False   # checking it raised inside the checker: no verdict on the link (rule 4)
     name_lookup_failed: bool = False  # the attempt ended in a failed host-name lookup (its own host or a hop's)
+    section: str = ""           # a page's section on its origin ('https://news.example/world/'), for walls
+    like_made_up: bool = False  # it got the answer a made-up URL in that section gets (classify)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,9 +106,9 @@ def conclude(checked: Sequence[Checked], hosts: HostFacts, *, history: Mapping[s
     `history` is the cache's record of earlier failures, key → (first failure, failures in a row) before
     this run, or None when there is no cache (then nothing is remembered).
     """
-    results = tuple(_deadline(item) for item in checked)
-    if network_unavailable(hosts):
-        return _offline(checked, results, hosts)
+    results = _walls(checked, tuple(_deadline(item) for item in checked))
+    if network_unavailable(hosts) and not hosts.attempted <= hosts.names_unresolved:
+        return _offline(checked, results, hosts)  # (only names failing: rule 2b's diagnosis, cache or not)
     notes: tuple[str, ...] = ()
     unverified: frozenset[int] = frozenset()  # positions of verdicts that rest on a resolver that was missing
     if names_unavailable(hosts):
@@ -139,12 +147,39 @@ def _deadline(item: Checked) -> LinkResult:
     return _restate(result, LinkStatus.ERROR, lambda _: said)
 
 
+def _walls(checked: Sequence[Checked], results: tuple[LinkResult, ...]) -> tuple[LinkResult, ...]:
+    """Rule 1b: where every page checked in one section of a site (two at least) got what a made-up URL
+    there gets, the site hides its articles behind one page (a consent or pay wall, a login, an app shell):
+    that says nothing of whether any of them exists, so none is soft-dead for it, whatever order they
+    finished in. A section where live articles get pages of their own keeps its soft-dead verdicts."""
+    members: dict[str, list[int]] = {}
+    for i, item in enumerate(checked):
+        if item.section:
+            members.setdefault(item.section, []).append(i)
+    walled = {section: len(at) for section, at in members.items()
+              if len(at) >= 2 and all(checked[i].like_made_up for i in at)}
+    if not walled:
+        return results
+    return tuple(_walled(result, checked[i].section, walled[checked[i].section])
+                 if checked[i].section in walled and result.status is LinkStatus.SOFT_DEAD else result
+                 for i, result in enumerate(results))
+
+
+def _walled(result: LinkResult, section: str, count: int) -> LinkResult:
+    seen = f" (redirected to {result.final_url})" if result.final_url else ""
+    said = (f"every one of the {count} articles checked in {section} gets the same answer as a made-up URL there"
+            f"{seen}: a consent or pay wall, a login or an app shell stands in front of them, so whether this one "
+            "exists cannot be told; not known dead")
+    return _restate(result, LinkStatus.BLOCKED, lambda _: said)
+
+
 def _offline(checked: Sequence[Checked], results: tuple[LinkResult, ...], hosts: HostFacts) -> Conclusion:
     note = (f"the network looks unavailable: no connection to any of {len(hosts.attempted)} host(s), DNS or "
             "routing failed for all of them; no link was called dead. Check the connection (or use --offline) "
             "and run again")
     rewritten = tuple(
-        _restate(result, LinkStatus.ERROR, lambda reason: f"not verified, network unavailable: {reason}")
+        _restate(result, LinkStatus.ERROR,
+                 lambda reason: f"not verified, network unavailable: {reason.removeprefix(UNKNOWN_HOST)}")
         if result.status is LinkStatus.DEAD and item.host in hosts.attempted else result
         for item, result in zip(checked, results, strict=True))
     return Conclusion(rewritten, notes=(note,), inconclusive=True)
@@ -153,16 +188,19 @@ def _offline(checked: Sequence[Checked], results: tuple[LinkResult, ...], hosts:
 def _unresolved(result: LinkResult) -> LinkResult:
     if result.status is not LinkStatus.DEAD:
         return result
-    return _restate(result, LinkStatus.ERROR,
-                    lambda reason: f"not verified, no host name could be resolved in this run: {reason}")
+    return _restate(result, LinkStatus.ERROR, lambda reason: (
+        "not verified: the name could not be looked up while name resolution was failing in this run "
+        f"({reason.removeprefix(UNKNOWN_HOST)})"))
 
 
 def _names_note(hosts: HostFacts) -> str:
     named = sorted(hosts.names_unresolved)
     shown = ", ".join(named[:5]) + (", …" if len(named) > 5 else "")
+    reached = "" if hosts.connected else (" (no host was reached in this run either: the network looks "
+                                          "unavailable, or only DNS is)")
     return (f"host names could not be resolved: the lookups of all {len(named)} host name(s) failed ({shown}) and "
-            "none succeeded, so the resolver, not the names, looks unavailable; no link was called dead for an "
-            "unknown host. Check DNS and run again")
+            "none succeeded with a public address, so the resolver, not the names, looks unavailable"
+            f"{reached}; no link was called dead for an unknown host. Check DNS (and any proxy) and run again")
 
 
 def _flake(result: LinkResult, before: tuple[float, int] | None, now: float, memory: FlakeMemory) -> LinkResult:

@@ -28,6 +28,7 @@ from ..report.escape import console_line, markdown_text
 from ..report.fixes import console_lines as fix_lines
 from ..report.locations import SourceRoot
 from ..report.merge import merge_results
+from ..report.summary import Summary
 from ..report.writer import NO_REPORTS, parse_formats, write_atomic, write_reports
 from ..tree import is_folder, working_tree
 from ..validate.schema import load_schema
@@ -37,7 +38,9 @@ from .parser import settings_from
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
 EXIT_MEANINGS = {EXIT_OK: "nothing fails", EXIT_FINDINGS: "problems that fail",
                  EXIT_USAGE: "usage or configuration error",
-                 EXIT_INCONCLUSIVE: "inconclusive, run again when the network is back (or use --offline)",
+                 EXIT_INCONCLUSIVE: "inconclusive: links were not verified; the notes name the hosts or names that "
+                                    "failed: check DNS, a proxy or the connection and run again (--offline checks "
+                                    "the structure only)",
                  130: "interrupted (Ctrl-C)", 143: "interrupted (SIGTERM)"}
 _FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
 # --format and --fail-on when they are not given: what each command writes, and when it fails, by default.
@@ -149,10 +152,16 @@ def _baseline_command(args: argparse.Namespace) -> int:
         return interruption.exit_code
     items = problems(result)
     write_atomic(args.output, [baseline_file.render(items, result.tool_version)])
+    code = EXIT_INCONCLUSIVE if result.inconclusive else EXIT_OK
     if not (args.quiet or args.silent):
         print(console_line(f"baseline: {len(items)} problem(s) of {result.files} file(s) written to {args.output}; "
                            f"use `seed-validator check --baseline {args.output}` to fail only on new ones"))
-    return EXIT_INCONCLUSIVE if result.inconclusive else EXIT_OK
+        if result.inconclusive:  # why exit 3, as check says it: the notes, then the verdict line
+            for line in console.notes(result):
+                print(line)
+            print(console.verdict(result, Summary.of(result, items, fail_on=None), fail_on="never", code=code,
+                                  meaning=EXIT_MEANINGS[code] + "; the baseline holds links that were not verified"))
+    return code
 
 
 def _diff_command(args: argparse.Namespace) -> int:

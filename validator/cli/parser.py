@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add(group: Any, option: Option) -> None:
-    names = [option.dest] if option.positional else [f"--{option.name}", *([option.short] if option.short else [])]
+    names = [option.dest] if option.positional else [option.flag_text, *([option.short] if option.short else [])]
     spec: dict[str, Any] = {"help": help_text(option)}
     if option.kind is Kind.BOOL:
         # a setting's flag is None when not given, so the config file's value stands

@@ -16,6 +16,7 @@ from typing import TextIO
 from ..models import LinkStatus, RunResult, Severity
 from ..problems import Problem
 from ..urls import host_of
+from . import headline
 from .escape import annotation_data, annotation_property, console_line, console_text
 from .summary import FINDINGS, LINK_PROBLEMS, LINKS, Summary, plural
 
@@ -86,6 +87,7 @@ def _cause(reason: str, url: str) -> str:
     """Why a link could not be verified, its host named generically: the same for every host that failed
     the same way."""
     host = host_of(url)
+    reason = reason.removeprefix("not verified").lstrip(",: ")  # the line says "could not be verified" already
     return reason.replace(host, "the host") if host else reason
 
 
@@ -155,11 +157,11 @@ def verdict(result: RunResult, summary: Summary, *, fail_on: str, code: int, mea
     elif summary.failing:  # definite failures win over an inconclusive link stage (exit 1, not 3)
         word, role, text = "Failed", "fail", what
         if result.inconclusive:
-            text += ("; the link stage was also INCONCLUSIVE: links resting on the network were not verified "
-                     "(see the notes)")
+            text += "; the link stage was also INCONCLUSIVE: " + headline.inconclusive(summary)
     elif result.inconclusive:
         word, role = "INCONCLUSIVE", "unsure"
-        text = "the network was unavailable, no link was called dead"
+        baselined = "" if not summary.baselined else " (the baseline accepts every problem found)"
+        text = headline.inconclusive(summary) + baselined
     else:
         word, role = "Passed", "pass"
         shown = [plural(summary.shown(s), s.value) for s in Severity if summary.shown(s)]

@@ -26,6 +26,7 @@ from ..options import number_text
 from ..problems import Problem
 from ..urls import file_uri_path, host_of, plain_http_url
 from . import fixes as fix_words
+from . import headline
 from .context import ReportInput
 from .escape import UNSAFE_PATTERN, html_value, json_escaped, web_link
 from .summary import FINDINGS, LINK_PROBLEMS, LINKS, Summary
@@ -74,6 +75,7 @@ def context(report: ReportInput) -> dict[str, Any]:
         "has_json": "report.json" in report.written,
         "duration": _duration(result.started_at, result.finished_at),
         "links_checked": result.links_checked,
+        "inconclusive": headline.inconclusive(summary),
         "card_groups": _cards(summary),
         "status_bars": _bars([(s.value, summary.links_by_status[s]) for s in LinkStatus
                               if summary.links_by_status[s]], css_by_label=True),

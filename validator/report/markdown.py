@@ -11,6 +11,7 @@ from ..problems import Problem, fixed
 from ..urls import file_uri_path, plain_http_url
 from ..written import REPORT_MARKER
 from . import fixes as fix_words
+from . import headline
 from .context import ReportInput
 from .diff import render_markdown as render_diff
 from .escape import markdown_code, web_link
@@ -28,7 +29,7 @@ def render(report: ReportInput) -> Iterator[str]:
     yield f"{REPORT_MARKER}\n# seed-validator report\n\n"
     state = "complete" if result.complete else "**incomplete**"
     if result.inconclusive:
-        state += ", **inconclusive** (network unavailable: no link was called dead)"
+        state += f", **inconclusive** ({headline.inconclusive(report.summary)})"
     yield (f"Run {_text(result.started_at)} → {_text(result.finished_at)}, seed-validator "
            f"{_text(result.tool_version)}, {state}.\n\n")
     for note in result.notes:
