@@ -107,6 +107,41 @@ def test_a_single_page_site_answering_every_path_with_one_shell_only_warns() -> 
     assert root_asked == 1
 
 
+def test_a_shell_site_whose_root_fails_is_never_soft_dead() -> None:
+    """One shell for every path, but the root answers 503 (or too slowly): that the site is one shell cannot
+    be ruled out, so a live story like the made-up one is not called soft-dead on that likeness."""
+    def shell_root_down(h: BaseHTTPRequestHandler) -> None:
+        if h.path == "/":
+            send(h, 503)
+        else:
+            single_page_site(h)
+
+    with running_farm() as farm:
+        farm.routes.clear()
+        farm.fallback = shell_root_down
+        url = farm.url("/news/2021/some-story")
+        result = run_links([entry(url)], allow_private=True, retries=0)
+    assert verdict(result, url).status is LinkStatus.OK
+
+
+def test_a_host_hanging_on_made_up_urls_is_probed_once_not_once_per_section() -> None:
+    """A host that answers its articles but hangs on made-up URLs: after one probe runs out its deadline, the
+    host's other sections are judged without one (each would cost the probe's deadline again)."""
+    def hangs_on_probes(h: BaseHTTPRequestHandler) -> None:
+        if "/seed-validator-" in h.path:
+            time.sleep(4)
+        id_site(h)
+
+    with running_farm() as farm:
+        farm.routes.clear()
+        farm.fallback = hangs_on_probes
+        urls = [farm.url(f"/section{n}/2021/story-{n}") for n in range(6)]
+        result = run_links([entry(u) for u in urls], allow_private=True, per_host=1, timeout=1.5)
+        asked = probes_of(farm)
+    assert [verdict(result, u).status for u in urls] == [LinkStatus.OK] * 6
+    assert len(asked) == 1, asked
+
+
 def id_site(h: BaseHTTPRequestHandler) -> None:
     """Every path gets a page of its own (titled by its last segment), the root its front page."""
     slug = h.path.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] or "front"

@@ -4,7 +4,8 @@ apart, whether the origin's root gets the same page (one shell for every path, a
 
 Its answer only refines a page's verdict (classify: a redirect to where missing paths also go, a page
 indistinguishable from the made-up sibling's). It never decides one alone: it has its own short deadline,
-outside the page's, and a probe that fails, hangs or breaks leaves the pages judged without it. It is a
+outside the page's, and a probe that fails, hangs or breaks leaves the pages judged without it (a host that
+hung on one is not probed again; a root that cannot be fetched leaves the page comparison out). It is a
 request like any other to its host: each hop takes that host's politeness slot and turn, and the wait for
 them is not counted against its deadline.
 """
@@ -124,7 +125,9 @@ class SoftNotFoundProbes:
         shell = False
         if text.length >= MIN_TEXT:  # only then can a page like it be soft-dead: worth asking the root
             root = await self._root(host, url)
-            shell = root is not None and (root.title, root.text) == (title, text)
+            if root is None:  # the root unknown (slow, failing): a one-shell site cannot be ruled out, and a
+                return SectionProbe(seen.status, final_url, title, section=section)  # page like it is no proof
+            shell = (root.title, root.text) == (title, text)
         return SectionProbe(seen.status, final_url, title, text, shell=shell, section=section)
 
     async def _root(self, host: str, url: str) -> _Page | None:
@@ -146,6 +149,8 @@ class SoftNotFoundProbes:
 
     async def _get(self, host: str, url: str) -> Fetched | None:
         """One probe request under its own deadline; None when it got no answer in time or broke."""
+        if host in self._unanswered:  # it hung on a probe already: its other sections are judged without one
+            return None
         deadline = min(self._politeness.policy(host).timeout, PROBE_TIMEOUT)
         getter = self._connections.getter()  # its own connection: it may outlive the page that asked
         try:
