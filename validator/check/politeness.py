@@ -1,6 +1,9 @@
 """Host politeness: how many requests a host may have in flight, how far apart their starts are, when a
 host that keeps failing is given up, and the per-host overrides of these (lychee's ratelimit/host).
 
+A host is the server it names (urls.server_host): every spelling of one address (127.0.0.1, 127.1,
+2130706433, 0x7f000001, ::ffff:127.0.0.1) shares one host's slots, interval and failure count.
+
 Every request goes through one acquire/release pair keyed by the host it is sent to: first attempts,
 retries, soft-404 and catch-all probes alike, and every redirect hop: fetch enters a HopGate around each
 hop, which takes the slot of the host that hop goes to and hands it back before the next hop (never two
@@ -21,7 +24,7 @@ from dataclasses import dataclass
 
 from ..config import LinkSettings
 from ..options import parse_allowed
-from ..urls import host_of
+from ..urls import host_of, server_host, server_of
 from .attempt import CONNECTION_FAILURES, DNS_FAILURES, NETWORK_FAILURES, Failure, Fetched
 from .verdicts import HostFacts
 
@@ -38,7 +41,9 @@ class HostPolicy:
 
 
 def host_policy(links: LinkSettings, host: str) -> HostPolicy:
-    override = links.hosts.get(host)
+    """The host's politeness: its override in `links.hosts` under any spelling of it (server_host), or the defaults."""
+    key = server_host(host)
+    override = links.hosts.get(host) or next((o for name, o in links.hosts.items() if server_host(name) == key), None)
     if override is None:
         return HostPolicy(links.per_host, links.host_interval, links.timeout)
     return HostPolicy(per_host=override.per_host or links.per_host,
@@ -164,6 +169,7 @@ class Politeness:
                          names_unresolved=frozenset(name for name, h in names if h.dns_failed and not h.resolved))
 
     def _host(self, host: str) -> _Host:
+        host = server_host(host)
         state = self._hosts.get(host)
         if state is None:
             policy = host_policy(self._links, host)
@@ -199,7 +205,7 @@ class HopGate:
         self.waited = 0.0
 
     def __call__(self, url: str) -> _Hop:
-        return _Hop(self, host_of(url) or "")
+        return _Hop(self, server_of(url))
 
     async def acquire(self, host: str) -> Slot:
         timer = self._timer

@@ -20,7 +20,7 @@ from ..clock import Clock, rfc3339
 from ..config import Settings
 from ..interrupt import Interruption
 from ..models import KindVerdict, LinkEntry, LinkKind, LinkResult, LinkStatus, Progress, RunResult
-from ..urls import host_of
+from ..urls import server_of
 from .archive import WebArchive
 from .attempt import DNS_FAILURES, Fetched
 from .cache import LinkCache
@@ -290,7 +290,7 @@ class _Run:
 
 
 def _host(url: str) -> str:
-    return host_of(url) or ""
+    return server_of(url)  # the host a URL is queued and paced under: one for every spelling of its server
 
 
 def _cancel_soon(loop: asyncio.AbstractEventLoop, future: asyncio.Future[Any]) -> None:
