@@ -11,6 +11,7 @@ import pytest
 
 from tests.linkcheck import Sleeps
 from validator import config
+from validator.check.attempt import Failure, Fetched, Hop
 from validator.check.politeness import HostPolicy, Politeness, host_policy
 from validator.urls import legacy_ipv4, origin_of, server_host
 
@@ -68,3 +69,41 @@ def test_a_host_override_holds_for_every_spelling_of_its_server() -> None:
                                 hosts={"127.0.0.1": config.HostOverride(per_host=1, timeout=60.0)})
     assert {host_policy(links, spelling) for spelling in LOOPBACK} == {HostPolicy(1, 0.0, 60.0)}
     assert Politeness(links, sleep=Sleeps()).policy("2130706433") == HostPolicy(1, 0.0, 60.0)
+
+
+def refused(url: str, *, via: str | None = None) -> Fetched:
+    """A connection refused at `url`, asked for directly or reached through a redirect from `via`."""
+    if via is None:
+        return Fetched(url, failure=Failure.CONNECT_REFUSED, detail="connection refused")
+    return Fetched(via, hops=[Hop(via, 302)], final_url=url, failure=Failure.CONNECT_REFUSED,
+                   detail="connection refused")
+
+
+def test_failures_count_per_origin_so_a_closed_port_is_not_the_site() -> None:
+    politeness = Politeness(config.LinkSettings(host_failure_limit=2), sleep=Sleeps())
+    for i in range(3):
+        politeness.record("victim.example", refused(f"http://victim.example:1/{i}"))
+    assert politeness.refusal("http://victim.example:1/next") == (
+        "not checked: http://victim.example:1 failed 3 connections in a row (last: connection refused)")
+    assert politeness.refusal("http://victim.example/news/1") is None
+    assert politeness.refusal("https://victim.example/news/1") is None
+
+
+def test_failures_reached_through_another_hosts_redirect_give_nobody_up() -> None:
+    politeness = Politeness(config.LinkSettings(host_failure_limit=2), sleep=Sleeps())
+    for i in range(40):
+        politeness.record("attacker.example",
+                          refused(f"http://victim.example/{i}", via=f"http://attacker.example/{i}"))
+    assert politeness.refusal("http://victim.example/news/1") is None
+    assert politeness.refusal("http://attacker.example/next") is None  # it answered every time
+    assert "victim.example" in politeness.facts().attempted  # what the post-pass learns is unchanged
+
+
+def test_a_redirect_within_the_host_counts_toward_the_origin_it_failed_at() -> None:
+    politeness = Politeness(config.LinkSettings(host_failure_limit=2), sleep=Sleeps())
+    for i in range(2):
+        politeness.record("news.example", refused(f"https://news.example/{i}", via=f"http://news.example/{i}"))
+    assert politeness.refusal("https://news.example/x") is not None
+    assert politeness.refusal("http://news.example/x") is None
+    politeness.record("news.example", Fetched("https://news.example/y", status=200, connected=True))
+    assert politeness.refusal("https://news.example/x") is None

@@ -193,7 +193,7 @@ class _Run:
 
     async def _check(self, entry: LinkEntry, host: str, client: Getter, probes: SoftNotFoundProbes) -> Checked:
         key = self._key(entry)
-        refusal = self.politeness.refusal(host)
+        refusal = self.politeness.refusal(entry.url)
         if refusal is not None:
             return Checked(key, host, self._result(entry, Verdict(LinkStatus.ERROR, refusal), attempts=0, elapsed=0))
         started = time.monotonic()
