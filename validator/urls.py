@@ -151,8 +151,8 @@ def host_of(url: str) -> str | None:
     return host.rstrip(".") if host else None
 
 
-# One part of an IPv4 address as the WHATWG URL parser and inet_aton read it: hex (0x), octal (leading 0), decimal.
-_IPV4_PART = re.compile(r"0[xX][0-9A-Fa-f]+|0[0-7]*|[1-9][0-9]*")
+# One part of an IPv4 address as inet_aton and the WHATWG URL parser read it: hex (0x), octal (leading 0), decimal.
+_IPV4_PART = re.compile(r"0[xX]([0-9A-Fa-f]+)|0([0-7]*)|([1-9][0-9]*)")
 
 
 def legacy_ipv4(host: str) -> ipaddress.IPv4Address | None:
@@ -160,18 +160,28 @@ def legacy_ipv4(host: str) -> ipaddress.IPv4Address | None:
     inet_aton (and so getaddrinfo) and the WHATWG URL parser accept, so `127.1`, `2130706433`, `0x7f000001`
     and `0177.0.0.1` are all 127.0.0.1: one to four parts, each decimal, octal (leading 0) or hex (0x), every
     part but the last one byte, the last filling the bytes left."""
-    parts = host.removesuffix(".").split(".")
-    if len(parts) > 4 or not all(_IPV4_PART.fullmatch(part) for part in parts):
+    host = host.removesuffix(".")
+    if host.count(".") > 3:
         return None
-    numbers = [int(part[2:], 16) if part[:2] in ("0x", "0X") else int(part, 8 if part[0] == "0" else 10)
-               for part in parts]
+    numbers = [_ipv4_part(part) for part in host.split(".")]
     *bytes_, last = numbers
-    if any(number > 255 for number in bytes_) or last >= 256 ** (5 - len(numbers)):
+    if last is None or any(number is None or number > 255 for number in bytes_) or last >= 256 ** (5 - len(numbers)):
         return None
     value = last
     for index, number in enumerate(bytes_):
-        value += number << (8 * (3 - index))
+        value += (number or 0) << (8 * (3 - index))
     return ipaddress.IPv4Address(value)
+
+
+def _ipv4_part(part: str) -> int | None:
+    match = _IPV4_PART.fullmatch(part)
+    if match is None:
+        return None
+    hexadecimal, octal, decimal = match.groups()
+    digits = (hexadecimal or octal or decimal or "0").lstrip("0") or "0"  # leading zeros: any number of them
+    if len(digits) > 12:  # more than 2**32 in any base, and never a long int to parse
+        return None
+    return int(digits, 16 if hexadecimal else 8 if octal is not None else 10)
 
 
 @lru_cache(maxsize=4096)
