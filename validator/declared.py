@@ -127,7 +127,8 @@ OPTIONS: tuple[Option, ...] = (
            flag=False, key=True, range=Range(0, 50)),
     Option("max-body-bytes", Kind.INT, 2 * _MIB, "read at most this much of a body (after decompression)",
            setting="links.max_body_bytes", flag=False, key=True, range=Range(1, 256 * _MIB)),
-    Option("host-failure-limit", Kind.INT, 5, "connection failures in a row before a host is given up",
+    Option("host-failure-limit", Kind.INT, 5,
+           "connection failures in a row before an origin (scheme, host, port) is given up",
            setting="links.host_failure_limit", flag=False, key=True, range=Range(1, 10_000)),
     Option("user-agent", Kind.STR, f"seed-validator/{__version__} (link checker; "
            "+https://pypi.org/project/seed-validator/)", "the User-Agent header sent", setting="links.user_agent",

@@ -8,7 +8,7 @@ import ipaddress
 import re
 import string
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from publicsuffixlist import PublicSuffixList
@@ -149,6 +149,81 @@ def host_of(url: str) -> str | None:
     except ValueError:
         return None
     return host.rstrip(".") if host else None
+
+
+# One part of an IPv4 address as inet_aton and the WHATWG URL parser read it: hex (0x), octal (leading 0), decimal.
+_IPV4_PART = re.compile(r"0[xX]([0-9A-Fa-f]+)|0([0-7]*)|([1-9][0-9]*)")
+
+
+def legacy_ipv4(host: str) -> ipaddress.IPv4Address | None:
+    """The IPv4 address a host written in any of its legacy spellings stands for, or None for a name: what
+    inet_aton (and so getaddrinfo) and the WHATWG URL parser accept, so `127.1`, `2130706433`, `0x7f000001`
+    and `0177.0.0.1` are all 127.0.0.1: one to four parts, each decimal, octal (leading 0) or hex (0x), every
+    part but the last one byte, the last filling the bytes left."""
+    host = host.removesuffix(".")
+    if host.count(".") > 3:
+        return None
+    numbers = [_ipv4_part(part) for part in host.split(".")]
+    *bytes_, last = numbers
+    if last is None or any(number is None or number > 255 for number in bytes_) or last >= 256 ** (5 - len(numbers)):
+        return None
+    value = last
+    for index, number in enumerate(bytes_):
+        value += (number or 0) << (8 * (3 - index))
+    return ipaddress.IPv4Address(value)
+
+
+def _ipv4_part(part: str) -> int | None:
+    match = _IPV4_PART.fullmatch(part)
+    if match is None:
+        return None
+    hexadecimal, octal, decimal = match.groups()
+    digits = (hexadecimal or octal or decimal or "0").lstrip("0") or "0"  # leading zeros: any number of them
+    if len(digits) > 12:  # more than 2**32 in any base, and never a long int to parse
+        return None
+    return int(digits, 16 if hexadecimal else 8 if octal is not None else 10)
+
+
+@lru_cache(maxsize=4096)
+def server_host(host: str) -> str:
+    """The one spelling of the server a host stands for, the key of its politeness (per-host slots, interval,
+    failure count): a name in lower case without a trailing dot; an IPv4 address written in any legacy
+    spelling (legacy_ipv4) in dotted form; an IPv6 address, with or without brackets, compressed, and one
+    that maps an IPv4 address (::ffff:a.b.c.d) as that IPv4 address. Not a URL's identity (normalise): the
+    request still carries the host as written (Host header, TLS name), and a server may answer differently."""
+    host = host.lower().removesuffix(".")
+    if not host:
+        return host
+    address = legacy_ipv4(host)
+    if address is not None:
+        return str(address)
+    try:
+        v6 = ipaddress.IPv6Address(host.removeprefix("[").removesuffix("]"))
+    except ValueError:
+        return host
+    return str(v6.ipv4_mapped) if v6.ipv4_mapped is not None else v6.compressed
+
+
+def server_of(url: str) -> str:
+    """server_host of the URL's host ('' when it has none)."""
+    host = host_of(url)
+    return server_host(host) if host else ""
+
+
+def origin_of(url: str) -> str:
+    """The URL's origin as text, `scheme://host[:port]` (the default port left out), its host as server_host
+    gives it (an IPv6 address in brackets): what a connection goes to. The URL itself when it has no host."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return url
+    host = server_host(parts.hostname or "")
+    if not host:
+        return url
+    scheme = parts.scheme.lower()
+    shown = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{shown}" if port is None or port == _DEFAULT_PORTS.get(scheme) else f"{scheme}://{shown}:{port}"
 
 
 @cache

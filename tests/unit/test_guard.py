@@ -153,3 +153,23 @@ def test_names_resolving_only_to_non_public_addresses_are_kept_apart() -> None:
 
     asyncio.run(main())
     assert backend.local_names() == {"localhost", "wiki.corp"}
+
+
+def test_an_ipv4_address_in_a_legacy_spelling_is_that_address_and_never_a_dns_question() -> None:
+    asked: list[str] = []
+
+    async def resolver(host: str) -> list[str]:
+        asked.append(host)
+        return ["93.184.216.34"]
+
+    backend = GuardedBackend(AddressPolicy(), inner=_Recording(), resolver=resolver)
+
+    async def scenario() -> list[list[str]]:
+        for spelling in ("127.1", "2130706433", "0x7f000001", "0177.0.0.1"):
+            blocked = rf"{re.escape(spelling)} resolves to a non-public address \(127\.0\.0\.1\)"
+            with pytest.raises(BlockedAddress, match=blocked):
+                await backend.connect_tcp(spelling, 80)
+        return [[str(a) for a in await backend.resolve(h)] for h in ("127.1", "0x08.0x08.0x08.0x08")]
+
+    assert asyncio.run(scenario()) == [["127.0.0.1"], ["8.8.8.8"]]
+    assert asked == []

@@ -97,14 +97,14 @@ def test_a_cancelled_wait_gives_its_slots_back() -> None:
 
 def test_a_host_failing_connections_in_a_row_is_refused_until_it_connects() -> None:
     politeness = Politeness(config.LinkSettings(host_failure_limit=2), sleep=Sleeps())
-    refused = Fetched("u", failure=Failure.CONNECT_REFUSED, detail="connection refused")
+    refused = Fetched("https://down.example/a", failure=Failure.CONNECT_REFUSED, detail="connection refused")
     politeness.record("down.example", refused)
-    assert politeness.refusal("down.example") is None
+    assert politeness.refusal("https://down.example/b") is None
     politeness.record("down.example", refused)
-    assert politeness.refusal("down.example") == ("not checked: down.example failed 2 connections in a row "
-                                                  "(last: connection refused)")
-    politeness.record("down.example", Fetched("u", status=200, connected=True))
-    assert politeness.refusal("down.example") is None
+    assert politeness.refusal("https://down.example/b") == (
+        "not checked: https://down.example failed 2 connections in a row (last: connection refused)")
+    politeness.record("down.example", Fetched("https://down.example/c", status=200, connected=True))
+    assert politeness.refusal("https://down.example/b") is None
 
 
 def test_the_facts_for_the_post_pass() -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import httpcore
 
 from ..config import parse_allowed
+from ..urls import legacy_ipv4
 from .streams import AsyncioBackend
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -137,6 +138,9 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             return [ipaddress.ip_address(host.strip("[]"))]
         except ValueError:
             pass
+        legacy = legacy_ipv4(host)  # 127.1, 2130706433, 0x7f000001: the address getaddrinfo would give, asked of no DNS
+        if legacy is not None:
+            return [legacy]
         try:
             async with asyncio.timeout(self._dns_timeout):
                 found = await self._resolver(host)

@@ -1,6 +1,12 @@
 """Host politeness: how many requests a host may have in flight, how far apart their starts are, when a
 host that keeps failing is given up, and the per-host overrides of these (lychee's ratelimit/host).
 
+A host is the server it names (urls.server_host): every spelling of one address (127.0.0.1, 127.1,
+2130706433, 0x7f000001, ::ffff:127.0.0.1) shares one host's slots and interval. Failures are counted per
+origin (scheme, host, port: a closed port is not the host's site), and only failures of a URL's own host
+(the URL the seeds name, or a redirect within its host): another host redirecting to a dead origin gives
+nobody up.
+
 Every request goes through one acquire/release pair keyed by the host it is sent to: first attempts,
 retries, soft-404 and catch-all probes alike, and every redirect hop: fetch enters a HopGate around each
 hop, which takes the slot of the host that hop goes to and hands it back before the next hop (never two
@@ -21,7 +27,7 @@ from dataclasses import dataclass
 
 from ..config import LinkSettings
 from ..options import parse_allowed
-from ..urls import host_of
+from ..urls import origin_of, server_host, server_of
 from .attempt import CONNECTION_FAILURES, DNS_FAILURES, NETWORK_FAILURES, Failure, Fetched
 from .verdicts import HostFacts
 
@@ -39,7 +45,9 @@ class HostPolicy:
 
 
 def host_policy(links: LinkSettings, host: str) -> HostPolicy:
-    override = links.hosts.get(host)
+    """The host's politeness: its override in `links.hosts` under any spelling of it (server_host), or the defaults."""
+    key = server_host(host)
+    override = links.hosts.get(host) or next((o for name, o in links.hosts.items() if server_host(name) == key), None)
     if override is None:
         return HostPolicy(links.per_host, links.host_interval, links.timeout, links.soft_404_probe)
     return HostPolicy(per_host=override.per_host or links.per_host,
@@ -54,13 +62,19 @@ class _Host:
     policy: HostPolicy
     slots: asyncio.Semaphore
     next_start: float = 0.0
-    failures_in_a_row: int = 0
-    last_failure: str = ""
     attempted: bool = False
     connected: bool = False
     dns_failed: bool = False
     network_failed: bool = False
     resolved: bool = False  # its name was looked up (an answer, or a failure only a resolved name can have)
+
+
+@dataclass(slots=True)
+class _Failures:
+    """An origin's connection failures in a row, of URLs on its own host (see Politeness.record)."""
+
+    in_a_row: int = 0
+    last: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +91,7 @@ class Politeness:
         self._sleep = sleep
         self._monotonic = monotonic
         self._hosts: dict[str, _Host] = {}
+        self._failures: dict[str, _Failures] = {}  # by origin (urls.origin_of)
         self._run_wide = asyncio.Semaphore(links.concurrency)
         # Names that may resolve to private addresses (/etc/hosts, intranet DNS): their lookups prove nothing
         # about the resolver the public names go to.
@@ -120,37 +135,44 @@ class Politeness:
         if start > now:
             await self._sleep(start - now)
 
-    def refusal(self, host: str) -> str | None:
-        """Why a request to `host` is not to be made at all: it failed too many connections in a row."""
-        state = self._host(host)
-        if state.failures_in_a_row < self._links.host_failure_limit:
+    def refusal(self, url: str) -> str | None:
+        """Why a request for `url` is not to be made at all: its origin failed too many connections in a row."""
+        origin = origin_of(url)
+        failures = self._failures.get(origin)
+        if failures is None or failures.in_a_row < self._links.host_failure_limit:
             return None
-        return (f"not checked: {host} failed {state.failures_in_a_row} connections in a row "
-                f"(last: {state.last_failure})")
+        return f"not checked: {origin} failed {failures.in_a_row} connections in a row (last: {failures.last})"
 
     def gate(self, timer: asyncio.Timeout | None = None) -> HopGate:
         """fetch's gate for one attempt: each hop takes its own host's slot and turn (see HopGate)."""
         return HopGate(self, timer)
 
     def record(self, host: str, fetched: Fetched) -> None:
-        """What an attempt at a URL on `host` says about reaching it and the hosts its redirects led to:
-        each host that answered, and the one where it failed (the last hop's)."""
-        last = (host_of(fetched.final_url or "") or host) if fetched.hops else host  # where the last hop went
-        answered = {host_of(hop.url) or host for hop in fetched.hops}
+        """What an attempt at a URL on `host` (fetched.url) says about reaching it and the hosts its redirects
+        led to: each one that answered (its origin's failures in a row start again), and the one where it
+        failed (the last hop's). A connection failure counts toward that origin's failure limit only on the
+        URL's own host: the URL itself, or a redirect within its host. Reached through another host's
+        redirect, it says nothing about the URLs the seeds name there (anyone can redirect to a closed port)."""
+        host = server_host(host)
+        last = (fetched.final_url or fetched.url) if fetched.hops else fetched.url  # where the last request went
+        answered = [hop.url for hop in fetched.hops]
         if fetched.status is not None or (fetched.connected and not fetched.hops):
-            answered.add(last)
-        for name in answered:
-            state = self._host(name)
+            answered.append(last)
+        for url in answered:
+            state = self._host(server_of(url) or host)
             state.connected = state.resolved = True
-            state.failures_in_a_row = 0
+            self._failures.pop(origin_of(url), None)
         failure = fetched.failure
         if failure is None or failure not in _REACHING_FAILURES or fetched.status is not None:
             return
-        state = self._host(last)
+        failed_at = server_of(last) or host
+        state = self._host(failed_at)
         state.attempted = True
         if failure in CONNECTION_FAILURES or failure in NETWORK_FAILURES:
-            state.failures_in_a_row += 1
-            state.last_failure = fetched.detail
+            if failed_at == host:
+                failures = self._failures.setdefault(origin_of(last), _Failures())
+                failures.in_a_row += 1
+                failures.last = fetched.detail
             state.network_failed = state.network_failed or failure in NETWORK_FAILURES
         if failure in DNS_FAILURES:
             state.dns_failed = True
@@ -171,6 +193,7 @@ class Politeness:
                          names_unresolved=frozenset(name for name, h in names if h.dns_failed and not h.resolved))
 
     def _host(self, host: str) -> _Host:
+        host = server_host(host)
         state = self._hosts.get(host)
         if state is None:
             policy = host_policy(self._links, host)
@@ -206,7 +229,7 @@ class HopGate:
         self.waited = 0.0
 
     def __call__(self, url: str) -> _Hop:
-        return _Hop(self, host_of(url) or "")
+        return _Hop(self, server_of(url))
 
     async def acquire(self, host: str) -> Slot:
         timer = self._timer

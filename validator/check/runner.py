@@ -20,7 +20,7 @@ from ..clock import Clock, rfc3339
 from ..config import Settings
 from ..interrupt import Interruption
 from ..models import KindVerdict, LinkEntry, LinkKind, LinkResult, LinkStatus, Progress, RunResult
-from ..urls import host_of
+from ..urls import server_of
 from .archive import WebArchive
 from .attempt import DNS_FAILURES, Fetched
 from .cache import LinkCache
@@ -110,7 +110,7 @@ class _Run:
                 elif cached is not None:
                     entry.result = dataclasses.replace(cached, url=entry.url)
                 else:
-                    self.queues.setdefault(host_of(entry.url) or "", deque()).append(entry)
+                    self.queues.setdefault(_host(entry.url), deque()).append(entry)
                     continue
                 self.tally.add(entry.result)
             await self._fetch_all(cache)
@@ -194,7 +194,7 @@ class _Run:
 
     async def _check(self, entry: LinkEntry, host: str, client: Getter, probes: SoftNotFoundProbes) -> Checked:
         key = self._key(entry)
-        refusal = self.politeness.refusal(host)
+        refusal = self.politeness.refusal(entry.url)
         if refusal is not None:
             return Checked(key, host, self._result(entry, Verdict(LinkStatus.ERROR, refusal), attempts=0, elapsed=0))
         started = time.monotonic()
@@ -290,6 +290,10 @@ class _Run:
                 cache.record_failure(key, now)
             for key in outcome.answered:
                 cache.clear_failure(key)
+
+
+def _host(url: str) -> str:
+    return server_of(url)  # the host a URL is queued and paced under: one for every spelling of its server
 
 
 def _cancel_soon(loop: asyncio.AbstractEventLoop, future: asyncio.Future[Any]) -> None:

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ..config import LinkSettings
 from ..models import LinkKind
+from ..urls import origin_of
 from .attempt import Fetched
 from .classify import MIN_TEXT, SectionProbe
 from .client import Connections
@@ -30,7 +31,6 @@ from .probe import TextPrint, charset_of, is_html, page_facts, text_print
 PROBE_TIMEOUT = 5.0
 _NAMED = 5  # hosts named in the note
 _EXTENSIONS = (".html", ".htm", ".shtml", ".php", ".asp", ".aspx", ".jsp", ".cms")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,19 +43,6 @@ def section_of(url: str) -> str:
     """The section a URL sits in: its first path segment ('/news/'), or '/' for a path of one segment."""
     segments = [s for s in urlsplit(url).path.split("/") if s]
     return f"/{segments[0]}/" if len(segments) > 1 else "/"
-
-
-def origin_of(url: str) -> str:
-    """The URL's origin, `scheme://host[:port]` (a default port left out, however the URL spells it): two
-    sites on one host name at different ports or schemes are two origins, and never share a probe."""
-    parts = urlsplit(url)
-    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    host = f"[{host}]" if ":" in host else host
-    return f"{scheme}://{host}" if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{scheme}://{host}:{port}"
 
 
 def section_key(url: str) -> str:
