@@ -76,7 +76,7 @@ def _build(loader: SeedLoader) -> PlainRecord:
     start = _expect(get_event(), DocumentStartEvent)
     if start.version is not None or start.tags:
         raise _GiveUp  # directives: the full load reads them
-    _opening(_expect(get_event(), MappingStartEvent))
+    _opening(_expect(get_event(), MappingStartEvent), 0)
     record = _mapping(loader, get_event)
     _expect(get_event(), DocumentEndEvent)
     _expect(get_event(), StreamEndEvent)
@@ -96,45 +96,40 @@ def _mapping(loader: SeedLoader, get_event: Callable[[], Any]) -> PlainRecord:
     while True:
         event = get_event()
         kind = type(event)
-        if kind is ScalarEvent:
+        if kind is MappingEndEvent or kind is SequenceEndEvent:
+            if not stack:
+                return PlainRecord(root, top)
+            value = container
+            container, key = stack.pop()
+        else:
+            values += 1
+            if values > limit:
+                raise _GiveUp
+            if container is root and key is not None:
+                top[key] = (event.start_mark.line + 1, event.start_mark.column + 1)
+            if kind is not ScalarEvent:
+                _opening(event, len(stack))
+                stack.append((container, key))
+                container, key = ({} if kind is MappingStartEvent else []), None
+                continue
             if event.anchor is not None or event.tag is not None:  # anchored() for a scalar
                 raise _GiveUp
             value = cache.get((event.value, event.implicit), _MISSING)
             if value is _MISSING:
                 value = _scalar(loader, event)
-            values += 1
-            if values > limit:
-                raise _GiveUp
-        elif kind is MappingStartEvent or kind is SequenceStartEvent:
-            _opening(event)
-            if container is root and key is not None:
-                top[key] = (event.start_mark.line + 1, event.start_mark.column + 1)
-            if len(stack) >= MAX_DEPTH:
-                raise _GiveUp
-            stack.append((container, key))
-            container, key = ({} if kind is MappingStartEvent else []), None
-            values += 1
-            if values > limit:
-                raise _GiveUp
-            continue
-        elif kind is MappingEndEvent or kind is SequenceEndEvent:
-            if not stack:
-                return PlainRecord(root, top)
-            value = container
-            container, key = stack.pop()
-        else:  # an alias, or anything this does not know
-            raise _GiveUp
         if type(container) is list:
             container.append(value)
         elif key is None:
-            if type(value) is not str or value in container:
-                raise _GiveUp  # a key that is not text, or a duplicate: the full load reports it
-            key = value
+            key = _key(value, container)
         else:
-            if container is root and kind is ScalarEvent:
-                top[key] = (event.start_mark.line + 1, event.start_mark.column + 1)
             container[key] = value
             key = None
+
+
+def _key(value: Any, mapping: dict[str, Any]) -> str:
+    if type(value) is not str or value in mapping:
+        raise _GiveUp  # a key that is not text, or a duplicate: the full load reports it
+    return value
 
 
 def _expect(event: Any, kind: type[yaml.Event]) -> Any:
@@ -143,9 +138,11 @@ def _expect(event: Any, kind: type[yaml.Event]) -> Any:
     return event
 
 
-def _opening(event: Any) -> None:
-    """A mapping or sequence start: no anchor, no explicit tag."""
-    if anchored(event) or event.tag is not None:
+def _opening(event: Any, depth: int) -> None:
+    """A mapping or sequence start (not an alias), with no anchor or explicit tag, not nested too deep."""
+    if type(event) not in (MappingStartEvent, SequenceStartEvent) or anchored(event) or event.tag is not None:
+        raise _GiveUp
+    if depth >= MAX_DEPTH:
         raise _GiveUp
 
 
