@@ -252,3 +252,15 @@ def test_a_record_with_too_many_values_is_counted_not_built(monkeypatch: pytest.
 def test_a_plain_scalar_too_long_for_a_number_is_text_without_resolving_it() -> None:
     sexagesimal = "1" + ":59" * 5000
     assert parse_text(f"---\nn: {sexagesimal}\n---\n", "f.txt").record == {"n": sexagesimal}
+
+
+_FENCE_SPEC = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)  # what a closing fence is
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["---", "...", "\n", "\r", " ", "\t", "-", ".", "a", "\r\n", "----", "... x"]),
+                max_size=14))
+def test_the_closing_fence_is_the_first_line_of_dashes_or_dots_and_blanks(atoms: list[str]) -> None:
+    text = "---\n" + "".join(atoms)
+    spec = _FENCE_SPEC.search(text, 4)
+    assert load.front_matter(text) == (None if spec is None else text[:spec.start()])
