@@ -8,9 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from jsonschema import Draft202012Validator
 
-from validator.load import parse_text
+from validator.load import front_matter, parse_text
+from validator.plain_load import PlainRecord, plain_record
+from validator.positions import SourceMap, join
+from validator.seed_yaml import anchored, loader_for
 from validator.validate.schema import SchemaChecker, load_schema
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +38,41 @@ def variant(*replacements: tuple[str, str]) -> str:
     loaded = parse_text(text, "variant.txt")
     if loaded.record is not None:
         assert_fast_path_agrees(loaded.record)
+    assert_plain_load_agrees(text)
     return text
+
+
+def typed(value: Any) -> Any:
+    """value with every scalar's type spelled out (True == 1 and 1 == 1.0 in Python; not here)."""
+    if isinstance(value, dict):
+        return {key: typed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [typed(item) for item in value]
+    return (type(value).__name__, repr(value))
+
+
+def assert_plain_load_agrees(text: str, *, plain_yaml: bool = False) -> PlainRecord | None:
+    """Whenever plain loading (plain_load.py) answers for a seed file's text, the full load (seed_yaml's
+    loader: composed nodes, then its constructors) builds the identical record with no finding, the text
+    holds no anchor or alias, and the top-level positions plain loading kept are the node tree's."""
+    document = text if plain_yaml else front_matter(text)
+    plain = None if document is None else plain_record(document)
+    if plain is None or document is None:
+        return None
+    loader = loader_for(document)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node)
+        assert loader.duplicate_keys == []
+    finally:
+        loader.dispose()
+    assert typed(plain.record) == typed(data)
+    assert not any(anchored(event) for event in yaml.parse(document, Loader=type(loader)))
+    source = SourceMap(node)
+    assert plain.top_positions == {key: source.position(join([key])) for key in data}
+    full = parse_text(text, "f.txt", plain_yaml=plain_yaml, every_position=True)
+    assert full.findings == [] and full.record is not None and typed(full.record) == typed(plain.record)
+    return plain
 
 
 _BUILTIN: list[SchemaChecker] = []

@@ -66,7 +66,9 @@ class FileChecker:
             return FileOutcome(task.path, task.file, task.own, findings=(internal_error(task.file, exc),))
 
     def check(self, task: FileTask) -> FileOutcome:
-        loaded = load_file(task.path, max_bytes=self._job.max_file_size, file=task.file, tree=self._job.tree)
+        # Checking links asks where each link is: the node tree is wanted for every file then.
+        loaded = load_file(task.path, max_bytes=self._job.max_file_size, file=task.file, tree=self._job.tree,
+                           every_position=not self._job.offline)
         if loaded.record is None:
             return FileOutcome(task.path, task.file, own=True, findings=tuple(loaded.findings))
         findings = list(loaded.findings)
@@ -84,7 +86,8 @@ class FileChecker:
         if self._job.offline:
             urls = scan_article_urls(task.path, max_bytes=self._job.max_file_size, tree=self._job.tree)
             return FileOutcome(task.path, task.file, own=False, articles=tuple(("", url, None, None) for url in urls))
-        loaded = load_file(task.path, max_bytes=self._job.max_file_size, file=task.file, tree=self._job.tree)
+        loaded = load_file(task.path, max_bytes=self._job.max_file_size, file=task.file, tree=self._job.tree,
+                           every_position=True)
         if loaded.record is None:
             return FileOutcome(task.path, task.file, own=False)
         return FileOutcome(task.path, task.file, False, year=year_of(loaded.record),

@@ -9,10 +9,12 @@ from typing import Any
 
 import yaml
 
+from . import seed_yaml
 from .files import DEFAULT_MAX_BYTES, Refusal, read_bounded
 from .models import Finding, Severity
+from .plain_load import plain_record
 from .positions import SourceMap, escape
-from .seed_yaml import LIBYAML, AliasFound, BaseLoader, loader_for
+from .seed_yaml import LIBYAML, VALUE_EVENTS, AliasFound, BaseLoader, anchored, loader_for
 from .text import bounded
 from .tree import Tree, display_path
 from .yaml_errors import syntax_message
@@ -20,16 +22,13 @@ from .yaml_errors import syntax_message
 PLAIN_YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 __all__ = ["DEFAULT_MAX_BYTES", "LIBYAML", "LoadedFile", "front_matter", "load_file", "parse_text"]
 
-_CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+# A closing fence: a line of '---' or '...', then nothing but spaces or tabs (and the '\r' of a CRLF).
+_FENCES = ("\n---", "\n...")
 # A cheap, conservative filter: any '&' or '*' where libyaml could start an anchor or alias token (after
 # a line start, a blank, a flow indicator, a flow ':' or '?' straight before it, a quote or a BOM).
 # Only files it matches pay for the exact event scan below; construction rejects shared nodes besides.
 _MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[\]{},:?\"'\ufeff])[&*][^\s\[\]{},]", re.MULTILINE)
 _MAX_LINES_NAMED = 5
-# Values (scalars, lists, mappings) in one record: a seed holds a few hundred; each costs the parser about
-# a kilobyte, so this bounds a record at ~100 MB whatever --max-file-size allows.
-MAX_VALUES = 100_000
-_VALUE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _ALIAS_MESSAGE = "YAML anchors and aliases are not allowed in seed files; write the value out"
 
 
@@ -44,11 +43,12 @@ class LoadedFile:
 
 
 def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, file: str | None = None,
-              tree: Tree | None = None) -> LoadedFile:
+              tree: Tree | None = None, every_position: bool = False) -> LoadedFile:
     """Read and parse one seed file. Never raises for a bad file: its problems come back as findings.
 
     With a tree, the file is read only if it lies inside it (see tree.Tree); either way only a regular
-    file of at most max_bytes is read, without ever blocking (see files.read_bounded).
+    file of at most max_bytes is read, without ever blocking (see files.read_bounded). every_position: see
+    parse_text.
     """
     file = file if file is not None else display_path(path)
     raw = tree.read(path, max_bytes) if tree is not None else read_bounded(path, max_bytes)
@@ -61,11 +61,16 @@ def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, file: str | Non
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         return _failed(file, (line, column), "yaml/encoding",
                        f"not valid UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}; save the file as UTF-8")
-    return parse_text(text, file, plain_yaml=path.suffix.lower() in PLAIN_YAML_SUFFIXES)
+    return parse_text(text, file, plain_yaml=path.suffix.lower() in PLAIN_YAML_SUFFIXES, every_position=every_position)
 
 
-def parse_text(text: str, file: str, *, plain_yaml: bool = False) -> LoadedFile:
-    """Parse a seed document (front matter unless plain_yaml) into a record and its source map."""
+def parse_text(text: str, file: str, *, plain_yaml: bool = False, every_position: bool = False) -> LoadedFile:
+    """Parse a seed document (front matter unless plain_yaml) into a record and its source map.
+
+    The record is built plainly from the parser's events where plain_load can (its node tree composed only
+    if a position is asked for), by the full load where it cannot; every_position (links, fixes: nearly
+    every value's position will be asked for) goes to the full load straight away.
+    """
     if not text.strip():
         return _failed(file, None, "yaml/empty", "file is empty")
     if plain_yaml:
@@ -76,14 +81,24 @@ def parse_text(text: str, file: str, *, plain_yaml: bool = False) -> LoadedFile:
             return document_or_finding
         document = document_or_finding
 
+    plain = None if every_position else plain_record(document)
+    if plain is not None:
+        known = {"/" + escape(key): position for key, position in plain.top_positions.items()}
+        return LoadedFile(file, plain.record, SourceMap.deferred(lambda: _compose(document), known))
+    return _full_load(document, text, file, plain_yaml=plain_yaml)
+
+
+def _full_load(document: str, text: str, file: str, *, plain_yaml: bool) -> LoadedFile:
+    """The node tree composed and constructed by seed_yaml's loader; every finding of the document's YAML."""
     # A value takes at least two characters ('1,'): only a long document can hold too many of them.
-    too_long = len(document) > 2 * MAX_VALUES
+    too_long = len(document) > 2 * seed_yaml.MAX_VALUES
     if too_long or (("&" in document or "*" in document) and _MAYBE_ANCHOR.search(document)):
         stop = _scan_events(document, count=too_long)
         if stop is not None:
             rule, position = stop
             message = _ALIAS_MESSAGE if rule == "yaml/alias" else (
-                f"the record holds more than {MAX_VALUES:,} values (a seed holds a few hundred); not read further")
+                f"the record holds more than {seed_yaml.MAX_VALUES:,} values (a seed holds a few hundred); "
+                "not read further")
             return _failed(file, position, rule, message)
 
     loader = loader_for(document)
@@ -113,6 +128,18 @@ def parse_text(text: str, file: str, *, plain_yaml: bool = False) -> LoadedFile:
     return LoadedFile(file, data, source, findings)
 
 
+def _compose(document: str) -> yaml.Node | None:
+    """The node tree of a document plain_load already read (for positions): the full load's nodes."""
+    loader = loader_for(document)
+    try:
+        node: yaml.Node | None = loader.get_single_node()
+        return node
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+
+
 def front_matter(text: str) -> str | None:
     """The YAML document of a front-matter file (from its opening fence), or None when it has none."""
     document = _front_matter(text, "")
@@ -125,12 +152,29 @@ def _front_matter(text: str, file: str) -> str | LoadedFile:
     if first_line.rstrip() != "---":
         return _failed(file, (1, 1), "yaml/front-matter",
                        "a seed file starts with a '---' line, then the record, then a closing '---' line")
-    closing = _CLOSING_FENCE.search(text, first_line_end + 1) if first_line_end >= 0 else None
-    if closing is None:
+    closing = _closing_fence(text, first_line_end) if first_line_end >= 0 else -1
+    if closing < 0:
         return _failed(file, (1, 1), "yaml/front-matter",
                        "the front matter opened on line 1 has no closing '---' line")
     # Parsing from the opening fence keeps the parser's line numbers equal to the file's.
-    return text[: closing.start()]
+    return text[:closing]
+
+
+def _closing_fence(text: str, newline: int) -> int:
+    """Where the first closing fence after the newline at index newline starts, or -1: found by jumping to
+    the lines that start with '---' or '...' (a regex over every line cost ~40 µs per seed; the duplicate
+    rule's scan reads every file of the corpus this way)."""
+    candidates = [text.find(fence, newline) for fence in _FENCES]
+    while True:
+        found = [at for at in candidates if at >= 0]
+        if not found:
+            return -1
+        at = min(found)
+        end = text.find("\n", at + 4)
+        rest = text[at + 4: len(text) if end < 0 else end]
+        if not rest.removesuffix("\r").strip(" \t"):
+            return at + 1
+        candidates = [text.find(fence, at + 1) if c == at else c for fence, c in zip(_FENCES, candidates, strict=True)]
 
 
 def _scan_events(document: str, *, count: bool) -> tuple[str, tuple[int, int] | None] | None:
@@ -139,11 +183,11 @@ def _scan_events(document: str, *, count: bool) -> tuple[str, tuple[int, int] | 
     values = 0
     try:
         for event in yaml.parse(document, Loader=BaseLoader):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            if anchored(event):
                 return "yaml/alias", _position(event.start_mark)
-            if count and isinstance(event, _VALUE_EVENTS):
+            if count and isinstance(event, VALUE_EVENTS):
                 values += 1
-                if values > MAX_VALUES:
+                if values > seed_yaml.MAX_VALUES:
                     return "yaml/too-large", _position(event.start_mark)
     except yaml.YAMLError:
         return None  # the real parse reports the syntax error with its position

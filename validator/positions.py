@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import yaml
 
@@ -27,18 +27,39 @@ def split(pointer: str) -> list[str]:
 class SourceMap:
     """Answers 'where in the file is this pointer?' from the composed YAML nodes.
 
-    The nodes are a by-product of loading, so a lookup costs only a walk down one path:
-    positions are computed only for what is reported.
+    A lookup costs only a walk down one path: positions are computed only for what is reported. The nodes
+    are a by-product of the full load, or, for a record loaded plainly (plain_load.py), composed on the
+    first lookup that needs them (`SourceMap.deferred`): most records have no finding, so most files are
+    never composed at all.
     """
 
-    __slots__ = ("_root",)
+    __slots__ = ("_compose", "_known", "_root")
 
-    def __init__(self, root: yaml.Node) -> None:
+    def __init__(self, root: yaml.Node | None) -> None:
         self._root = root
+        self._compose: Callable[[], yaml.Node | None] | None = None
+        self._known: dict[str, tuple[int, int]] = {}
+
+    @classmethod
+    def deferred(cls, compose: Callable[[], yaml.Node | None], known: dict[str, tuple[int, int]]) -> SourceMap:
+        """A map whose nodes come from compose(), called once, on the first lookup that needs them; known
+        gives the positions of some values ({pointer: (line, column)}) without composing."""
+        source = cls(None)
+        source._compose, source._known = compose, known
+        return source
+
+    @property
+    def root(self) -> yaml.Node | None:
+        if self._compose is not None:
+            self._root, self._compose = self._compose(), None
+        return self._root
 
     def node(self, pointer: str, *, key: bool = False) -> yaml.Node | None:
         """The value node at pointer, or with key=True the key node that names it (a mapping entry)."""
-        node: yaml.Node = self._root
+        root = self.root
+        if root is None:
+            return None
+        node: yaml.Node = root
         tokens = split(pointer)
         for depth, token in enumerate(tokens):
             last = depth == len(tokens) - 1
@@ -57,6 +78,9 @@ class SourceMap:
 
     def position(self, pointer: str, *, key: bool = False) -> tuple[int, int] | None:
         """1-based (line, column) of the node at pointer; the nearest existing ancestor when it is absent."""
+        known = None if key else self._known.get(pointer)
+        if known is not None:
+            return known
         tokens = split(pointer)
         while True:
             node = self.node(join(tokens), key=key)
@@ -81,7 +105,8 @@ class SourceMap:
         found: dict[int, str] = {}
         # Each visited node: (node, index of its parent's entry, its token); paths are rebuilt only when found.
         entries: list[tuple[int, str | int]] = []
-        stack: list[tuple[yaml.Node, int, str | int]] = [(self._root, -1, "")]
+        root = self.root
+        stack: list[tuple[yaml.Node, int, str | int]] = [] if root is None else [(root, -1, "")]
         while stack and len(found) < len(wanted):
             node, parent, token = stack.pop()
             entries.append((parent, token))

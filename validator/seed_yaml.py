@@ -4,6 +4,11 @@ Timestamps, YAML 1.1 booleans (yes/no/on/off), base64 and numbers JSON cannot ho
 integers of more than 4,000 digits, '!!int abc') stay the text written; every value is a JSON value;
 duplicate keys are noted; a list or mapping as a key is refused; and where a '*' could make an alias, a
 node built twice stops the construction (load.py's event scan rejects anchors and aliases first).
+
+What both ways of loading share is here, once: the resolver and scalar constructors (SeedLoader), the
+value cap (MAX_VALUES, counted on VALUE_EVENTS) and what an anchor or alias is (anchored). The full load
+(load.py) composes a node tree and constructs from it; the plain one (plain_load.py) builds a record straight
+from the events with the same resolver and constructors, and gives up wherever the full load must judge.
 """
 
 from __future__ import annotations
@@ -24,6 +29,16 @@ _MAX_INT = 10**4000
 _MAX_INT_TEXT = 2 * 4000 + 8  # digits, plus room for signs, '0x' and '_' separators
 
 _STR_TAG = "tag:yaml.org,2002:str"
+
+# Values (scalars, lists, mappings) in one record: a seed holds a few hundred; each costs the parser about
+# a kilobyte, so this bounds a record at ~100 MB whatever --max-file-size allows.
+MAX_VALUES = 100_000
+VALUE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
+
+
+def anchored(event: yaml.Event) -> bool:
+    """An alias, or a node with an anchor: what seed files may not hold (yaml/alias)."""
+    return isinstance(event, yaml.AliasEvent) or bool(getattr(event, "anchor", None))
 
 
 class AliasFound(yaml.MarkedYAMLError):

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import REAL_SEED, position_of, real_seed_text, variant
-from validator import load
+from validator import load, seed_yaml
 from validator.load import LIBYAML, load_file, parse_text
 from validator.tree import discover
 
@@ -241,7 +241,7 @@ def test_a_huge_duplicate_key_is_quoted_shortened() -> None:
 
 
 def test_a_record_with_too_many_values_is_counted_not_built(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(load, "MAX_VALUES", 10)
+    monkeypatch.setattr(seed_yaml, "MAX_VALUES", 10)
     loaded = parse_text("---\nq: [" + ", ".join(["1"] * 20) + "]\n---\n", "f.txt")
     assert rules(loaded) == [("yaml/too-large", 2, 26)]  # the 11th value: mapping, key, list, 8th item
     assert "more than 10 values" in loaded.findings[0].message
@@ -252,3 +252,15 @@ def test_a_record_with_too_many_values_is_counted_not_built(monkeypatch: pytest.
 def test_a_plain_scalar_too_long_for_a_number_is_text_without_resolving_it() -> None:
     sexagesimal = "1" + ":59" * 5000
     assert parse_text(f"---\nn: {sexagesimal}\n---\n", "f.txt").record == {"n": sexagesimal}
+
+
+_FENCE_SPEC = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)  # what a closing fence is
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["---", "...", "\n", "\r", " ", "\t", "-", ".", "a", "\r\n", "----", "... x"]),
+                max_size=14))
+def test_the_closing_fence_is_the_first_line_of_dashes_or_dots_and_blanks(atoms: list[str]) -> None:
+    text = "---\n" + "".join(atoms)
+    spec = _FENCE_SPEC.search(text, 4)
+    assert load.front_matter(text) == (None if spec is None else text[:spec.start()])
