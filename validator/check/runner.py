@@ -110,7 +110,7 @@ class _Run:
                 elif cached is not None:
                     entry.result = dataclasses.replace(cached, url=entry.url)
                 else:
-                    self.queues.setdefault(_host(entry.url), deque()).append(entry)
+                    self.queues.setdefault(server_of(entry.url), deque()).append(entry)  # per server, however spelled
                     continue
                 self.tally.add(entry.result)
             await self._fetch_all(cache)
@@ -290,10 +290,6 @@ class _Run:
                 cache.record_failure(key, now)
             for key in outcome.answered:
                 cache.clear_failure(key)
-
-
-def _host(url: str) -> str:
-    return server_of(url)  # the host a URL is queued and paced under: one for every spelling of its server
 
 
 def _cancel_soon(loop: asyncio.AbstractEventLoop, future: asyncio.Future[Any]) -> None:
