@@ -71,6 +71,22 @@ def test_changed_file_duplicating_an_unchanged_one_is_found(repo: Path) -> None:
     assert "seeds/copy.txt:7:9: warning seed/duplicate-article same article as seeds/s2.txt" in done.stdout
 
 
+def test_a_duplicate_of_a_file_spelling_its_keys_otherwise_is_found_as_the_whole_run_finds_it(repo: Path) -> None:
+    """The unchanged file quotes its keys and puts its webUrl on the next line (yaml.dump's styles): the
+    one-file run compares against it as the whole-corpus run does."""
+    story = "https://reason.com/story-2/"
+    odd = seed_with_article(2, **{f'webUrl: "{story}"': f'"webUrl":\n  "{story}"',
+                                  f'originalUrl: "{story}"': f'"originalUrl": "{story}"'})
+    (repo / "seeds" / "s2.txt").write_text(odd, encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "keys quoted")
+    (repo / "seeds" / "copy.txt").write_text(seed_with_article(2), encoding="utf-8")
+    whole = run("check", "--offline", cwd=repo)
+    one = run("check", "--offline", "--changed-since", "HEAD", cwd=repo)
+    # the whole run reports the later file of the pair; the one-file run the file it checks
+    assert "seeds/s2.txt:8:3: warning seed/duplicate-article same article as seeds/copy.txt" in whole.stdout
+    assert "seeds/copy.txt:7:9: warning seed/duplicate-article same article as seeds/s2.txt" in one.stdout
+
+
 def test_no_change_checks_nothing_and_passes(repo: Path) -> None:
     done = run("check", "--offline", "--changed-since", "HEAD", cwd=repo)
     assert done.returncode == 0 and "0 file(s), 0 record(s)" in done.stdout

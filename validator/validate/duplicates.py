@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from ..files import DEFAULT_MAX_BYTES, read_bounded
-from ..load import PLAIN_YAML_SUFFIXES, front_matter
+from ..load import PLAIN_YAML_SUFFIXES, front_matter, parse_text
 from ..models import Finding, Severity
 from ..positions import SourceMap, locate
 from ..text import bounded_url
@@ -22,6 +22,11 @@ ARTICLE_KEYS = ("webUrl", "originalUrl")
 # Top-level keys start at column 0: enough to index the files a run does not otherwise read. The lines are
 # found with str.find (a regex with '^' and MULTILINE tries every position: ten times slower).
 _ARTICLE_STARTS = tuple(f"\n{key}:" for key in ARTICLE_KEYS)
+# Top-level lines that may hold an article URL the line scan cannot read: a quoted key, a space before the
+# colon, an explicit key; and a document that is one flow mapping.
+_UNREAD_LINES = tuple(f"\n{form}" for key in ARTICLE_KEYS
+                      for form in (f'"{key}"', f"'{key}'", f"{key} ", f"{key}\t", "? "))
+_UNREAD = ("{", "? ")
 
 
 class DuplicateArticles:
@@ -85,7 +90,9 @@ def article_urls(record: Mapping[str, Any]) -> list[str]:
 
 
 def scan_article_urls(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, tree: Tree | None = None) -> list[str]:
-    """The article URLs of a seed file read without parsing it as a whole (a few µs, not a millisecond).
+    """The article URLs of a seed file read without parsing it as a whole (a few µs, not a millisecond),
+    the same ones a full load finds: a file whose article URLs are written in a way the line scan does not
+    read (a quoted key, the value on the next line, a block scalar, a flow mapping) is parsed instead.
 
     Read like a checked file: regular files only, at most max_bytes, inside the tree when one is given.
     """
@@ -94,14 +101,21 @@ def scan_article_urls(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, tree: T
         text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else ""
     except UnicodeDecodeError:
         return []  # the file's own run reports it
-    document = text if path.suffix.lower() in PLAIN_YAML_SUFFIXES else front_matter(text)
-    return [url for url in (_scalar(raw) for raw in _article_values("\n" + (document or ""))) if url]
+    plain_yaml = path.suffix.lower() in PLAIN_YAML_SUFFIXES
+    document = "\n" + ((text if plain_yaml else front_matter(text)) or "")
+    values = _article_values(document)
+    if values is None:
+        record = parse_text(text, str(path), plain_yaml=plain_yaml).record
+        return article_urls(record) if record is not None else []
+    return [url for url in map(_scalar, values) if url]
 
 
-def _article_values(document: str) -> list[str]:
+def _article_values(document: str) -> list[str] | None:
     """The raw value of every top-level webUrl/originalUrl line of document (which starts with a newline):
-    the line after the key, less one final '\r' and the spaces and tabs around it, if it starts with
-    something other than whitespace."""
+    the line after the key, less one final '\r' and the spaces and tabs around it; None when the document
+    may hold one the scan cannot read (the file is then parsed)."""
+    if document.startswith(_UNREAD, 1) or any(form in document for form in _UNREAD_LINES):
+        return None
     values = []
     for start in _ARTICLE_STARTS:
         at = document.find(start)
@@ -110,7 +124,9 @@ def _article_values(document: str) -> list[str]:
             end = document.find("\n", value_start)
             line = document[value_start:end] if end >= 0 else document[value_start:]
             value = (line[:-1] if line.endswith("\r") else line).strip(" \t")
-            if value and not value[0].isspace():
+            if not value or value[0] in "|>#":
+                return None  # on the next line, a block scalar
+            if not value[0].isspace():
                 values.append(value)
             at = document.find(start, value_start)
     return values
