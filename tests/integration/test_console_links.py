@@ -15,6 +15,7 @@ from tests.integration.server import Farm, running_farm, send
 from tests.integration.test_cli_links import seed
 from tests.linkcheck import amp_page
 from tests.test_cli import run
+from validator.report.console import _cause
 
 pytestmark = pytest.mark.slow
 MASK = "&#10;::add-mask::secret"
@@ -82,3 +83,16 @@ def test_links_that_could_not_be_verified_are_one_line_per_cause(tmp_path: Path,
     report = json.loads((tmp_path / "reports" / "report.json").read_text(encoding="utf-8"))
     assert report["summary"]["link_problems_by_status"]["error"] == 9  # every one, in the reports
     assert "link problems: 0 error(s), 9 warning(s) [by status: 9 error]" in done.stdout
+
+
+def test_a_cause_names_the_host_generically_never_inside_a_url() -> None:
+    """The refusal names the origin (`http://host:9 failed 5 connections`); a reason may quote a URL on
+    the host: the cause line says "the host" for the first, and leaves the URL whole."""
+    assert _cause("not checked: http://127.0.0.3:9 failed 5 connections in a row (last: refused)",
+                  "http://127.0.0.3:9/story") == "not checked: the host failed 5 connections in a row (last: refused)"
+    assert _cause("not checked: https://news.example failed 5 connections in a row",
+                  "https://news.example/a") == "not checked: the host failed 5 connections in a row"
+    assert _cause("not verified: cannot resolve news.example", "https://news.example/a") == \
+        "cannot resolve the host"
+    assert _cause("timed out after a redirect to https://news.example/x", "https://news.example/a") == \
+        "timed out after a redirect to https://news.example/x"

@@ -9,13 +9,14 @@ colour the terminal or start a workflow command. Colours are the tool's own, and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
 from ..models import LinkStatus, RunResult, Severity
 from ..problems import Problem
-from ..urls import host_of
+from ..urls import host_of, origin_of
 from . import headline
 from .escape import annotation_data, annotation_property, console_line, console_text
 from .summary import FINDINGS, LINK_PROBLEMS, LINKS, Summary, plural
@@ -88,7 +89,11 @@ def _cause(reason: str, url: str) -> str:
     the same way."""
     host = host_of(url)
     reason = reason.removeprefix("not verified").lstrip(",: ")  # the line says "could not be verified" already
-    return reason.replace(host, "the host") if host else reason
+    if not host:
+        return reason
+    # a reason may name the origin (`http://host:8080 failed 5 connections`): all of it is the host
+    named = re.sub(re.escape(origin_of(url)) + r"(?![\w/.:-])", "the host", reason)
+    return re.sub(r"(?<![\w/.-])" + re.escape(host) + r"(?![\w.-])", "the host", named)  # not inside a URL
 
 
 def github_annotations(items: Sequence[Problem]) -> Iterator[str]:
