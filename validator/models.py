@@ -196,12 +196,14 @@ class LinkEntry:
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    """How far the link stage is: distinct URLs done of total, broken so far, seconds since it started."""
+    """How far a stage is: the link stage (distinct URLs done of total, broken so far) or the file stage
+    (files checked, those with findings; total 0 while the walk goes on), seconds since it started."""
 
     done: int
     total: int
     broken: int
     elapsed: float
+    stage: str = "links"  # or "files"
 
 
 @dataclass(slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -68,13 +69,16 @@ def run(settings: Settings, *, scope: Scope = Scope(), clock: Clock = utc_now,
     job = FileJob(schema, started, timedelta(hours=settings.future_tolerance_hours), settings.max_file_size,
                   settings.offline, tree)
     outcomes = check_files(_tasks(paths, shard), job, settings.jobs or default_jobs())
+    files = _FileProgress(progress)
     try:
         for outcome in outcomes:
             if interruption is not None and interruption.requested:
                 break
             _fold(result, outcome, duplicates, shard)
+            files.add(result, outcome)
     finally:
         outcomes.close()  # a stopped run: the workers stop too
+    files.done(result)
     if not settings.offline and not (interruption is not None and interruption.requested):
         if checker is None:
             # Imported here: an --offline run (the CI fast path) does not pay for loading the network stack.
@@ -87,6 +91,23 @@ def run(settings: Settings, *, scope: Scope = Scope(), clock: Clock = utc_now,
         result.interrupted = True
     result.finished_at = rfc3339(clock())
     return result
+
+
+class _FileProgress:
+    """The file stage's progress (files checked, those with findings): a long offline run is not silent."""
+
+    def __init__(self, show: Callable[[Progress], None] | None) -> None:
+        self._show, self._started, self._flagged = show, time.monotonic(), 0
+
+    def add(self, result: RunResult, outcome: FileOutcome) -> None:
+        if self._show is not None:
+            self._flagged += bool(outcome.own and outcome.findings)
+            self._show(Progress(result.files, 0, self._flagged, time.monotonic() - self._started, "files"))
+
+    def done(self, result: RunResult) -> None:
+        if self._show is not None and result.files:
+            elapsed = time.monotonic() - self._started
+            self._show(Progress(result.files, result.files, self._flagged, elapsed, "files"))
 
 
 def _tasks(paths: Iterable[Path], shard: Shard | None) -> Iterator[FileTask]:

@@ -1,4 +1,5 @@
-"""Progress of the link stage on stderr: a live line on a terminal, a plain line now and then otherwise."""
+"""Progress of a run on stderr, the file stage then the link stage: a live line on a terminal, a plain line
+now and then otherwise."""
 
 from __future__ import annotations
 
@@ -22,9 +23,11 @@ class ProgressDisplay:
 
     def __call__(self, progress: Progress) -> None:
         now = time.monotonic()
-        final = progress.done >= progress.total
+        final = progress.total > 0 and progress.done >= progress.total
         if not final and now - self._last < self._every:
             return
+        if not self._live and not self._shown and progress.stage == "files" and progress.elapsed < self._every:
+            return  # a log gets the file stage only when it is long: a short run adds no lines
         self._last = now
         line = format_progress(progress)
         if self._live:
@@ -37,6 +40,9 @@ class ProgressDisplay:
 
 def format_progress(progress: Progress) -> str:
     rate = progress.done / progress.elapsed if progress.elapsed > 0 else 0.0
+    if progress.stage == "files":
+        return (f"files {progress.done}{f'/{progress.total}' if progress.total else ''} checked, {rate:.0f}/s, "
+                f"{progress.broken} with findings")
     remaining = progress.total - progress.done
     eta = f", ETA {_duration(remaining / rate)}" if rate > 0 and remaining else ""
     return (f"links {progress.done}/{progress.total} checked, {rate:.0f}/s, {progress.broken} broken"

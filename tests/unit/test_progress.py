@@ -1,9 +1,13 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
+from tests.conftest import variant
+from validator import config, pipeline
 from validator.models import Progress
 from validator.progress import ProgressDisplay, format_progress
+from validator.tree import Tree
 
 
 class _Tty(io.StringIO):
@@ -35,3 +39,41 @@ def test_a_pipe_gets_plain_lines_now_and_then() -> None:
     lines = stream.getvalue().splitlines()
     assert lines == ["links 1/1000 checked, 1000/s, 1 broken, ETA 0s", "links 1000/1000 checked, 1000/s, 1 broken"]
     assert "\r" not in stream.getvalue()
+
+
+def test_the_file_stage_shows_files_checked_then_a_final_line() -> None:
+    assert format_progress(Progress(1500, 0, 12, 3.0, "files")) == "files 1500 checked, 500/s, 12 with findings"
+    assert format_progress(Progress(2000, 2000, 12, 4.0, "files")) == "files 2000/2000 checked, 500/s, 12 with findings"
+    stream = _Tty()
+    display = ProgressDisplay(stream)
+    for done in range(1, 51):
+        display(Progress(done, 0, 0, done * 0.01, "files"))  # total unknown while the walk goes on: never final
+    assert "\n" not in stream.getvalue()
+    display(Progress(50, 50, 0, 0.5, "files"))
+    assert stream.getvalue().endswith("files 50/50 checked, 100/s, 0 with findings\n")
+
+
+def test_an_offline_run_reports_its_file_stage(tmp_path: Path) -> None:
+    """A long --offline run is not silent: the pipeline reports files as they are checked, then once at
+    the end with the total."""
+    (tmp_path / "seeds").mkdir()
+    for n in range(3):
+        (tmp_path / "seeds" / f"s{n}.txt").write_text(variant(("quality: 37", f"quality: {37 + n}")),
+                                                       encoding="utf-8")
+    seen: list[Progress] = []
+    settings = config.replace(config.Settings(), top={"paths": (tmp_path / "seeds",), "offline": True, "jobs": 1})
+    pipeline.run(settings, scope=pipeline.Scope(tree=Tree(tmp_path)), progress=seen.append)
+    assert [(p.stage, p.done, p.total) for p in seen] == [("files", 1, 0), ("files", 2, 0), ("files", 3, 0),
+                                                         ("files", 3, 3)]
+
+
+def test_a_log_gets_the_file_stage_only_when_it_is_long() -> None:
+    stream = io.StringIO()
+    display = ProgressDisplay(stream)
+    display(Progress(1, 0, 0, 0.1, "files"))
+    display(Progress(2, 2, 0, 0.2, "files"))
+    assert stream.getvalue() == ""  # a short run: nothing
+    display(Progress(5000, 0, 7, 12.0, "files"))
+    display(Progress(9000, 9000, 9, 20.0, "files"))
+    assert stream.getvalue().splitlines() == ["files 5000 checked, 417/s, 7 with findings",
+                                              "files 9000/9000 checked, 450/s, 9 with findings"]
