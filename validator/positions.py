@@ -24,6 +24,9 @@ def split(pointer: str) -> list[str]:
     return [unescape(token) for token in pointer.split("/")[1:]] if pointer else []
 
 
+_SCANNED = 32  # a mapping of at most this many entries is scanned: indexing it would cost more
+
+
 class SourceMap:
     """Answers 'where in the file is this pointer?' from the composed YAML nodes.
 
@@ -33,12 +36,15 @@ class SourceMap:
     never composed at all.
     """
 
-    __slots__ = ("_compose", "_known", "_root")
+    __slots__ = ("_compose", "_index", "_known", "_root")
 
     def __init__(self, root: yaml.Node | None) -> None:
         self._root = root
         self._compose: Callable[[], yaml.Node | None] | None = None
         self._known: dict[str, tuple[int, int]] = {}
+        # The entries of a large mapping by key, made on its first lookup: a record with thousands of
+        # unknown keys gets a finding (and a lookup) for each, which a scan per lookup made quadratic.
+        self._index: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = {}
 
     @classmethod
     def deferred(cls, compose: Callable[[], yaml.Node | None], known: dict[str, tuple[int, int]]) -> SourceMap:
@@ -64,7 +70,7 @@ class SourceMap:
         for depth, token in enumerate(tokens):
             last = depth == len(tokens) - 1
             if isinstance(node, yaml.MappingNode):
-                entry = _entry(node, token)
+                entry = self._entry(node, token)
                 if entry is None:
                     return None
                 if last and key:
@@ -75,6 +81,14 @@ class SourceMap:
             else:
                 return None
         return node
+
+    def _entry(self, node: yaml.MappingNode, token: str) -> tuple[yaml.Node, yaml.Node] | None:
+        if len(node.value) <= _SCANNED:
+            return _entry(node, token)
+        index = self._index.get(id(node))
+        if index is None:  # the last of equal keys wins, as in the loaded record
+            index = self._index[id(node)] = {k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+        return index.get(token)
 
     def position(self, pointer: str, *, key: bool = False) -> tuple[int, int] | None:
         """1-based (line, column) of the node at pointer; the nearest existing ancestor when it is absent."""
