@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -14,7 +15,8 @@ import pytest
 
 from bench.corpus import write_corpus
 from tests.test_cli import run
-from validator.filecheck import FileJob, FileTask
+from validator import parallel
+from validator.filecheck import FileJob, FileOutcome, FileTask
 from validator.parallel import _CHUNK, _CHUNKS_AHEAD, POOL_THRESHOLD, check_files
 from validator.tree import Tree
 from validator.validate.schema import load_schema
@@ -123,3 +125,29 @@ def test_few_files_start_no_pool(tmp_path: Path) -> None:
     outcomes = list(check_files([FileTask(tmp_path / "a.txt", "a.txt")] * 5, _job(), 8))
     assert [o.findings for o in outcomes] == [()] * 5
     assert set(multiprocessing.active_children()) == before
+
+
+_CHECK_CHUNK = parallel._check_chunk
+
+
+def _dies_on_marked_files(chunk: list[FileTask]) -> list[FileOutcome]:
+    """A worker killed (the OOM killer, a crash in a C extension) while it checks a marked file."""
+    if any(task.file.startswith("die:") for task in chunk):
+        os._exit(9)
+    return _CHECK_CHUNK(chunk)
+
+
+def test_a_worker_that_dies_costs_its_files_not_the_run(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file still has an outcome, in order: those the dead worker had are internal/error findings
+    saying what happened and what to do; the rest are checked (by new workers)."""
+    files = sorted((corpus / "seeds").glob("0*.txt"))[:200]
+    monkeypatch.setattr(parallel, "_check_chunk", _dies_on_marked_files)
+    names = [f"{'die:' if n == 70 else ''}{n}:{p.name}" for n, p in enumerate(files)]
+    outcomes = list(check_files((FileTask(p, name) for p, name in zip(files, names, strict=True)), _job(), 2))
+    assert [o.file for o in outcomes] == names
+    died = {o.file for o in outcomes if any(f.rule == "internal/error" for f in o.findings)}
+    assert "die:70:" + files[70].name in died and len(died) < len(files)
+    assert all("a worker process died" in f.message and "--jobs 1" in f.message
+               for o in outcomes for f in o.findings if f.rule == "internal/error")
+    fine = [o for o in outcomes if o.file not in died]
+    assert fine and all(o.record for o in fine[:10])

@@ -17,13 +17,15 @@ from collections.abc import Generator, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from .filecheck import FileChecker, FileJob, FileOutcome, FileTask
+from .models import Finding, Severity
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 POOL_THRESHOLD = 128  # files; below it starting the workers costs more than they save
 _CHUNK = 32
 _CHUNKS_AHEAD = 4
+_RESTARTS = 3  # new pools after a worker died; then the rest is checked in this process
 
 _checker: FileChecker | None = None  # the worker process's own
 
@@ -51,21 +53,48 @@ def check_files(tasks: Iterable[FileTask], job: FileJob, jobs: int) -> Generator
 
 
 def _pooled(tasks: Iterator[FileTask], job: FileJob, jobs: int) -> Iterator[FileOutcome]:
+    """The pool's outcomes in order. A worker that dies (killed, out of memory, a crash in a C extension)
+    breaks the pool: the files of the chunks it had are internal/error findings saying so, and the rest
+    go to a new pool, up to _RESTARTS times, then to this process; the run ends with every report."""
+    from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
+    for _ in range(_RESTARTS):
+        pool = _new_pool(job, jobs)
+        pending: deque[tuple[list[FileTask], Future[list[FileOutcome]]]] = deque()
+        try:
+            while True:
+                while len(pending) < jobs * _CHUNKS_AHEAD and (chunk := list(itertools.islice(tasks, _CHUNK))):
+                    pending.append((chunk, pool.submit(_check_chunk, chunk)))
+                if not pending:
+                    return
+                lost, future = pending.popleft()
+                try:
+                    outcomes = future.result()
+                except BrokenProcessPool as exc:
+                    yield from (_lost(task, exc) for task in lost)
+                    for more, other in pending:  # done before the pool broke, or lost with it
+                        done = other.done() and not other.cancelled() and other.exception() is None
+                        yield from other.result() if done else (_lost(task, exc) for task in more)
+                    break
+                yield from outcomes
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    yield from map(FileChecker(job), tasks)
+
+
+def _new_pool(job: FileJob, jobs: int) -> ProcessPoolExecutor:
     import multiprocessing  # noqa: PLC0415  (~15 ms; a run below the threshold never needs it)
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None  # fork: no re-imports
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(job,))
-    pending: deque[Future[list[FileOutcome]]] = deque()
-    try:
-        while chunk := list(itertools.islice(tasks, _CHUNK)):
-            pending.append(pool.submit(_check_chunk, chunk))
-            if len(pending) >= jobs * _CHUNKS_AHEAD:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    return ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(job,))
+
+
+def _lost(task: FileTask, exc: BaseException) -> FileOutcome:
+    finding = Finding(task.file, None, None, "", "internal/error", Severity.ERROR,
+                      "a worker process died while this file was being checked (killed, out of memory, or a crash): "
+                      f"not checked ({type(exc).__name__}); run again, or with --jobs 1 to find the file")
+    return FileOutcome(task.path, task.file, task.own, findings=(finding,))
 
 
 def _start_worker(job: FileJob) -> None:
