@@ -151,3 +151,13 @@ def test_a_worker_that_dies_costs_its_files_not_the_run(corpus: Path, monkeypatc
                for o in outcomes for f in o.findings if f.rule == "internal/error")
     fine = [o for o in outcomes if o.file not in died]
     assert fine and all(o.record for o in fine[:10])
+
+
+def test_no_more_than_four_processes_per_cpu_whatever_jobs_says(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`jobs = 1024` in a config file a pull request changed must not fork a thousand processes."""
+    monkeypatch.setattr(parallel, "default_jobs", lambda: 1)
+    files = sorted((corpus / "seeds").glob("0*.txt"))[:200]
+    outcomes = check_files((FileTask(p, p.name) for p in files), _job(), 1024)
+    next(outcomes)
+    assert 1 <= len(multiprocessing.active_children()) <= 4
+    assert len(list(outcomes)) == len(files) - 1

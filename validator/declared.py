@@ -65,7 +65,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("future-tolerance-hours", Kind.FLOAT, 24.0, "how far in the future a publication date may lie",
            setting="future_tolerance_hours", flag=False, key=True, range=Range(0, 24 * 366)),
     Option("jobs", Kind.INT, None, "processes checking files: one per CPU when not set; 1: none, all in this "
-           "process", setting="jobs", key=True, range=Range(1, 1024), metavar="N"),
+           "process; at most 4 per CPU are started (a config file from a pull request cannot fork hundreds)",
+           setting="jobs", key=True, range=Range(1, 1024), metavar="N"),
     # -- check's reports --
     Option("format", Kind.STR, None, "report formats, comma-separated: {formats}; or 'none' (console lines only, "
            "nothing written: the pre-commit hook)", commands=_REPORTS, metavar="LIST",

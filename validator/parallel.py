@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 POOL_THRESHOLD = 128  # files; below it starting the workers costs more than they save
 _CHUNK = 32
 _CHUNKS_AHEAD = 4
+_PER_CPU = 4  # processes started at most per CPU, whatever --jobs or the config says
 _RESTARTS = 3  # new pools after a worker died; then the rest is checked in this process
 
 _checker: FileChecker | None = None  # the worker process's own
@@ -44,6 +45,7 @@ def check_files(tasks: Iterable[FileTask], job: FileJob, jobs: int) -> Generator
     iterator (a stopped run) cancels what was not started.
     """
     tasks = iter(tasks)
+    jobs = min(jobs, _PER_CPU * default_jobs())
     head = list(itertools.islice(tasks, POOL_THRESHOLD))
     if jobs <= 1 or len(head) < POOL_THRESHOLD:
         checker = FileChecker(job)
