@@ -90,8 +90,10 @@ def parse_text(text: str, file: str, *, plain_yaml: bool = False, every_position
 
 def _full_load(document: str, text: str, file: str, *, plain_yaml: bool) -> LoadedFile:
     """The node tree composed and constructed by seed_yaml's loader; every finding of the document's YAML."""
-    # A value takes at least two characters ('1,'): only a long document can hold too many of them.
-    too_long = len(document) > 2 * seed_yaml.MAX_VALUES
+    # Only a long document can hold too many values: dense flow YAML makes one per character (`[?a,?a,…]`,
+    # each `?a,` a one-pair mapping: three values), so the events are counted past half the cap in
+    # characters, a margin below that (a seed is a few KB: it is never counted).
+    too_long = len(document) > seed_yaml.MAX_VALUES // 2
     if too_long or (("&" in document or "*" in document) and _MAYBE_ANCHOR.search(document)):
         stop = _scan_events(document, count=too_long)
         if stop is not None:
