@@ -1,0 +1,275 @@
+"""The plain-HTTP fast path (check/wire.py) against scripted loopback servers: framing, keep-alive, broken and
+hostile answers, redirects, and the address guard on every connection it makes."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+from collections.abc import Awaitable, Callable
+
+import httpx
+import pytest
+
+from validator.check.attempt import Failure, Fetched
+from validator.check.client import Connections, request_head
+from validator.check.fetch import fetch
+from validator.check.guard import AddressPolicy, GuardedBackend
+from validator.check.wire import target_of
+
+Writer = asyncio.StreamWriter
+# A scripted answer: given the request head and the writer, writes whatever it likes (or nothing).
+Script = Callable[[bytes, Writer], Awaitable[None]]
+
+
+def plain(status: str, body: bytes, *extra: str) -> bytes:
+    head = "".join(f"{h}\r\n" for h in extra)
+    return f"HTTP/1.1 {status}\r\nContent-Type: text/html\r\nContent-Length: {len(body)}\r\n{head}\r\n".encode() + body
+
+
+async def _ok(head: bytes, writer: Writer) -> None:
+    writer.write(plain("200 OK", b"<title>ok</title>"))
+
+
+async def _chunked(head: bytes, writer: Writer) -> None:
+    writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n")
+
+
+async def _until_close(head: bytes, writer: Writer) -> None:
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<title>to the end</title>")
+    writer.close()
+
+
+async def _close(head: bytes, writer: Writer) -> None:
+    writer.write(plain("200 OK", b"bye", "Connection: close"))
+    writer.close()
+
+
+async def _malformed(head: bytes, writer: Writer) -> None:
+    writer.write(b"HTTP/1.1 2x0 Nope\r\n\r\n")
+
+
+async def _huge_head(head: bytes, writer: Writer) -> None:
+    writer.write(b"HTTP/1.1 200 OK\r\n" + b"X-Filler: " + b"a" * 200_000 + b"\r\n\r\n")
+
+
+async def _silent(head: bytes, writer: Writer) -> None:
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nonly this")  # then nothing, never
+
+
+async def _endless(head: bytes, writer: Writer) -> None:
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n")
+    for _ in range(10_000):  # 640 MB if read to the end
+        writer.write(b"10000\r\n" + b"x" * 0x10000 + b"\r\n")
+        await writer.drain()
+
+
+async def _cut(head: bytes, writer: Writer) -> None:
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nonly this")
+    writer.close()
+
+
+async def _redirect(head: bytes, writer: Writer) -> None:
+    writer.write(plain("301 Moved Permanently", b"", "Location: /ok"))
+
+
+async def _interim(head: bytes, writer: Writer) -> None:
+    writer.write(b"HTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\n" + plain("200 OK", b"after hints"))
+
+
+async def _gzip(head: bytes, writer: Writer) -> None:
+    body = gzip.compress(b"<title>zipped</title>" + b" " * 100_000)
+    writer.write(plain("200 OK", body, "Content-Encoding: gzip"))
+
+
+async def _once_then_close(head: bytes, writer: Writer) -> None:
+    writer.write(plain("200 OK", b"first"))  # keep-alive announced, then the server drops it while idle
+    await writer.drain()
+    writer.close()
+
+
+SCRIPTS: dict[str, Script] = {
+    "/ok": _ok, "/chunked": _chunked, "/until-close": _until_close, "/close": _close, "/malformed": _malformed,
+    "/huge-head": _huge_head, "/silent": _silent, "/endless": _endless, "/cut": _cut, "/redirect": _redirect,
+    "/interim": _interim, "/gzip": _gzip, "/once": _once_then_close,
+}
+
+
+class Server:
+    """Answers each request on a connection by its path's script; counts connections and requests."""
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self.requests: list[bytes] = []
+        self.port = 0
+        self._server: asyncio.Server | None = None
+
+    async def __aenter__(self) -> Server:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        assert self._server is not None
+        self._server.close()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: Writer) -> None:
+        self.connections += 1
+        try:
+            while not writer.is_closing():
+                head = await reader.readuntil(b"\r\n\r\n")
+                self.requests.append(head)
+                await SCRIPTS[head.split(b" ")[1].decode()](head, writer)
+                await writer.drain()
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+            pass
+        finally:
+            writer.close()
+
+
+def connections(policy: AddressPolicy | None = None, timeout: float = 5.0) -> Connections:
+    return Connections(GuardedBackend(policy or AddressPolicy(allow_private=True)), user_agent="wire-test",
+                       timeout=timeout, connect_timeout=timeout)
+
+
+def get_all(paths: list[str], *, policy: AddressPolicy | None = None, timeout: float = 5.0,
+            max_body: int = 1 << 20) -> tuple[list[Fetched], Server]:
+    """Fetches the paths one after the other through one worker's getter, as a worker does."""
+    async def run() -> tuple[list[Fetched], Server]:
+        async with Server() as server:
+            getter = connections(policy, timeout).getter()
+            try:
+                seen = [await fetch(getter, server.url(p), max_redirects=3, max_body=max_body) for p in paths]
+            finally:
+                await getter.aclose()
+            return seen, server
+    return asyncio.run(run())
+
+
+def test_content_length_bodies_share_one_kept_alive_connection() -> None:
+    seen, server = get_all(["/ok", "/ok", "/chunked", "/ok"])
+    assert [f.status for f in seen] == [200] * 4
+    assert seen[0].body == b"<title>ok</title>" and seen[0].headers["content-type"] == "text/html"
+    assert seen[2].body == b"hello world" and not seen[2].body_truncated
+    assert server.connections == 1 and len(server.requests) == 4
+
+
+def test_the_request_is_what_httpx_would_send() -> None:
+    _, server = get_all(["/ok"])
+    lines = server.requests[0].decode().split("\r\n")
+    assert lines[0] == "GET /ok HTTP/1.1" and lines[1] == f"Host: 127.0.0.1:{server.port}"
+    assert "User-Agent: wire-test" in lines and any(line.startswith("Accept-Encoding: gzip") for line in lines)
+
+
+def test_a_body_without_a_length_ends_with_the_connection_and_is_not_reused() -> None:
+    seen, server = get_all(["/until-close", "/ok"])
+    assert seen[0].status == 200 and seen[0].body == b"<title>to the end</title>"
+    assert seen[1].status == 200 and server.connections == 2
+
+
+def test_connection_close_opens_a_new_connection_for_the_next_request() -> None:
+    seen, server = get_all(["/close", "/ok"])
+    assert [f.body for f in seen] == [b"bye", b"<title>ok</title>"] and server.connections == 2
+
+
+def test_a_kept_alive_connection_the_server_dropped_is_replaced_without_a_failure() -> None:
+    async def run() -> tuple[list[Fetched], Server]:
+        async with Server() as server:
+            getter = connections().getter()
+            first = await fetch(getter, server.url("/once"), max_redirects=0, max_body=1000)
+            await asyncio.sleep(0.2)  # the server's close reaches us while idle, or the next send finds it
+            second = await fetch(getter, server.url("/ok"), max_redirects=0, max_body=1000)
+            await getter.aclose()
+            return [first, second], server
+    seen, server = asyncio.run(run())
+    assert [f.status for f in seen] == [200, 200] and server.connections == 2
+
+
+def test_malformed_and_oversized_answers_are_broken_connections_not_hangs() -> None:
+    seen, _ = get_all(["/malformed", "/huge-head", "/cut", "/ok"])
+    assert [f.failure for f in seen[:3]] == [Failure.RESET] * 3
+    assert "malformed HTTP response" in seen[0].detail and "over 100 KiB" in seen[1].detail
+    assert "without sending complete message body" in seen[2].detail
+    assert seen[3].status == 200  # the worker goes on, on a new connection
+
+
+def test_a_server_that_stops_sending_is_a_read_timeout() -> None:
+    seen, _ = get_all(["/silent"], timeout=0.3)
+    assert seen[0].failure is Failure.READ_TIMEOUT and seen[0].status == 200
+
+
+def test_a_never_ending_body_is_read_only_to_the_limit() -> None:
+    seen, _ = get_all(["/endless", "/ok"], max_body=100_000)
+    assert seen[0].status == 200 and seen[0].body_truncated and len(seen[0].body) == 100_000
+    assert seen[1].status == 200
+
+
+def test_redirects_interim_answers_and_codings() -> None:
+    seen, server = get_all(["/redirect", "/interim", "/gzip"])
+    assert [(h.url, h.status) for h in seen[0].hops] == [(server.url("/redirect"), 301)]
+    assert seen[0].final_url == server.url("/ok") and seen[0].status == 200
+    assert seen[1].status == 200 and seen[1].body == b"after hints"
+    assert seen[2].body.startswith(b"<title>zipped</title>") and len(seen[2].body) == 100_021
+    assert server.connections == 1
+
+
+def test_the_guard_refuses_a_private_address_before_any_connection() -> None:
+    seen, server = get_all(["/ok"], policy=AddressPolicy())
+    assert seen[0].failure is Failure.BLOCKED_ADDRESS and "non-public address (127.0.0.1)" in seen[0].detail
+    assert server.connections == 0
+
+
+def test_the_guard_decides_every_hop_of_a_redirect() -> None:
+    async def redirect_to_other_loopback(head: bytes, writer: Writer) -> None:
+        port = head.split(b"Host: 127.0.0.1:")[1].split(b"\r\n")[0].decode()
+        writer.write(plain("302 Found", b"", f"Location: http://127.0.0.2:{port}/ok"))
+
+    SCRIPTS["/elsewhere"] = redirect_to_other_loopback
+    try:
+        seen, server = get_all(["/elsewhere"], policy=AddressPolicy.from_settings(False, ["127.0.0.1/32"]))
+    finally:
+        del SCRIPTS["/elsewhere"]
+    assert seen[0].hops and seen[0].failure is Failure.BLOCKED_ADDRESS and "127.0.0.2" in seen[0].detail
+    assert server.connections == 1
+
+
+def test_a_refused_connection_is_connect_refused() -> None:
+    async def run() -> Fetched:
+        async with Server() as server:
+            url = server.url("/ok")
+        getter = connections().getter()
+        try:
+            return await fetch(getter, url, max_redirects=0, max_body=1000)
+        finally:
+            await getter.aclose()
+    assert asyncio.run(run()).failure is Failure.CONNECT_REFUSED
+
+
+def test_a_user_agent_that_cannot_be_sent_as_is_goes_to_httpx() -> None:
+    assert request_head([("User-Agent", "ok/1.0")]) == b"User-Agent: ok/1.0\r\n\r\n"
+    assert request_head([("User-Agent", "bad\r\nX-Injected: 1")]) is None
+    assert request_head([("User-Agent", "café")]) is None
+
+
+@pytest.mark.parametrize("url", [
+    "http://news.example/a/b?x=1&y=%20", "http://NEWS.example:8080/", "http://news.example", "http://1.2.3.4:81/p#f",
+    "http://news.example:80/a:b@c;d=e", "http://news.example./x",
+])
+def test_what_the_fast_path_sends_is_what_httpx_sends(url: str) -> None:
+    target = target_of(url)
+    assert target is not None
+    request = httpx.Request("GET", url)
+    assert target.path.encode() == request.url.raw_path and target.authority == request.headers["Host"]
+    assert target.host == request.url.host and target.port == (request.url.port or 80)
+
+
+@pytest.mark.parametrize("url", [
+    "https://news.example/", "http://bücher.example/", "http://news.example/a/../b", "http://news.example/./b",
+    "http://news.example/a b", "http://[::1]/", "http://999.1.1.1/", "http://news.example:0/",
+    "http://news.example:70000/", "http://user@news.example/", "http://news.example/{x}", "http://news.example/%zz",
+    "http://-bad.example/", "ftp://news.example/",
+])
+def test_what_the_fast_path_leaves_to_httpx(url: str) -> None:
+    assert target_of(url) is None
