@@ -171,13 +171,31 @@ def request_head(headers: list[tuple[str, str]]) -> bytes | None:
     return text.encode("ascii") + b"\r\n"
 
 
+class _OnFirstUse(httpx.AsyncBaseTransport):
+    """A worker's httpx transport, made when its first request comes: a run of plain-HTTP links (the wire's)
+    never loads the CA bundle or builds httpx's transports."""
+
+    def __init__(self, connections: Connections) -> None:
+        self._connections = connections
+        self._inner: _GuardedTransport | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._inner is None:
+            self._inner = _GuardedTransport(self._connections.backend, self._connections.ssl_context())
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        if self._inner is not None:
+            await self._inner.aclose()
+
+
 class Connections:
     """Hands each worker a Getter: over its own guarded pool, or over the one transport a test injected."""
 
     def __init__(self, backend: GuardedBackend, *, user_agent: str, timeout: float, connect_timeout: float,
                  shared: Transport | None = None) -> None:
-        self._backend = backend
-        self._ssl_context = httpx.create_ssl_context(trust_env=False)
+        self.backend = backend
+        self._ssl_context: ssl.SSLContext | None = None
         self._shared = shared
         self._user_agent, self._timeout, self._connect_timeout = user_agent, timeout, connect_timeout
 
@@ -185,10 +203,16 @@ class Connections:
         if self._shared is not None:
             return Getter(self._shared, user_agent=self._user_agent, timeout=self._timeout,
                           connect_timeout=self._connect_timeout, owns_transport=False)
-        getter = Getter(_GuardedTransport(self._backend, self._ssl_context), user_agent=self._user_agent,
+        getter = Getter(_OnFirstUse(self), user_agent=self._user_agent,
                         timeout=self._timeout, connect_timeout=self._connect_timeout, owns_transport=True)
         head = request_head(getter.request_headers)
         if head is not None:
-            getter.use_wire(Wire(self._backend, head, timeout=self._timeout, connect_timeout=self._connect_timeout,
+            getter.use_wire(Wire(self.backend, head, timeout=self._timeout, connect_timeout=self._connect_timeout,
                                  connections=WORKER_CONNECTIONS))
         return getter
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """One context for the run, the CA bundle loaded once (each load costs ~20 ms), when first needed."""
+        if self._ssl_context is None:
+            self._ssl_context = httpx.create_ssl_context(trust_env=False)
+        return self._ssl_context

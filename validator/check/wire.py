@@ -13,6 +13,7 @@ path the request took.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import AsyncIterator
@@ -56,15 +57,21 @@ def target_of(url: str) -> Target | None:
             or (fragment is not None and not _QUERY.fullmatch(fragment[1:]))):
         return None
     host = host.lower()
-    if _DIGITS_AND_DOTS.fullmatch(host):
-        try:
-            ipaddress.IPv4Address(host)
-        except ValueError:
-            return None  # httpx refuses it as an invalid IPv4 address
+    if _DIGITS_AND_DOTS.fullmatch(host) and not _is_ipv4(host):
+        return None  # httpx refuses it as an invalid IPv4 address
     port = int(port_text) if port_text else 80
     if not 0 < port < 65536:
         return None
     return Target(host, port, host if port == 80 else f"{host}:{port}", path + query)
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_ipv4(host: str) -> bool:
+    try:
+        ipaddress.IPv4Address(host)
+    except ValueError:
+        return False
+    return True
 
 
 class WireResponse:
