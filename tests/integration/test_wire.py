@@ -34,6 +34,14 @@ async def _chunked(head: bytes, writer: Writer) -> None:
     writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n")
 
 
+async def _both_framings(head: bytes, writer: Writer) -> None:
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
+
+
+async def _tiny_chunks(head: bytes, writer: Writer) -> None:
+    writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + b"1\r\nx\r\n" * 50_000 + b"0\r\n\r\n")
+
+
 async def _until_close(head: bytes, writer: Writer) -> None:
     writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<title>to the end</title>")
     writer.close()
@@ -90,7 +98,8 @@ async def _once_then_close(head: bytes, writer: Writer) -> None:
 SCRIPTS: dict[str, Script] = {
     "/ok": _ok, "/chunked": _chunked, "/until-close": _until_close, "/close": _close, "/malformed": _malformed,
     "/huge-head": _huge_head, "/silent": _silent, "/endless": _endless, "/cut": _cut, "/redirect": _redirect,
-    "/interim": _interim, "/gzip": _gzip, "/once": _once_then_close,
+    "/interim": _interim, "/gzip": _gzip, "/once": _once_then_close, "/both": _both_framings,
+    "/tiny-chunks": _tiny_chunks,
 }
 
 
@@ -161,6 +170,13 @@ def test_the_request_is_what_httpx_would_send() -> None:
     lines = server.requests[0].decode().split("\r\n")
     assert lines[0] == "GET /ok HTTP/1.1" and lines[1] == f"Host: 127.0.0.1:{server.port}"
     assert "User-Agent: wire-test" in lines and any(line.startswith("Accept-Encoding: gzip") for line in lines)
+
+
+def test_chunked_framing_wins_over_a_content_length_and_tiny_chunks_arrive_whole() -> None:
+    seen, server = get_all(["/both", "/tiny-chunks", "/ok"])
+    assert seen[0].status == 200 and seen[0].body == b"hello"
+    assert seen[1].body == b"x" * 50_000 and not seen[1].body_truncated
+    assert seen[2].status == 200 and server.connections == 1
 
 
 def test_a_body_without_a_length_ends_with_the_connection_and_is_not_reused() -> None:
@@ -255,7 +271,7 @@ def test_a_user_agent_that_cannot_be_sent_as_is_goes_to_httpx() -> None:
 
 @pytest.mark.parametrize("url", [
     "http://news.example/a/b?x=1&y=%20", "http://NEWS.example:8080/", "http://news.example", "http://1.2.3.4:81/p#f",
-    "http://news.example:80/a:b@c;d=e", "http://news.example./x",
+    "http://news.example:80/a:b@c;d=e", "http://news.example./x", "http://-odd..example/%41?%2a=1", "http://a/..b/.c",
 ])
 def test_what_the_fast_path_sends_is_what_httpx_sends(url: str) -> None:
     target = target_of(url)
@@ -269,7 +285,8 @@ def test_what_the_fast_path_sends_is_what_httpx_sends(url: str) -> None:
     "https://news.example/", "http://bücher.example/", "http://news.example/a/../b", "http://news.example/./b",
     "http://news.example/a b", "http://[::1]/", "http://999.1.1.1/", "http://news.example:0/",
     "http://news.example:70000/", "http://user@news.example/", "http://news.example/{x}", "http://news.example/%zz",
-    "http://-bad.example/", "ftp://news.example/",
+    "http://1.2.3.999/", "ftp://news.example/", "HTTP://news.example/", "http://news.example?q", "http://news.example:/",
+    "http://news.example/#a b", "http://news.example/a/..?x",
 ])
 def test_what_the_fast_path_leaves_to_httpx(url: str) -> None:
     assert target_of(url) is None

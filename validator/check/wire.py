@@ -24,14 +24,14 @@ import httpx
 from .guard import GuardedBackend
 from .wire_protocol import HttpWire, Stale
 
-# reg-name labels, or an IPv4 address; an explicit port. Anything else is left to httpx.
-_URL = re.compile(r"http://((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.?)"
-                  r"(?::([0-9]{1,5}))?(/[^?#]*)?(\?[^#]*)?(#.*)?", re.IGNORECASE | re.DOTALL)
-# What httpx sends unchanged: unreserved, sub-delims, ':' and '@' (and '/', '?' where they belong), %XX.
-_PATH = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*")
-_QUERY = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*")
-_DOT_SEGMENT = re.compile(r"(?:^|/)\.\.?(?:/|$)")
-_DIGITS_AND_DOTS = re.compile(r"[0-9.]+")
+# What httpx sends unchanged (lower-cased): a host of letters, digits, dots and hyphens; unreserved characters,
+# sub-delims, ':' and '@' in the path (and '/', '?' in the query), %XX. Anything else is left to httpx.
+_HOST = re.compile(r"[A-Za-z0-9.-]+")
+_PLAIN_TARGET = re.compile(r"/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*(?:\?[A-Za-z0-9\-._~!$&'()*+,;=:@/?]*)?")
+_ESCAPED_TARGET = re.compile(r"/(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*"
+                             r"(?:\?(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*)?")
+_DOT_SEGMENT = re.compile(r"/\.\.?(?:[/?]|$)")
+_IPV4_STYLE = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+")  # httpx's test: such a host must be an address
 # A kept-alive connection is reused for this long after its last answer (httpcore's setting in client.py).
 KEEPALIVE_EXPIRY = 30.0
 
@@ -48,21 +48,24 @@ class Target:
 
 def target_of(url: str) -> Target | None:
     """The request for `url` when it is one this path sends exactly as httpx would; None otherwise."""
-    match = _URL.fullmatch(url)
-    if match is None:
+    if not url.startswith("http://"):
         return None
-    host, port_text, path, query, fragment = match.groups()
-    path, query = path or "/", query or ""
-    if (not _PATH.fullmatch(path) or not _QUERY.fullmatch(query[1:]) or _DOT_SEGMENT.search(path)
-            or (fragment is not None and not _QUERY.fullmatch(fragment[1:]))):
+    authority, _, rest = url[7:].partition("/")
+    target, _, fragment = ("/" + rest).partition("#")
+    host, colon, port_text = authority.partition(":")
+    pattern = _ESCAPED_TARGET if "%" in target or "%" in fragment else _PLAIN_TARGET
+    if (not _HOST.fullmatch(host) or not pattern.fullmatch(target) or _DOT_SEGMENT.search(target.partition("?")[0])
+            or (fragment and not pattern.fullmatch("/?" + fragment))):
         return None
     host = host.lower()
-    if _DIGITS_AND_DOTS.fullmatch(host) and not _is_ipv4(host):
+    if _IPV4_STYLE.fullmatch(host) and not _is_ipv4(host):
         return None  # httpx refuses it as an invalid IPv4 address
+    if colon and not (port_text.isascii() and port_text.isdigit() and len(port_text) <= 5):
+        return None
     port = int(port_text) if port_text else 80
     if not 0 < port < 65536:
         return None
-    return Target(host, port, host if port == 80 else f"{host}:{port}", path + query)
+    return Target(host, port, host if port == 80 else f"{host}:{port}", target)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -2,7 +2,8 @@
 
 One request at a time (a worker's). The parser's callbacks collect the status line and headers (at most
 MAX_HEAD bytes of them, as httpcore allows), then the body's chunks as they come, reading paused while
-more than HIGH_WATER bytes wait unread. Every wait has the read timeout; failures are httpx's exceptions.
+more than HIGH_WATER bytes wait unread (the reader takes them all at once). Every wait has the read
+timeout; failures are httpx's exceptions.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import httpx
 # The most a status line and headers may take (httpcore's limit for h11).
 MAX_HEAD = 100 * 1024
 HIGH_WATER = 256 * 1024
-LOW_WATER = 64 * 1024
 # Answers whose body ends at the end of the message whatever the headers say (RFC 9112 §6.3).
 _BODILESS = frozenset({204, 304})
 
@@ -33,6 +33,9 @@ class HttpWire(asyncio.Protocol):
         self._loop = asyncio.get_running_loop()
         self._transport: asyncio.Transport | None = None
         self._parser = httptools.HttpResponseParser(self)
+        # Both Content-Length and Transfer-Encoding: chunked framing wins, as h11 (and browsers) read it. llhttp
+        # refuses it by default against request smuggling, which is a server's concern, not a client's.
+        self._parser.set_dangerous_leniencies(lenient_chunked_length=True)
         self._waiter: asyncio.Future[None] | None = None
         self._lost = False
         self._spoiled = False  # bytes came that no request asked for: never reused
@@ -96,11 +99,13 @@ class HttpWire(asyncio.Protocol):
             return [(n.decode("latin-1"), v.decode("latin-1")) for n, v in raw]
 
     def take(self) -> bytes:
-        """The next chunk of the body that arrived (b"" when none is waiting); raises when the answer broke."""
+        """The body that arrived since the last take, in one piece (b"" when none is waiting); raises when the
+        answer broke."""
         if self._chunks:
-            chunk = self._chunks.popleft()
-            self._buffered -= len(chunk)
-            if self._paused and self._buffered <= LOW_WATER and self._transport is not None:
+            chunk = self._chunks.popleft() if len(self._chunks) == 1 else b"".join(self._chunks)
+            self._chunks.clear()
+            self._buffered = 0
+            if self._paused and self._transport is not None:
                 self._paused = False
                 self._transport.resume_reading()
             return chunk
