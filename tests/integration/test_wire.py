@@ -80,6 +80,11 @@ async def _redirect(head: bytes, writer: Writer) -> None:
     writer.write(plain("301 Moved Permanently", b"", "Location: /ok"))
 
 
+async def _spaced(head: bytes, writer: Writer) -> None:
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Type:  text/html; charset=utf-8 \t \r\nX-Empty:\r\n"
+                 b"Content-Length: 2\r\n\r\nok")
+
+
 async def _interim(head: bytes, writer: Writer) -> None:
     writer.write(b"HTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\n" + plain("200 OK", b"after hints"))
 
@@ -99,7 +104,7 @@ SCRIPTS: dict[str, Script] = {
     "/ok": _ok, "/chunked": _chunked, "/until-close": _until_close, "/close": _close, "/malformed": _malformed,
     "/huge-head": _huge_head, "/silent": _silent, "/endless": _endless, "/cut": _cut, "/redirect": _redirect,
     "/interim": _interim, "/gzip": _gzip, "/once": _once_then_close, "/both": _both_framings,
-    "/tiny-chunks": _tiny_chunks,
+    "/tiny-chunks": _tiny_chunks, "/spaced": _spaced,
 }
 
 
@@ -163,6 +168,11 @@ def test_content_length_bodies_share_one_kept_alive_connection() -> None:
     assert seen[0].body == b"<title>ok</title>" and seen[0].headers["content-type"] == "text/html"
     assert seen[2].body == b"hello world" and not seen[2].body_truncated
     assert server.connections == 1 and len(server.requests) == 4
+
+
+def test_header_values_are_read_as_httpx_reads_them() -> None:
+    seen, _ = get_all(["/spaced"])
+    assert seen[0].headers["content-type"] == "text/html; charset=utf-8" and seen[0].headers["x-empty"] == ""
 
 
 def test_the_request_is_what_httpx_would_send() -> None:
@@ -290,3 +300,29 @@ def test_what_the_fast_path_sends_is_what_httpx_sends(url: str) -> None:
 ])
 def test_what_the_fast_path_leaves_to_httpx(url: str) -> None:
     assert target_of(url) is None
+
+
+def test_the_wire_and_httpx_see_the_same_answers() -> None:
+    """The same scripted answers through both engines: status, failure kind, headers and body agree (only
+    the wording of a failure may differ)."""
+    paths = ["/ok", "/chunked", "/both", "/tiny-chunks", "/spaced", "/interim", "/gzip", "/redirect", "/until-close",
+             "/close", "/malformed", "/cut", "/huge-head", "/endless"]
+
+    async def run() -> list[list[tuple[object, ...]]]:
+        seen = []
+        async with Server() as server:
+            for wire in (True, False):
+                getter = connections().getter()
+                if not wire:
+                    getter._wire = None
+                assert (getter._wire is not None) is wire
+                row = []
+                for path in paths:
+                    f = await fetch(getter, server.url(path), max_redirects=3, max_body=50_000)
+                    row.append((path, f.status, f.failure, f.body, f.body_truncated, f.headers, f.hops, f.final_url))
+                await getter.aclose()
+                seen.append(row)
+        return seen
+
+    wire, httpx_path = asyncio.run(run())
+    assert wire == httpx_path

@@ -183,7 +183,7 @@ class HttpWire(asyncio.Protocol):
     # httptools callbacks
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        self._headers.append((name, value))
+        self._headers.append((name, value.rstrip(b" \t")))  # llhttp keeps trailing whitespace; h11 does not
         if name.lower() in (b"content-length", b"transfer-encoding"):
             self._framed = True
 
