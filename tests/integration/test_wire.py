@@ -309,14 +309,14 @@ def test_the_wire_and_httpx_see_the_same_answers() -> None:
              "/close", "/malformed", "/cut", "/huge-head", "/endless"]
 
     async def run() -> list[list[tuple[object, ...]]]:
-        seen = []
+        seen: list[list[tuple[object, ...]]] = []
         async with Server() as server:
             for wire in (True, False):
                 getter = connections().getter()
                 if not wire:
                     getter._wire = None
                 assert (getter._wire is not None) is wire
-                row = []
+                row: list[tuple[object, ...]] = []
                 for path in paths:
                     f = await fetch(getter, server.url(path), max_redirects=3, max_body=50_000)
                     row.append((path, f.status, f.failure, f.body, f.body_truncated, f.headers, f.hops, f.final_url))
