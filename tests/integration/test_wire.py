@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import socket
 from collections.abc import Awaitable, Callable
 
 import httpx
@@ -326,3 +327,19 @@ def test_the_wire_and_httpx_see_the_same_answers() -> None:
 
     wire, httpx_path = asyncio.run(run())
     assert wire == httpx_path
+
+
+def test_a_name_that_does_not_resolve_is_nxdomain_through_the_wire() -> None:
+    async def no_such_name(host: str) -> list[str]:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    async def run() -> Fetched:
+        backend = GuardedBackend(AddressPolicy(allow_private=True), resolver=no_such_name)
+        getter = Connections(backend, user_agent="t", timeout=5, connect_timeout=5).getter()
+        try:
+            return await fetch(getter, "http://no-such-name.example/a", max_redirects=0, max_body=1000)
+        finally:
+            await getter.aclose()
+
+    fetched = asyncio.run(run())
+    assert fetched.failure is Failure.DNS_NXDOMAIN and "no-such-name.example" in fetched.detail

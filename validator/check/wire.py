@@ -19,6 +19,7 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+import httpcore
 import httpx
 
 from .guard import GuardedBackend
@@ -80,10 +81,11 @@ def _is_ipv4(host: str) -> bool:
 class WireResponse:
     """An answer's status and headers, its raw body as it arrives, and the connection handed back on close."""
 
-    __slots__ = ("_conn", "_key", "_owner", "_read_timeout", "headers", "status")
+    __slots__ = ("_closed", "_conn", "_key", "_owner", "_read_timeout", "headers", "status")
 
     def __init__(self, owner: Wire, key: tuple[str, int], conn: HttpWire, read_timeout: float) -> None:
         self._owner, self._key, self._conn, self._read_timeout = owner, key, conn, read_timeout
+        self._closed = False
         self.status = conn.status
         self.headers = conn.header_pairs()
 
@@ -99,7 +101,9 @@ class WireResponse:
                 await conn.wait(self._read_timeout)
 
     async def aclose(self) -> None:
-        self._owner.done(self._key, self._conn)
+        if not self._closed:
+            self._closed = True
+            self._owner.done(self._key, self._conn)
 
 
 class Wire:
@@ -137,9 +141,7 @@ class Wire:
     async def _connect(self, target: Target) -> HttpWire:
         try:
             addresses = await self._guard.allowed(target.host)
-        except httpx.HTTPError:
-            raise
-        except Exception as exc:  # BlockedAddress, DnsFailure: fetch finds them in the cause
+        except httpcore.ConnectError as exc:  # BlockedAddress, DnsFailure: fetch finds them in the cause
             raise httpx.ConnectError(str(exc)) from exc
         error: httpx.HTTPError | None = None
         for address in addresses:
