@@ -15,7 +15,12 @@ import pytest
 
 from tests.integration.server import Farm
 from tests.linkcheck import entry, run_links, verdict
+from validator.check.attempt import Failure, Fetched
+from validator.check.client import Connections
+from validator.check.fetch import fetch
+from validator.check.guard import AddressPolicy, GuardedBackend
 from validator.check.streams import AsyncioBackend
+from validator.check.wire import target_of
 from validator.models import LinkStatus
 
 pytestmark = pytest.mark.slow
@@ -60,3 +65,24 @@ def test_an_untrusted_certificate_is_a_tls_error_not_dead(https_farm: tuple[Farm
     outcome = verdict(result, url)
     assert outcome.status is LinkStatus.ERROR and outcome.attempts == 1
     assert outcome.reason.startswith("TLS failure") and "CERTIFICATE_VERIFY_FAILED" in outcome.reason
+
+
+def test_https_goes_through_httpx_with_the_guard_and_a_shared_context(https_farm: tuple[Farm, Path],
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    farm, cert = https_farm
+    trusted = ssl.create_default_context(cafile=str(cert))
+    monkeypatch.setattr(Connections, "ssl_context", lambda self: trusted)
+    url = farm.url("/ok")
+    assert target_of(url) is None  # the wire takes plain HTTP only
+
+    async def get(policy: AddressPolicy) -> Fetched:
+        getter = Connections(GuardedBackend(policy), user_agent="t", timeout=5, connect_timeout=5).getter()
+        try:
+            return await fetch(getter, url, max_redirects=0, max_body=100_000)
+        finally:
+            await getter.aclose()
+
+    fetched = asyncio.run(get(AddressPolicy(allow_private=True)))
+    assert fetched.failure is None and fetched.status == 200 and b"<html" in fetched.body
+    refused = asyncio.run(get(AddressPolicy()))
+    assert refused.failure is Failure.BLOCKED_ADDRESS

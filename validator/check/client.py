@@ -1,4 +1,7 @@
-"""The httpx set-up: each worker sends through connections of its own, made through the guard.
+"""The engine set-up: each worker sends through connections of its own, made through the guard.
+
+Plain-HTTP URLs go over wire.py (llhttp-parsed, no httpx models); everything else, and every request when a
+test injects a transport, goes through httpx. fetch sees the same Answer and the same exceptions either way.
 
 httpcore's pool re-scans every connection (and asks each idle socket whether it is readable) for every
 request: a shared pool of 80 costs about 4 ms of CPU per URL, a pool of 8 per host still about 0.3 ms
@@ -9,12 +12,15 @@ one kept-alive connection for the origin at hand, and one for a redirect target.
 from __future__ import annotations
 
 import ssl
+from collections.abc import AsyncIterator
+from typing import Protocol
 
 import httpcore
 import httpx
 
 from .decode import ACCEPT_ENCODING
 from .guard import GuardedBackend
+from .wire import Wire, target_of
 
 # The origin being checked plus one redirect target (http → https, www → apex) kept alive.
 WORKER_CONNECTIONS = 2
@@ -77,8 +83,49 @@ class _GuardedTransport(httpx.AsyncHTTPTransport):
         self._pool = _SequentialConnections(backend, ssl_context, http2=http2)  # type: ignore[assignment]
 
 
+class Answer(Protocol):
+    """A response as fetch reads it: status, headers as they came, the raw (undecoded) body, aclose."""
+
+    @property
+    def status(self) -> int: ...
+
+    @property
+    def headers(self) -> list[tuple[str, str]]: ...
+
+    def raw(self) -> AsyncIterator[bytes]: ...
+
+    async def aclose(self) -> None: ...
+
+
+class _HttpxAnswer:
+    __slots__ = ("_response",)
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+
+    @property
+    def status(self) -> int:
+        return self._response.status_code
+
+    @property
+    def headers(self) -> list[tuple[str, str]]:
+        return self._response.headers.multi_items()
+
+    def raw(self) -> AsyncIterator[bytes]:
+        """The body as it came over the wire. A response a transport built in memory (tests' mock
+        transports) was read when it was made, but its stream still holds the undecoded bytes."""
+        response = self._response
+        if response.is_stream_consumed and isinstance(response.stream, httpx.AsyncByteStream):
+            return aiter(response.stream)
+        return response.aiter_raw()
+
+    async def aclose(self) -> None:
+        await self._response.aclose()
+
+
 class Getter:
-    """Sends one GET straight to a transport: no redirects followed, no cookie jar, no auth.
+    """Sends one GET: over `wire` when it can take the URL, else straight to the httpx transport. No
+    redirects followed, no cookie jar, no auth.
 
     httpx.AsyncClient would add only what the checker must not have (cookies kept between
     requests, its own redirect handling) and a quarter of the CPU per request.
@@ -88,21 +135,58 @@ class Getter:
                  connect_timeout: float, owns_transport: bool) -> None:
         self.transport = transport
         self._owns_transport = owns_transport
-        self._headers = [("User-Agent", user_agent),
+        self.request_headers = [("User-Agent", user_agent),
                          ("Accept", "text/html,application/xhtml+xml,image/*;q=0.9,*/*;q=0.8"),
                          ("Accept-Language", "en;q=0.9,*;q=0.5"), ("Accept-Encoding", ACCEPT_ENCODING)]
         self._extensions = {"timeout": httpx.Timeout(timeout, connect=connect_timeout).as_dict()}
+        self._wire: Wire | None = None
 
-    async def get(self, url: str) -> httpx.Response:
-        """The response with its body unread (stream it, then aclose); httpx exceptions as httpx raises them."""
-        request = httpx.Request("GET", url, headers=self._headers, extensions=self._extensions)
+    def use_wire(self, wire: Wire) -> None:
+        self._wire = wire
+
+    async def get(self, url: str) -> Answer:
+        """The response with its body unread (read raw(), then aclose); httpx exceptions as httpx raises them."""
+        target = target_of(url) if self._wire is not None else None
+        if self._wire is not None and target is not None:
+            return await self._wire.get(target)
+        request = httpx.Request("GET", url, headers=self.request_headers, extensions=self._extensions)
         response = await self.transport.handle_async_request(request)
         response.request = request
-        return response
+        return _HttpxAnswer(response)
 
     async def aclose(self) -> None:
+        if self._wire is not None:
+            await self._wire.aclose()
         if self._owns_transport:
             await self.transport.aclose()
+
+
+def request_head(headers: list[tuple[str, str]]) -> bytes | None:
+    """The request's header lines after Host, as wire.py sends them; None when a value could not be sent as
+    is (a configured User-Agent with a line break or non-ASCII text is left to httpx to refuse or encode)."""
+    lines = [f"{name}: {value}\r\n" for name, value in headers]
+    text = "".join(lines)
+    if not text.isascii() or any(c in value for _, value in headers for c in "\r\n\0"):
+        return None
+    return text.encode("ascii") + b"\r\n"
+
+
+class _OnFirstUse(httpx.AsyncBaseTransport):
+    """A worker's httpx transport, made when its first request comes: a run of plain-HTTP links (the wire's)
+    never loads the CA bundle or builds httpx's transports."""
+
+    def __init__(self, connections: Connections) -> None:
+        self._connections = connections
+        self._inner: _GuardedTransport | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._inner is None:
+            self._inner = _GuardedTransport(self._connections.backend, self._connections.ssl_context())
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        if self._inner is not None:
+            await self._inner.aclose()
 
 
 class Connections:
@@ -110,13 +194,25 @@ class Connections:
 
     def __init__(self, backend: GuardedBackend, *, user_agent: str, timeout: float, connect_timeout: float,
                  shared: Transport | None = None) -> None:
-        self._backend = backend
-        self._ssl_context = httpx.create_ssl_context(trust_env=False)
+        self.backend = backend
+        self._ssl_context: ssl.SSLContext | None = None
         self._shared = shared
         self._user_agent, self._timeout, self._connect_timeout = user_agent, timeout, connect_timeout
 
     def getter(self) -> Getter:
-        owned = self._shared is None
-        transport = _GuardedTransport(self._backend, self._ssl_context) if self._shared is None else self._shared
-        return Getter(transport, user_agent=self._user_agent, timeout=self._timeout,
-                      connect_timeout=self._connect_timeout, owns_transport=owned)
+        if self._shared is not None:
+            return Getter(self._shared, user_agent=self._user_agent, timeout=self._timeout,
+                          connect_timeout=self._connect_timeout, owns_transport=False)
+        getter = Getter(_OnFirstUse(self), user_agent=self._user_agent,
+                        timeout=self._timeout, connect_timeout=self._connect_timeout, owns_transport=True)
+        head = request_head(getter.request_headers)
+        if head is not None:
+            getter.use_wire(Wire(self.backend, head, timeout=self._timeout, connect_timeout=self._connect_timeout,
+                                 connections=WORKER_CONNECTIONS))
+        return getter
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """One context for the run, the CA bundle loaded once (each load costs ~20 ms), when first needed."""
+        if self._ssl_context is None:
+            self._ssl_context = httpx.create_ssl_context(trust_env=False)
+        return self._ssl_context

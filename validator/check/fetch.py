@@ -9,14 +9,14 @@ import asyncio
 import contextlib
 import errno
 import ssl
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractAsyncContextManager
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from .attempt import CONNECTION_FAILURES, NETWORK_FAILURES, Failure, Fetched, Hop, header_map
-from .client import Getter
+from .client import Answer, Getter
 from .decode import BodyDecoder, DecodeError
 from .guard import BlockedAddress, DnsFailure
 from .probe import ImageHeaderScan, sniff_image
@@ -65,9 +65,10 @@ async def fetch(client: Getter, url: str, *, max_redirects: int, max_body: int, 
                 return outcome
             outcome.connected = True
             try:
-                location = response.headers.get("location")
-                if response.status_code in REDIRECT_CODES and location:
-                    outcome.hops.append(Hop(current, response.status_code))
+                headers = header_map(response.headers)
+                location = headers.get("location")
+                if response.status in REDIRECT_CODES and location:
+                    outcome.hops.append(Hop(current, response.status))
                     target = _redirect_target(current, location)
                     if target is None:
                         outcome.failure = Failure.BAD_REDIRECT
@@ -89,22 +90,20 @@ async def fetch(client: Getter, url: str, *, max_redirects: int, max_body: int, 
                     seen.add(target)
                     current = target
                     continue
-                outcome.status = response.status_code
-                outcome.final_url = current
-                outcome.headers = header_map(response.headers.multi_items())
+                outcome.status, outcome.final_url, outcome.headers = response.status, current, headers
                 outcome.body, outcome.body_truncated = await _read_bounded(
                     response, limit, coding=outcome.headers.get("content-encoding"), image=image, page=page)
                 return outcome
             except httpx.HTTPError as exc:
                 outcome.failure, outcome.detail = _failure_of(exc)
-                outcome.status = response.status_code
+                outcome.status = response.status
                 outcome.final_url = current
                 return outcome
             finally:
                 await response.aclose()
 
 
-async def _read_bounded(response: httpx.Response, limit: int, *, coding: str | None,
+async def _read_bounded(response: Answer, limit: int, *, coding: str | None,
                         image: bool, page: bool = False) -> tuple[bytes, bool]:
     """At most `limit` bytes after decompression, so a gzip bomb costs no more than a plain body.
 
@@ -114,7 +113,7 @@ async def _read_bounded(response: httpx.Response, limit: int, *, coding: str | N
     told its size; with `page`, a body that is no image is read on as a page (up to PAGE_BYTES).
     `coding` is the Content-Encoding as the attempt records it (its header map).
     """
-    if response.status_code >= 400 and response.status_code not in (404, 410):
+    if response.status >= 400 and response.status not in (404, 410):
         limit = min(limit, ERROR_PAGE_BYTES)  # read only for signs of a bot wall
     try:
         decoder = BodyDecoder(coding, budget=2 * limit + DECODE_SLACK)
@@ -122,7 +121,7 @@ async def _read_bounded(response: httpx.Response, limit: int, *, coding: str | N
         raise httpx.DecodingError(str(exc)) from exc
     body = bytearray()
     scan = ImageHeaderScan() if image else None
-    async for raw in _raw_chunks(response):
+    async for raw in response.raw():
         decoder.feed(raw)
         while True:
             try:
@@ -145,14 +144,6 @@ async def _read_bounded(response: httpx.Response, limit: int, *, coding: str | N
         if decoder.finished:
             break
     return bytes(body), decoder.exhausted
-
-
-def _raw_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
-    """The body as it came over the wire. A response a transport built in memory (tests' mock
-    transports) was read when it was made, but its stream still holds the undecoded bytes."""
-    if response.is_stream_consumed and isinstance(response.stream, httpx.AsyncByteStream):
-        return aiter(response.stream)
-    return response.aiter_raw()
 
 
 def _redirect_target(current: str, location: str) -> str | None:

@@ -163,14 +163,20 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             self._local_names.add(host)
         return addresses
 
-    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                          local_address: str | None = None,
-                          socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-                          ) -> httpcore.AsyncNetworkStream:
+    async def allowed(self, host: str) -> list[IPAddress]:
+        """The addresses of `host` the policy lets a connection go to (BlockedAddress when none, DnsFailure
+        when it has none). Every connection, whichever engine makes it, goes to one of these."""
         addresses = await self.resolve(host)
         allowed = [a for a in addresses if self._policy.allows(host, a)]
         if not allowed:
             raise BlockedAddress(_blocked_message(host, addresses))
+        return allowed
+
+    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                          local_address: str | None = None,
+                          socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+                          ) -> httpcore.AsyncNetworkStream:
+        allowed = await self.allowed(host)
         error: Exception | None = None
         for address in allowed:
             try:
