@@ -78,3 +78,15 @@ def test_every_spelling_of_an_article_url_is_found_as_a_full_load_finds_it(tmp_p
         assert loaded.record is not None, name
         assert set(article_urls(loaded.record)) == {URL}, name
         assert set(scan_article_urls(path)) == {URL}, name
+
+
+def test_a_line_inside_a_multi_line_title_is_not_an_article_url(tmp_path: Path) -> None:
+    """`webUrl: …` at column 0 inside a quoted title that runs over lines is the title's text: the scan must
+    not read it as this file's article (a one-file run warned of a duplicate the whole run did not see)."""
+    for opened in (f'"a title\nwebUrl: {URL}\n still the title"', f"'a title\nwebUrl: {URL}\n title'",
+                   f"[a,\nwebUrl: {URL}]"):
+        path = tmp_path / "seed.txt"
+        path.write_text(f"---\ntitle: {opened}\noriginalUrl: https://other.example/x\n---\n", encoding="utf-8")
+        loaded = parse_text(path.read_text(encoding="utf-8"), path.name)
+        assert loaded.record is not None and "webUrl" not in loaded.record, opened
+        assert scan_article_urls(path) == article_urls(loaded.record) == ["https://other.example/x"], opened

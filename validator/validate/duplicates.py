@@ -114,7 +114,7 @@ def _article_values(document: str) -> list[str] | None:
     """The raw value of every top-level webUrl/originalUrl line of document (which starts with a newline):
     the line after the key, less one final '\r' and the spaces and tabs around it; None when the document
     may hold one the scan cannot read (the file is then parsed)."""
-    if document.startswith(_UNREAD, 1) or any(form in document for form in _UNREAD_LINES):
+    if document.startswith(_UNREAD, 1) or any(form in document for form in _UNREAD_LINES) or _spills(document):
         return None
     values = []
     for start in _ARTICLE_STARTS:
@@ -130,6 +130,23 @@ def _article_values(document: str) -> list[str] | None:
                 values.append(value)
             at = document.find(start, value_start)
     return values
+
+
+def _spills(document: str) -> bool:
+    """Whether a top-level value may run on past its line (a quoted scalar or a flow collection left open),
+    so that a later line at column 0 (`webUrl: …` inside a title) is not a key of its own."""
+    for line in document.split("\n"):
+        if not line or line[0] in " \t#-":
+            continue
+        value = line.partition(":")[2].lstrip(" \t")
+        opening = value[:1]
+        if opening == '"' and (value.count('"') - value.count('\\"')) % 2:
+            return True
+        if opening == "'" and value.count("'") % 2:
+            return True
+        if opening in ("[", "{") and value.count(opening) != value.count("]" if opening == "[" else "}"):
+            return True
+    return False
 
 
 def _scalar(raw: str) -> str:
