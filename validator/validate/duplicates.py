@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -24,9 +25,11 @@ ARTICLE_KEYS = ("webUrl", "originalUrl")
 _ARTICLE_STARTS = tuple(f"\n{key}:" for key in ARTICLE_KEYS)
 # Top-level lines that may hold an article URL the line scan cannot read: a quoted key, a space before the
 # colon, an explicit key; and a document that is one flow mapping.
-_UNREAD_LINES = tuple(f"\n{form}" for key in ARTICLE_KEYS
-                      for form in (f'"{key}"', f"'{key}'", f"{key} ", f"{key}\t", "? "))
+_UNREAD_LINE = re.compile(r"\n(?:[\"']?(?:webUrl|originalUrl)[\"' \t]|\? )")
 _UNREAD = ("{", "? ")
+# A top-level line whose value opens with a quote or a bracket (found from a newline: '^' with MULTILINE
+# would try every position).
+_OPENS = re.compile(r"\n[^\s#\-][^\n:]*:[ \t]*([\"'\[{][^\n]*)")
 
 
 class DuplicateArticles:
@@ -114,7 +117,7 @@ def _article_values(document: str) -> list[str] | None:
     """The raw value of every top-level webUrl/originalUrl line of document (which starts with a newline):
     the line after the key, less one final '\r' and the spaces and tabs around it; None when the document
     may hold one the scan cannot read (the file is then parsed)."""
-    if document.startswith(_UNREAD, 1) or any(form in document for form in _UNREAD_LINES) or _spills(document):
+    if document.startswith(_UNREAD, 1) or _UNREAD_LINE.search(document) or _spills(document):
         return None
     values = []
     for start in _ARTICLE_STARTS:
@@ -135,16 +138,14 @@ def _article_values(document: str) -> list[str] | None:
 def _spills(document: str) -> bool:
     """Whether a top-level value may run on past its line (a quoted scalar or a flow collection left open),
     so that a later line at column 0 (`webUrl: …` inside a title) is not a key of its own."""
-    for line in document.split("\n"):
-        if not line or line[0] in " \t#-":
-            continue
-        value = line.partition(":")[2].lstrip(" \t")
-        opening = value[:1]
+    for match in _OPENS.finditer(document):
+        value = match.group(1)
+        opening = value[0]
         if opening == '"' and (value.count('"') - value.count('\\"')) % 2:
             return True
         if opening == "'" and value.count("'") % 2:
             return True
-        if opening in ("[", "{") and value.count(opening) != value.count("]" if opening == "[" else "}"):
+        if opening in "[{" and value.count(opening) != value.count("]" if opening == "[" else "}"):
             return True
     return False
 
