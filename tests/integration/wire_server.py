@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import socket
+import struct
 from collections.abc import Awaitable, Callable
 
 from validator.check.attempt import Fetched
@@ -96,11 +98,48 @@ async def _once_then_close(head: bytes, writer: Writer) -> None:
     writer.close()
 
 
+async def _endless_trailers(head: bytes, writer: Writer) -> None:
+    writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n")
+    for _ in range(2_000):  # 128 MB of trailers if read to the end
+        writer.write(b"X-T: v\r\n" * 8_000)
+        await writer.drain()
+
+
+async def _trailer_location(head: bytes, writer: Writer) -> None:
+    writer.write(b"HTTP/1.1 301 Moved\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nLocation: /ok\r\n\r\n")
+
+
+async def _two_answers(head: bytes, writer: Writer) -> None:
+    writer.write(plain("200 OK", b"<title>mine</title>") + plain("404 Not Found", b"nobody asked"))
+
+
+async def _answer_then_interim(head: bytes, writer: Writer) -> None:
+    writer.write(plain("301 Moved Permanently", b"", "Location: /ok") + b"HTTP/1.1 100 Continue\r\n\r\n")
+
+
+async def _bare_lf(head: bytes, writer: Writer) -> None:
+    writer.write(b"HTTP/1.1 200 OK\nContent-Type: text/html\nContent-Length: 2\n\nok")
+
+
+async def _folded(head: bytes, writer: Writer) -> None:
+    writer.write(b"HTTP/1.1 200 OK\r\nX-Long: a\r\n b\r\nContent-Length: 2\r\n\r\nok")
+
+
+async def _reset_without_length(head: bytes, writer: Writer) -> None:
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<title>Article: half")
+    await writer.drain()
+    sock = writer.get_extra_info("socket")  # a reset (RST), not a close: the body is not known to be whole
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    writer.transport.abort()
+
+
 SCRIPTS: dict[str, Script] = {
     "/ok": _ok, "/chunked": _chunked, "/until-close": _until_close, "/close": _close, "/malformed": _malformed,
     "/huge-head": _huge_head, "/silent": _silent, "/endless": _endless, "/cut": _cut, "/redirect": _redirect,
     "/interim": _interim, "/gzip": _gzip, "/once": _once_then_close, "/both": _both_framings,
-    "/tiny-chunks": _tiny_chunks, "/spaced": _spaced,
+    "/tiny-chunks": _tiny_chunks, "/spaced": _spaced, "/endless-trailers": _endless_trailers,
+    "/trailer-location": _trailer_location, "/two-answers": _two_answers, "/answer-then-interim": _answer_then_interim,
+    "/bare-lf": _bare_lf, "/folded": _folded, "/reset": _reset_without_length,
 }
 
 

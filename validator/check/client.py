@@ -21,6 +21,7 @@ import httpx
 from .decode import ACCEPT_ENCODING
 from .guard import GuardedBackend
 from .wire import Wire, target_of
+from .wire_protocol import MALFORMED
 
 # The origin being checked plus one redirect target (http → https, www → apex) kept alive.
 WORKER_CONNECTIONS = 2
@@ -148,7 +149,13 @@ class Getter:
         """The response with its body unread (read raw(), then aclose); httpx exceptions as httpx raises them."""
         target = target_of(url) if self._wire is not None else None
         if self._wire is not None and target is not None:
-            return await self._wire.get(target)
+            try:
+                return await self._wire.get(target)
+            except httpx.RemoteProtocolError as exc:
+                if not str(exc).startswith(MALFORMED):
+                    raise
+                # llhttp is stricter than h11 (a bare LF, a folded header, a doubled Content-Length): an answer
+                # only it refuses is asked for again through httpx, whose reading is the checker's reference.
         request = httpx.Request("GET", url, headers=self.request_headers, extensions=self._extensions)
         response = await self.transport.handle_async_request(request)
         response.request = request

@@ -18,6 +18,8 @@ import httpx
 # The most a status line and headers may take (httpcore's limit for h11).
 MAX_HEAD = 100 * 1024
 HIGH_WATER = 256 * 1024
+_FRAMING = 8  # bytes of chunk framing allowed per body byte (a stream of 1-byte chunks), past MAX_HEAD
+MALFORMED = "malformed HTTP response"  # what llhttp refused (client.py asks httpx again)
 # Answers whose body ends at the end of the message whatever the headers say (RFC 9112 §6.3).
 _BODILESS = frozenset({204, 304})
 
@@ -35,7 +37,9 @@ class HttpWire(asyncio.Protocol):
         self._parser = httptools.HttpResponseParser(self)
         # Both Content-Length and Transfer-Encoding: chunked framing wins, as h11 (and browsers) read it. llhttp
         # refuses it by default against request smuggling, which is a server's concern, not a client's.
-        self._parser.set_dangerous_leniencies(lenient_chunked_length=True)
+        # A bare LF for CRLF and spaces after a chunk size, as h11 reads them (it is the reference).
+        self._parser.set_dangerous_leniencies(lenient_chunked_length=True, lenient_optional_cr_before_lf=True,
+                                              lenient_spaces_after_chunk_size=True)
         self._waiter: asyncio.Future[None] | None = None
         self._lost = False
         self._spoiled = False  # bytes came that no request asked for: never reused
@@ -45,7 +49,7 @@ class HttpWire(asyncio.Protocol):
     def _reset(self) -> None:
         self._headers: list[tuple[bytes, bytes]] = []
         self._chunks: deque[bytes] = deque()
-        self._buffered = self._head_bytes = 0
+        self._buffered = self._head_bytes = self._tail_bytes = self._body_bytes = 0
         self._paused = self._framed = self._informational = False
         self._in_flight = self.head_done = self.complete = False
         self._keep_alive = True
@@ -156,24 +160,28 @@ class HttpWire(asyncio.Protocol):
             return
         if not self.head_done:
             self._head_bytes += len(data)
+        else:  # framing and trailers beside the body are bounded too (trailers wake no reader)
+            self._tail_bytes += len(data)
         try:
             self._parser.feed_data(data)
         except httptools.HttpParserUpgrade:
             self._fail(httpx.RemoteProtocolError("the server switched protocols"))
         except httptools.HttpParserError as exc:
             if not self.complete:  # after the answer's end: only the connection is spoiled
-                self._fail(httpx.RemoteProtocolError(f"malformed HTTP response: {exc}"))
+                self._fail(httpx.RemoteProtocolError(f"{MALFORMED}: {exc}"))
             self._keep_alive = False
         if not self.head_done and self._head_bytes > MAX_HEAD and self._error is None:
             self._fail(httpx.RemoteProtocolError(f"the response head is over {MAX_HEAD // 1024} KiB"))
+        elif self._tail_bytes > MAX_HEAD + _FRAMING * self._body_bytes and self._error is None and not self.complete:
+            self._fail(httpx.RemoteProtocolError(f"over {MAX_HEAD // 1024} KiB of chunk framing or trailers"))
 
     def eof_received(self) -> bool:
         return False  # close our side too
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._lost = True
-        if self.head_done and not self.complete and not self._framed and self._error is None:
-            self.complete = True  # a body without a length ends where the connection does
+        if self.head_done and not self.complete and not self._framed and self._error is None and exc is None:
+            self.complete = True  # a body without a length ends where the connection does (closed, not reset)
             self._keep_alive = False
         elif exc is not None and self._error is None and self._in_flight and not self.complete:
             self._error = httpx.ReadError(str(exc) or type(exc).__name__)
@@ -183,11 +191,16 @@ class HttpWire(asyncio.Protocol):
     # httptools callbacks
 
     def on_header(self, name: bytes, value: bytes) -> None:
+        if self.head_done:  # a trailer (after a chunked body): not a header of the answer, never read
+            return
         self._headers.append((name, value.rstrip(b" \t")))  # llhttp keeps trailing whitespace; h11 does not
         if name.lower() in (b"content-length", b"transfer-encoding"):
             self._framed = True
 
     def on_headers_complete(self) -> None:
+        if self.complete:  # a second answer in the same read: nobody asked for it
+            self._desynchronised()
+            return
         status = self._parser.get_status_code()
         if 100 <= status < 200:  # an interim answer (100 Continue, 103 Early Hints): the real one follows
             self._informational = True
@@ -199,8 +212,12 @@ class HttpWire(asyncio.Protocol):
         self._wake()
 
     def on_body(self, body: bytes) -> None:
+        if self.complete:
+            self._desynchronised()
+            return
         self._chunks.append(body)
         self._buffered += len(body)
+        self._body_bytes += len(body)
         if self._buffered > HIGH_WATER and not self._paused and self._transport is not None:
             self._paused = True
             self._transport.pause_reading()
@@ -210,9 +227,18 @@ class HttpWire(asyncio.Protocol):
         if self._informational:
             self._informational = False
             return
+        if self.complete:
+            self._desynchronised()
+            return
         self.complete = True
         self._keep_alive = self._keep_alive and self._parser.should_keep_alive()
         self._wake()
+
+    def _desynchronised(self) -> None:
+        """Bytes after the end of the answer, parsed as more of one: they change nothing of the answer read,
+        and the connection, out of step with its requests, is never reused."""
+        self._spoiled = True
+        self._keep_alive = False
 
     def _fail(self, error: Exception) -> None:
         self._error = error
