@@ -235,3 +235,22 @@ def write_corpus(directory: Path, count: int, *, plain_yaml: bool = False) -> li
             path.write_text(text, encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m bench.corpus DIR --records N`: the generated corpus, for trying seed-validator on it."""
+    import argparse  # noqa: PLC0415
+
+    parser = argparse.ArgumentParser(description="Write a varied corpus of seed files generated from the "
+                                                 "shipped seed (one in twelve with a planted defect).")
+    parser.add_argument("directory", type=Path, help="where the seed files go (created)")
+    parser.add_argument("--records", type=int, default=2000, help="how many (default 2000)")
+    parser.add_argument("--plain-yaml", action="store_true", help="plain .yaml files instead of front matter")
+    args = parser.parse_args(argv)
+    paths = write_corpus(args.directory, args.records, plain_yaml=args.plain_yaml)
+    print(f"{len(paths)} seed file(s) written to {args.directory}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -29,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare-bin", type=Path, metavar="PATH",
                         help="another seed-validator (e.g. the previous release) to run on the same corpus")
     args = parser.parse_args(argv)
+    if args.compare_bin is not None and not args.compare_bin.is_file():
+        parser.error(f"--compare-bin {args.compare_bin}: no such file (build the comparison version first: see "
+                     "docs/benchmarks.md), or leave the option out")
     ours_bin = Path(sys.executable).parent / "seed-validator"
     peer_bin = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent)) or "check-jsonschema"
     schema = ROOT / "schemas" / "seed.schema.json"
