@@ -3,7 +3,9 @@
 One request at a time (a worker's). The parser's callbacks collect the status line and headers (at most
 MAX_HEAD bytes of them, as httpcore allows), then the body's chunks as they come, reading paused while
 more than HIGH_WATER bytes wait unread (the reader takes them all at once). Every wait has the read
-timeout; failures are httpx's exceptions.
+timeout; failures are httpx's exceptions. Trailers are never headers and, with chunk framing, are bounded;
+bytes after the end of an answer change nothing of it and spoil the connection (never reused: one URL's
+answer can never be read as another's); a reset is not the end of a body without a length.
 """
 
 from __future__ import annotations
