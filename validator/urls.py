@@ -210,6 +210,7 @@ def server_of(url: str) -> str:
     return server_host(host) if host else ""
 
 
+@lru_cache(maxsize=8192)  # asked several times per request (politeness, probes): parsing it once is enough
 def origin_of(url: str) -> str:
     """The URL's origin as text, `scheme://host[:port]` (the default port left out), its host as server_host
     gives it (an IPv6 address in brackets): what a connection goes to. The URL itself when it has no host."""
