@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import resource
 import shutil
 import signal
 import subprocess
@@ -51,19 +50,33 @@ class Outcome:
         return self.stdout + self.stderr
 
 
+# Runs the command as a grandchild of a small Python process, under the memory cap, and reports its exit code
+# and peak RSS: a child forked from this (large) test process would count this process's pages in its
+# ru_maxrss (Linux keeps the high-water mark of the memory it replaced at exec).
+_LAUNCH = """
+import os, resource, sys
+cap, report = int(sys.argv[1]), sys.argv[2]
+resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[3], sys.argv[3:])
+_, status, usage = os.wait4(pid, 0)
+with open(report, "w") as out:
+    out.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss * 1024}")
+"""
+
+
 def run_capped(*args: str, cwd: Path, memory: int = MEMORY_CAP, time_bound: float = TIME_BOUND,
                env: dict[str, str] | None = None) -> Outcome:
     """seed-validator with args in cwd, under the memory cap and time bound."""
     environment = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
     environment.update(env or {})
 
-    def cap() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        # Only setrlimit runs between fork and exec: safe enough beside the test process's threads.
-        process = subprocess.Popen([SCRIPT, *args], cwd=cwd, env=environment, stdin=subprocess.DEVNULL,
-                                   stdout=out, stderr=err, preexec_fn=cap,  # noqa: PLW1509
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "outcome"
+        process = subprocess.Popen([sys.executable, "-c", _LAUNCH, str(memory), str(report), SCRIPT, *args],
+                                   cwd=cwd, env=environment, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                                    start_new_session=True)
         killed = threading.Event()
 
@@ -75,14 +88,14 @@ def run_capped(*args: str, cwd: Path, memory: int = MEMORY_CAP, time_bound: floa
         timer = threading.Timer(time_bound, kill)
         timer.start()
         try:
-            _, status, usage = os.wait4(process.pid, 0)
+            process.wait()
         finally:
             timer.cancel()
-        process.returncode = os.waitstatus_to_exitcode(status)
+        code, peak = (int(n) for n in report.read_text().split()) if report.exists() else (-signal.SIGKILL, 0)
         out.seek(0)
         err.seek(0)
-        return Outcome(process.returncode, out.read().decode("utf-8", "replace"),
-                       err.read().decode("utf-8", "replace"), usage.ru_maxrss * 1024, killed.is_set())
+        return Outcome(code, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"), peak,
+                       killed.is_set())
 
 
 def assert_ran(outcome: Outcome, returncode: int = 1) -> None:
