@@ -15,6 +15,7 @@ from ..models import Severity
 from ..problems import Problem, fails
 from .context import ReportInput
 from .escape import visible
+from .summary import LINK_PROBLEMS
 
 
 def render(report: ReportInput) -> Iterator[str]:
@@ -42,7 +43,7 @@ def _properties(report: ReportInput) -> ET.Element:
     """The run's counts, labelled as in every report (`structure findings: errors`, `links by status: ok`, ...),
     then whether the run is complete and whether its link stage was inconclusive (report.json's run)."""
     properties = ET.Element("properties")
-    for name, value in report.summary.rows(every=True):
+    for name, value in report.summary.rows(every=True, by_status=LINK_PROBLEMS):  # the contract's names
         ET.SubElement(properties, "property", name=name, value=str(value))
     for name, flag in (("run: complete", report.result.complete), ("run: inconclusive", report.result.inconclusive)):
         ET.SubElement(properties, "property", name=name, value="true" if flag else "false")
