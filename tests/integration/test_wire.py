@@ -227,3 +227,12 @@ def test_answers_only_llhttp_refuses_are_read_as_httpx_reads_them() -> None:
 def test_a_body_without_a_length_cut_by_a_reset_is_not_whole() -> None:
     seen, _ = get_all(["/reset"])
     assert seen[0].failure is not None and seen[0].status == 200
+
+
+def test_on_httpx_s_path_too_bytes_after_an_answer_never_answer_the_next_request() -> None:
+    """A URL the wire leaves to httpx ('|' in its path): h11 kept the second answer's bytes and the reused
+    connection read them as the next URL's answer (a live page reported dead 404)."""
+    seen, server = get_all(["/two-answers|", "/ok|", "/ok|"])
+    assert [(f.status, f.body) for f in seen] == [(200, b"<title>mine</title>"), (200, b"<title>ok</title>"),
+                                                 (200, b"<title>ok</title>")]
+    assert server.connections == 2  # the out-of-step connection left, the next one reused

@@ -140,6 +140,8 @@ SCRIPTS: dict[str, Script] = {
     "/tiny-chunks": _tiny_chunks, "/spaced": _spaced, "/endless-trailers": _endless_trailers,
     "/trailer-location": _trailer_location, "/two-answers": _two_answers, "/answer-then-interim": _answer_then_interim,
     "/bare-lf": _bare_lf, "/folded": _folded, "/reset": _reset_without_length,
+    # Paths with '|' (URLs the wire leaves to httpx, which sends them as they are): the scripts on httpx's path.
+    "/two-answers|": _two_answers, "/ok|": _ok,
 }
 
 

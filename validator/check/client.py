@@ -29,6 +29,16 @@ WORKER_CONNECTIONS = 2
 Transport = httpx.AsyncBaseTransport
 
 
+def _out_of_step(connection: httpcore.AsyncHTTPConnection) -> bool:
+    """Whether bytes came after the last answer on this HTTP/1.1 connection (a server writing two answers to one
+    request): h11 keeps them and would read them as the next request's answer; such a connection is not reused.
+    httpcore exposes no public way to ask, so its h11 state is read where it is, and anything else reads as
+    in step."""
+    state = getattr(getattr(connection, "_connection", None), "_h11_state", None)
+    data = getattr(state, "trailing_data", None)
+    return isinstance(data, tuple) and bool(data and data[0])
+
+
 class _SequentialConnections:
     """httpcore connections for one worker, which sends one request at a time: one kept-alive connection
     per origin, at most WORKER_CONNECTIONS of them. What a pool adds (locks, queues, a scan of every
@@ -42,7 +52,8 @@ class _SequentialConnections:
         origin = request.url.origin
         key = (origin.scheme, origin.host, origin.port)  # Origin itself is not hashable
         connection = self._connections.get(key)
-        if connection is None or connection.is_closed() or connection.has_expired() or not connection.is_available():
+        if (connection is None or connection.is_closed() or connection.has_expired() or not connection.is_available()
+                or _out_of_step(connection)):
             connection = await self._open(key, origin)
         try:
             return await connection.handle_async_request(request)
