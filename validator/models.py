@@ -185,13 +185,15 @@ class LinkEntry:
     def kind_of(self, occurrence: Occurrence) -> LinkKind:
         return occurrence.kind or self.kind
 
-    def places(self) -> list[tuple[Occurrence, KindVerdict]]:
-        """Each occurrence with the verdict of the kind it uses the URL as, the most urgent first (else in the
-        order found): where a URL used as several kinds fails leads."""
+    def verdict_at(self, occurrence: Occurrence) -> KindVerdict:
+        """The verdict an occurrence bears: that of the kind it uses the URL as."""
         assert self.result is not None, "only a checked link has verdicts"
-        outcome = self.result
-        return sorted(((o, outcome.verdict_for(self.kind_of(o))) for o in self.occurrences),
-                      key=lambda pair: pair[1].status.urgency)
+        return self.result.verdict_for(self.kind_of(occurrence))
+
+    def places(self) -> list[tuple[Occurrence, KindVerdict]]:
+        """Each occurrence with its verdict (verdict_at), the most urgent first (else in the order found):
+        where a URL used as several kinds fails leads."""
+        return sorted(((o, self.verdict_at(o)) for o in self.occurrences), key=lambda pair: pair[1].status.urgency)
 
 
 @dataclass(frozen=True, slots=True)

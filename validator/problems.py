@@ -60,11 +60,10 @@ def problems(result: RunResult) -> list[Problem]:
     items = [Problem(f.file, f.line, f.column, f.pointer, f.rule, f.severity, f.message, origin=f)
              for f in result.findings]
     for entry in result.links.values():
-        outcome = entry.result
-        if outcome is None:
+        if entry.result is None:
             continue
         for o in entry.occurrences:
-            items.extend(_link_problems(entry.url, o, outcome.verdict_for(entry.kind_of(o))))
+            items.extend(_link_problems(entry.url, o, entry.verdict_at(o)))
     accepted = result.baseline_keys
     if accepted:
         items = [dataclasses.replace(p, baselined=True) if key_of(p) in accepted else p for p in items]

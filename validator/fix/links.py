@@ -47,8 +47,7 @@ def by_occurrence(entries: Iterable[LinkEntry]) -> dict[str, dict[str, LinkVerdi
         if result is None:
             continue
         for occurrence in entry.occurrences:  # each occurrence by the verdict of the kind it uses the URL as
-            kind = entry.kind_of(occurrence)
-            status = result.verdict_for(kind).status
+            kind, status = (borne := entry.verdict_at(occurrence)).kind, borne.status
             if status in (LinkStatus.REDIRECTED, LinkStatus.DEAD, LinkStatus.SOFT_DEAD):
                 verdict = LinkVerdict(entry.url, kind, status, result.final_url, entry.archived)
                 found.setdefault(occurrence.file, {})[occurrence.pointer] = verdict

@@ -73,9 +73,9 @@ class RunIndex:
         keys = {(f.pointer, f.rule) for f in self._findings.get(file, ())}
         for key in self._links.get(file, ()):
             entry = self._result.links.get(key)
-            if entry is not None and (outcome := entry.result) is not None:
+            if entry is not None and entry.result is not None:
                 keys.update((o.pointer, verdict.status.rule_id) for o in entry.occurrences if o.file == file
-                            if (verdict := outcome.verdict_for(entry.kind_of(o))).status.severity is not None)
+                            if (verdict := entry.verdict_at(o)).status.severity is not None)
         return keys
 
     def reflect(self, outcome: Applied, context: RuleContext) -> None:

@@ -124,10 +124,9 @@ def link(entry: LinkEntry, marks: Marks = None, fixes: FixReport | None = None) 
     accepted = marks or frozenset()
     occurrences: list[dict[str, Any]] = []
     for o in sorted(entry.occurrences, key=lambda o: (o.file, o.line or 0, o.pointer)):
-        kind = entry.kind_of(o)
+        verdict = entry.verdict_at(o)
         occurrence: dict[str, Any] = {"file": o.file, "pointer": o.pointer, "line": o.line, "column": o.column,
-                                      "kind": kind.value}
-        verdict = outcome.verdict_for(kind)
+                                      "kind": verdict.kind.value}
         if marks is not None:  # with a baseline: the marks this occurrence carries, by its kind's verdict
             if verdict.status.severity is not None:
                 occurrence["baselined"] = (verdict.status.rule_id, entry.url, o) in accepted

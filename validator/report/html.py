@@ -180,7 +180,7 @@ def _link_row(entry: LinkEntry, fixes: FixReport | None = None) -> dict[str, Any
                         for o, verdict in entry.places()],
         "archived": fix_words.archived_json(archived),
         "fix": next((m for o in entry.occurrences if (m := fix_words.mark(
-            fixes, o.file, o.pointer, outcome.verdict_for(entry.kind_of(o)).status.rule_id))), None),
+            fixes, o.file, o.pointer, entry.verdict_at(o).status.rule_id))), None),
     }
 
 
