@@ -95,9 +95,10 @@ class FileChecker:
                            links=tuple(extract_links(loaded.record, task.file, loaded.source)))
 
 
-def internal_error(file: str, exc: Exception) -> Finding:
-    """An unexpected exception while checking a file, as that file's finding (a bug to report, not a crash)."""
-    return Finding(file, None, None, "", "internal/error", Severity.ERROR,
+def internal_error(file: str, exc: BaseException, why: str | None = None) -> Finding:
+    """An unexpected exception while checking a file, as that file's finding (a bug to report, not a crash);
+    `why`, when given, says what happened instead of the exception's own text."""
+    return Finding(file, None, None, "", "internal/error", Severity.ERROR, why or
                    f"internal error, the file was not fully checked: {type(exc).__name__}: {bounded(str(exc), 200)}")
 
 

@@ -16,8 +16,7 @@ from collections import deque
 from collections.abc import Generator, Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from .filecheck import FileChecker, FileJob, FileOutcome, FileTask
-from .models import Finding, Severity
+from .filecheck import FileChecker, FileJob, FileOutcome, FileTask, internal_error
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -93,9 +92,9 @@ def _new_pool(job: FileJob, jobs: int) -> ProcessPoolExecutor:
 
 
 def _lost(task: FileTask, exc: BaseException) -> FileOutcome:
-    finding = Finding(task.file, None, None, "", "internal/error", Severity.ERROR,
-                      "a worker process died while this file was being checked (killed, out of memory, or a crash): "
-                      f"not checked ({type(exc).__name__}); run again, or with --jobs 1 to find the file")
+    finding = internal_error(task.file, exc, "a worker process died while this file was being checked (killed, out "
+                             f"of memory, or a crash): not checked ({type(exc).__name__}); run again, or with "
+                             "--jobs 1 to find the file")
     return FileOutcome(task.path, task.file, task.own, findings=(finding,))
 
 

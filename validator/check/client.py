@@ -11,6 +11,7 @@ one kept-alive connection for the origin at hand, and one for a redirect target.
 
 from __future__ import annotations
 
+import contextlib
 import ssl
 from collections.abc import AsyncIterator
 from typing import Protocol
@@ -21,7 +22,7 @@ import httpx
 from .decode import ACCEPT_ENCODING
 from .guard import GuardedBackend
 from .wire import Wire, target_of
-from .wire_protocol import MALFORMED
+from .wire_protocol import Unparsed
 
 # The origin being checked plus one redirect target (http → https, www → apex) kept alive.
 WORKER_CONNECTIONS = 2
@@ -160,13 +161,10 @@ class Getter:
         """The response with its body unread (read raw(), then aclose); httpx exceptions as httpx raises them."""
         target = target_of(url) if self._wire is not None else None
         if self._wire is not None and target is not None:
-            try:
+            # llhttp is stricter than h11 (a bare LF, a folded header, a doubled Content-Length): an answer only
+            # it refuses is asked for again through httpx, whose reading is the checker's reference.
+            with contextlib.suppress(Unparsed):
                 return await self._wire.get(target)
-            except httpx.RemoteProtocolError as exc:
-                if not str(exc).startswith(MALFORMED):
-                    raise
-                # llhttp is stricter than h11 (a bare LF, a folded header, a doubled Content-Length): an answer
-                # only it refuses is asked for again through httpx, whose reading is the checker's reference.
         request = httpx.Request("GET", url, headers=self.request_headers, extensions=self._extensions)
         response = await self.transport.handle_async_request(request)
         response.request = request

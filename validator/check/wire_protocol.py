@@ -21,9 +21,12 @@ import httpx
 MAX_HEAD = 100 * 1024
 HIGH_WATER = 256 * 1024
 _FRAMING = 8  # bytes of chunk framing allowed per body byte (a stream of 1-byte chunks), past MAX_HEAD
-MALFORMED = "malformed HTTP response"  # what llhttp refused (client.py asks httpx again)
 # Answers whose body ends at the end of the message whatever the headers say (RFC 9112 §6.3).
 _BODILESS = frozenset({204, 304})
+
+
+class Unparsed(httpx.RemoteProtocolError):
+    """An answer llhttp refused to parse: client.py asks httpx again, whose reading (h11's) is the reference."""
 
 
 class Stale(Exception):
@@ -170,7 +173,7 @@ class HttpWire(asyncio.Protocol):
             self._fail(httpx.RemoteProtocolError("the server switched protocols"))
         except httptools.HttpParserError as exc:
             if not self.complete:  # after the answer's end: only the connection is spoiled
-                self._fail(httpx.RemoteProtocolError(f"{MALFORMED}: {exc}"))
+                self._fail(Unparsed(f"malformed HTTP response: {exc}"))
             self._keep_alive = False
         if not self.head_done and self._head_bytes > MAX_HEAD and self._error is None:
             self._fail(httpx.RemoteProtocolError(f"the response head is over {MAX_HEAD // 1024} KiB"))
