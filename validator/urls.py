@@ -143,11 +143,34 @@ def file_uri_path(path: str) -> str:
     return quote(path, safe="/")
 
 
-def host_of(url: str) -> str | None:
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
+# A URL whose authority is a plain host (letters, digits, dots, hyphens) with at most a numeric port, right
+# after its scheme: its host and port read straight off the text, as urlsplit would read them. Anything else
+# (user information, brackets, whitespace or controls anywhere urlsplit would drop them) goes to urlsplit.
+_PLAIN_AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([A-Za-z0-9.-]+)(?::([0-9]*))?(?=[/?#]|\Z)")
+
+
+def plain_authority(url: str) -> tuple[str, int | None] | None:
+    """(host in lower case, port or None) of a URL of the plain shape (_PLAIN_AUTHORITY), exactly what
+    urlsplit(url).hostname and .port give; None for any other URL (ask urlsplit), a port out of range too."""
+    match = _PLAIN_AUTHORITY.match(url)
+    if match is None:
         return None
+    host, port_text = match.groups()
+    if not port_text:
+        return host.lower(), None
+    port = int(port_text)
+    return (host.lower(), port) if port <= 65535 else None
+
+
+def host_of(url: str) -> str | None:
+    plain = plain_authority(url)
+    if plain is not None:
+        host: str | None = plain[0]
+    else:
+        try:
+            host = urlsplit(url).hostname
+        except ValueError:
+            return None
     return host.rstrip(".") if host else None
 
 
@@ -214,15 +237,19 @@ def server_of(url: str) -> str:
 def origin_of(url: str) -> str:
     """The URL's origin as text, `scheme://host[:port]` (the default port left out), its host as server_host
     gives it (an IPv6 address in brackets): what a connection goes to. The URL itself when it has no host."""
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        return url
-    host = server_host(parts.hostname or "")
+    plain = plain_authority(url)
+    if plain is not None:
+        hostname, port = plain
+        scheme = url.partition(":")[0].lower()
+    else:
+        try:
+            parts = urlsplit(url.strip())
+            hostname, port, scheme = parts.hostname or "", parts.port, parts.scheme.lower()
+        except ValueError:
+            return url
+    host = server_host(hostname)
     if not host:
         return url
-    scheme = parts.scheme.lower()
     shown = f"[{host}]" if ":" in host else host
     return f"{scheme}://{shown}" if port is None or port == _DEFAULT_PORTS.get(scheme) else f"{scheme}://{shown}:{port}"
 

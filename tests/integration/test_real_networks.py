@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
@@ -140,6 +141,32 @@ def test_a_host_hanging_on_made_up_urls_is_probed_once_not_once_per_section() ->
         asked = probes_of(farm)
     assert [verdict(result, u).status for u in urls] == [LinkStatus.OK] * 6
     assert len(asked) == 1, asked
+
+
+def test_a_section_baseline_slow_to_come_does_not_hold_up_the_pages_after_it() -> None:
+    """Pages are judged apart from their fetching: while the made-up URL's answer is slow, the host's other
+    pages are fetched on the free slot (before, every page waited for the baseline, one slot sat idle), and
+    each page is still judged against the baseline once it comes: the catch-all is found."""
+    pages_seen = threading.Semaphore(0)
+    seen_before_baseline: list[int] = []
+
+    def slow_baseline(h: BaseHTTPRequestHandler) -> None:
+        path = h.path.split("?", 1)[0]
+        if "/seed-validator-" in path:
+            got = sum(pages_seen.acquire(timeout=3) for _ in range(4))  # wait for 4 more pages (3 s at most)
+            seen_before_baseline.append(got)
+        elif path.startswith("/news/"):
+            pages_seen.release()
+        catch_all_site(h)
+
+    with running_farm() as farm:
+        farm.routes.clear()
+        farm.fallback = slow_baseline
+        real, gone = farm.url("/news/real-story"), [farm.url(f"/news/gone-{n}") for n in range(7)]
+        result = run_links([entry(u) for u in [real, *gone]], allow_private=True, per_host=2, timeout=10)
+    assert seen_before_baseline == [4]
+    assert verdict(result, real).status is LinkStatus.OK
+    assert {verdict(result, u).status for u in gone} == {LinkStatus.SOFT_DEAD}
 
 
 def id_site(h: BaseHTTPRequestHandler) -> None:

@@ -6,14 +6,17 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.linkcheck import Sleeps
 from validator import config
 from validator.check.attempt import Failure, Fetched, Hop
 from validator.check.politeness import HostPolicy, Politeness, host_policy
-from validator.urls import legacy_ipv4, origin_of, server_host
+from validator.urls import host_of, legacy_ipv4, origin_of, plain_authority, server_host
 
 LOOPBACK = ["127.0.0.1", "127.1", "127.0.1", "2130706433", "0x7f000001", "0X7F.0.0.1", "0177.0.0.1", "0x7f.1",
             "127.0.0.1.", "::ffff:127.0.0.1", "[::ffff:7f00:1]"]
@@ -108,3 +111,26 @@ def test_a_redirect_within_the_host_counts_toward_the_origin_it_failed_at() -> N
     assert politeness.refusal("http://news.example/x") is None
     politeness.record("news.example", Fetched("https://news.example/y", status=200, connected=True))
     assert politeness.refusal("https://news.example/x") is None
+
+
+# The shortcut that reads a plain URL's host and port without urlsplit (urls.plain_authority) must answer
+# exactly as urlsplit does whenever it answers: politeness, origins and the skip decision rest on it.
+_URL_TEXT = st.text(alphabet="aZ09.-:/?#@[]%\t\n \x00\u00e9\uff0e", max_size=16)
+
+
+@given(scheme=st.sampled_from(["http", "https", "HTTP", "h+t.p-1", "ftp", "1x"]), rest=_URL_TEXT)
+@settings(max_examples=3000, deadline=None)
+def test_the_plain_authority_shortcut_reads_hosts_and_ports_as_urlsplit_does(scheme: str, rest: str) -> None:
+    url = f"{scheme}://{rest}"
+    plain = plain_authority(url)
+    if plain is None:
+        return
+    parts = urlsplit(url)
+    assert plain == (parts.hostname, parts.port)
+    assert host_of(url) == (parts.hostname.rstrip(".") if parts.hostname else None)
+
+
+@pytest.mark.parametrize("url", ["http://a.com:65536/", "http://a.com\t/x", " http://a.com/", "http://u@a.com/",
+                                 "http://[::1]/", "http://a.com:8x/", "http:/a.com/", "http://exa\nmple.com/"])
+def test_urls_not_of_the_plain_shape_are_left_to_urlsplit(url: str) -> None:
+    assert plain_authority(url) is None

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from ..config import LinkSettings
 from ..models import LinkEntry, LinkKind
 from ..patterns import compile_url_pattern
-from ..urls import normalise
+from ..urls import normalise, plain_authority
 
 
 class LinkScope:
@@ -24,13 +24,14 @@ class LinkScope:
         """Why the URL is skipped without a request, or None when it is to be checked."""
         if not url.lower().startswith(("http://", "https://")):
             return "not an http(s) URL"
-        try:
-            parts = urlsplit(url)
-            _ = parts.port  # a port outside 0-65535 raises here, not in the connector
-            if not parts.hostname:
-                return "the URL has no host"
-        except ValueError as exc:
-            return f"not a valid URL ({exc})"
+        if plain_authority(url) is None:  # not the plain shape: urlsplit decides (the common URL skips it)
+            try:
+                parts = urlsplit(url)
+                _ = parts.port  # a port outside 0-65535 raises here, not in the connector
+                if not parts.hostname:
+                    return "the URL has no host"
+            except ValueError as exc:
+                return f"not a valid URL ({exc})"
         if self.include and not any(p.search(url) for p in self.include):
             return "not matched by the include patterns"
         for pattern in self.exclude:

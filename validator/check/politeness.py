@@ -117,6 +117,12 @@ class Politeness:
             raise
         return Slot(host)
 
+    def ready(self, host: str) -> bool:
+        """Whether acquire(host) would go through without waiting (a free slot, the host's turn come)."""
+        state = self._host(host)
+        return (not state.slots.locked() and not self._run_wide.locked()
+                and (state.policy.interval <= 0 or self._monotonic() >= state.next_start))
+
     def release(self, slot: Slot) -> None:
         self._run_wide.release()
         self._host(slot.host).slots.release()
@@ -137,6 +143,8 @@ class Politeness:
 
     def refusal(self, url: str) -> str | None:
         """Why a request for `url` is not to be made at all: its origin failed too many connections in a row."""
+        if not self._failures:  # the common case: nothing has failed in a row anywhere
+            return None
         origin = origin_of(url)
         failures = self._failures.get(origin)
         if failures is None or failures.in_a_row < self._links.host_failure_limit:
@@ -232,6 +240,8 @@ class HopGate:
         return _Hop(self, server_of(url))
 
     async def acquire(self, host: str) -> Slot:
+        if self._politeness.ready(host):  # no wait to keep out of the deadline: the timer is left alone
+            return await self._politeness.acquire(host)
         timer = self._timer
         deadline = timer.when() if timer is not None and not timer.expired() else None
         if timer is not None and deadline is not None:

@@ -19,20 +19,21 @@ from typing import Any
 from ..clock import Clock, rfc3339
 from ..config import Settings
 from ..interrupt import Interruption
-from ..models import KindVerdict, LinkEntry, LinkKind, LinkResult, LinkStatus, Progress, RunResult
+from ..models import LinkEntry, LinkKind, LinkResult, LinkStatus, Progress, RunResult
 from ..urls import server_of
 from .archive import WebArchive
-from .attempt import DNS_FAILURES, Fetched
+from .attempt import Fetched
 from .cache import LinkCache
-from .classify import Expectation, Verdict, classify
+from .classify import Verdict
 from .client import Connections, Getter, Transport
 from .entries import LinkScope, cache_key, settings_fingerprint
 from .fetch import fetch
 from .guard import AddressPolicy, GuardedBackend, Resolver
+from .judge import JUDGING_AHEAD, Answer, judge, link_result
 from .politeness import Politeness, Sleep
 from .retry import RetryPolicy
-from .soft404 import SoftNotFoundProbes, section_key
-from .verdicts import Checked, FlakeMemory, conclude, provisional
+from .soft404 import SoftNotFoundProbes
+from .verdicts import Checked, FlakeMemory, conclude
 
 
 class HttpChecker:
@@ -106,7 +107,8 @@ class _Run:
                 skip = self.scope.skip_reason(entry.url)
                 cached = cache.get(self._key(entry)) if cache is not None and skip is None else None
                 if skip is not None:
-                    entry.result = self._result(entry, Verdict(LinkStatus.SKIPPED, skip), attempts=0, elapsed=0)
+                    entry.result = link_result(entry, Verdict(LinkStatus.SKIPPED, skip), attempts=0, elapsed=0,
+                                               checked_at=rfc3339(self.clock()))
                 elif cached is not None:
                     entry.result = dataclasses.replace(cached, url=entry.url)
                 else:
@@ -175,50 +177,74 @@ class _Run:
 
     async def _worker(self, host: str, queue: deque[LinkEntry], client: Getter, probes: SoftNotFoundProbes,
                       cache: LinkCache | None) -> None:
+        """Works through a host's queue: each URL fetched here, judged in a task of its own (_judged), so the
+        next request goes out before the last answer is judged, and a page waiting for its section's
+        soft-404 baseline does not hold up the pages after it. At most JUDGING_AHEAD judgments wait at a time
+        (each holds its body)."""
+        judging: deque[asyncio.Task[None]] = deque()
         try:
             while queue:
+                while judging and judging[0].done():
+                    judging.popleft()
+                if len(judging) >= JUDGING_AHEAD:
+                    await judging.popleft()
                 entry = queue.popleft()
                 started = time.monotonic()
                 try:
-                    checked = await self._check(entry, host, client, probes)
+                    got = await self._fetched(entry, host, client)
                 except Exception as exc:  # the last line of defence: one URL never stops the run
-                    result = self._result(entry, Verdict.internal_error(exc), 1, time.monotonic() - started)
-                    checked = Checked(self._key(entry), host, result, internal_error=True)
-                entry.result = checked.result
-                if cache is not None and not checked.held_back:
-                    cache.put(checked.key, checked.result)
-                self.checked.append((entry, checked))
-                self.tally.add(checked.result, count_broken=not checked.held_back)
+                    got = self._internal_error(entry, host, exc, started)
+                if isinstance(got, Checked):
+                    self._record(entry, got, cache)
+                else:
+                    judging.append(asyncio.ensure_future(self._judged(entry, host, got, probes, cache)))
+            await asyncio.gather(*judging)
         finally:
+            for task in judging:
+                task.cancel()  # an interrupted run: a judgment waiting for a probe ends with it
+            await asyncio.gather(*judging, return_exceptions=True)
             await client.aclose()
 
-    async def _check(self, entry: LinkEntry, host: str, client: Getter, probes: SoftNotFoundProbes) -> Checked:
-        key = self._key(entry)
+    def _record(self, entry: LinkEntry, checked: Checked, cache: LinkCache | None) -> None:
+        entry.result = checked.result
+        if cache is not None and not checked.held_back:
+            cache.put(checked.key, checked.result)
+        self.checked.append((entry, checked))
+        self.tally.add(checked.result, count_broken=not checked.held_back)
+
+    def _internal_error(self, entry: LinkEntry, host: str, exc: Exception, started: float) -> Checked:
+        result = link_result(entry, Verdict.internal_error(exc), 1, time.monotonic() - started,
+                             checked_at=rfc3339(self.clock()))
+        return Checked(self._key(entry), host, result, internal_error=True)
+
+    async def _fetched(self, entry: LinkEntry, host: str, client: Getter) -> Checked | Answer:
+        """The URL's answer to judge, or its Checked already when there is nothing to judge (refused, or the
+        deadline came first: the post-pass words that verdict)."""
         refusal = self.politeness.refusal(entry.url)
         if refusal is not None:
-            return Checked(key, host, self._result(entry, Verdict(LinkStatus.ERROR, refusal), attempts=0, elapsed=0))
+            return Checked(self._key(entry), host,
+                           link_result(entry, Verdict(LinkStatus.ERROR, refusal), attempts=0, elapsed=0,
+                                       checked_at=rfc3339(self.clock())))
         started = time.monotonic()
         fetched, attempts, expired = await self._attempts(entry, host, client)
         elapsed = time.monotonic() - started
-        if expired or fetched is None:  # the deadline came first: the post-pass words the verdict
+        if expired or fetched is None:
             last = (fetched.detail or f"HTTP {fetched.status}") if fetched is not None else ""
             status = fetched.status if fetched is not None else None
-            result = self._result(entry, Verdict(LinkStatus.ERROR, last, status), attempts, elapsed)
-            return Checked(key, host, result, deadline=self.politeness.policy(host).timeout)
-        # One answer, every kind's check on it (a page used as an image gets the image's verdict too).
-        verdicts: list[tuple[LinkKind, Verdict]] = []
-        for kind in entry.kinds:
-            probe = await probes.baseline(host, entry.url) if probes.wanted(kind, fetched, host) else None
-            expect = Expectation(kind, entry.image if kind is LinkKind.IMAGE else None,
-                                 frozenset(entry.canonical_candidates) if kind is LinkKind.AMP else frozenset(),
-                                 frozenset(self.links.accept))
-            verdicts.append((kind, classify(fetched, expect, attempts=attempts, probe=probe)))
-        result = self._result(entry, verdicts[0][1], attempts, elapsed, kinds=tuple(verdicts) if verdicts[1:] else ())
-        lookup_failed = fetched.failure in DNS_FAILURES
-        page = any(kind in (LinkKind.PAGE, LinkKind.EMBED) for kind in entry.kinds)
-        return Checked(key, host, result, held_back=provisional(result, dns_failed=lookup_failed),
-                       name_lookup_failed=lookup_failed, section=section_key(entry.url) if page else "",
-                       like_made_up=any(v.like_made_up for _, v in verdicts))
+            result = link_result(entry, Verdict(LinkStatus.ERROR, last, status), attempts, elapsed,
+                                 checked_at=rfc3339(self.clock()))
+            return Checked(self._key(entry), host, result, deadline=self.politeness.policy(host).timeout)
+        return Answer(fetched, attempts, elapsed)
+
+    async def _judged(self, entry: LinkEntry, host: str, answer: Answer, probes: SoftNotFoundProbes,
+                      cache: LinkCache | None) -> None:
+        started = time.monotonic() - answer.elapsed
+        try:
+            checked = await judge(entry, host, answer, probes, accept=self.links.accept, key=self._key(entry),
+                                  checked_at=rfc3339(self.clock()))
+        except Exception as exc:  # the last line of defence: one URL never stops the run
+            checked = self._internal_error(entry, host, exc, started)
+        self._record(entry, checked, cache)
 
     async def _attempts(self, entry: LinkEntry, host: str, client: Getter) -> tuple[Fetched | None, int, bool]:
         """Attempts until one gives a final answer: (the last answer, attempts made, deadline expired).
@@ -254,20 +280,6 @@ class _Run:
 
     def _key(self, entry: LinkEntry) -> str:
         return cache_key(entry, self.fingerprint) if self.cache_settings.enabled else ""
-
-    def _result(self, entry: LinkEntry, verdict: Verdict, attempts: int, elapsed: float, *,
-                kinds: tuple[tuple[LinkKind, Verdict], ...] = ()) -> LinkResult:
-        """The link's result. `kinds`, when the URL is used as several: each kind's verdict on the one answer;
-        the result is then the most urgent of them (the first kind found on a tie), every warning kept."""
-        kind, warnings = entry.kind, verdict.warnings
-        if kinds:
-            kind, verdict = min(kinds, key=lambda pair: pair[1].status.urgency)
-            warnings = tuple(dict.fromkeys(w for _, v in kinds for w in v.warnings))
-        return LinkResult(
-            url=entry.url, kind=kind, status=verdict.status, reason=verdict.reason,
-            http_status=verdict.http_status, final_url=verdict.final_url, redirects=verdict.redirects,
-            attempts=attempts, elapsed_ms=round(elapsed * 1000), checked_at=rfc3339(self.clock()),
-            warnings=warnings, kinds=tuple(KindVerdict(k, v.status, v.reason, v.warnings) for k, v in kinds))
 
     def _conclude(self, cache: LinkCache | None) -> None:
         """The post-pass over what this run checked (verdicts.py); then the cache learns what it says."""

@@ -83,6 +83,7 @@ class SoftNotFoundProbes:
         self._probes: dict[tuple[str, str, str], asyncio.Task[SectionProbe | None]] = {}
         self._roots: dict[str, asyncio.Task[_Page | None]] = {}
         self._unanswered: set[str] = set()
+        self._one_at_a_time: dict[str, asyncio.Lock] = {}
 
     def wanted(self, kind: LinkKind, fetched: Fetched, host: str) -> bool:
         """Only pages answering 2xx are compared with the baseline, on hosts where the probe is on
@@ -135,9 +136,14 @@ class SoftNotFoundProbes:
         return _Page(page_facts(seen.body, charset).title, text_print(seen.body, charset))
 
     async def _get(self, host: str, url: str) -> Fetched | None:
-        """One probe request under its own deadline; None when it got no answer in time or broke."""
-        if host in self._unanswered:  # it hung on a probe already: its other sections are judged without one
-            return None
+        """One probe request under its own deadline; None when it got no answer in time or broke. A host's
+        probes go one at a time: once one has hung, the others are not sent."""
+        async with self._one_at_a_time.setdefault(host, asyncio.Lock()):
+            if host in self._unanswered:  # it hung on a probe already: its other sections are judged without one
+                return None
+            return await self._get_now(host, url)
+
+    async def _get_now(self, host: str, url: str) -> Fetched | None:
         deadline = min(self._politeness.policy(host).timeout, PROBE_TIMEOUT)
         getter = self._connections.getter()  # its own connection: it may outlive the page that asked
         try:
