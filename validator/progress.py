@@ -38,17 +38,27 @@ class ProgressDisplay:
         self._stream.flush()
 
 
+# An estimate of the time left is shown once the rate has had this long to settle: after a fraction of a second
+# (the first answers, or verdicts taken from the cache) it says nothing of the URLs still to fetch.
+_ETA_AFTER = 3.0
+
+
 def format_progress(progress: Progress) -> str:
     rate = progress.done / progress.elapsed if progress.elapsed > 0 else 0.0
+    final = progress.total > 0 and progress.done >= progress.total
+    took = f" in {_duration(progress.elapsed, exact=True)}" if final else ""
     if progress.stage == "files":
-        return (f"files {progress.done}{f'/{progress.total}' if progress.total else ''} checked, {rate:.0f}/s, "
+        return (f"files {progress.done}{f'/{progress.total}' if progress.total else ''} checked{took}, {rate:.0f}/s, "
                 f"{progress.broken} with findings")
     remaining = progress.total - progress.done
-    eta = f", ETA {_duration(remaining / rate)}" if rate > 0 and remaining else ""
-    return (f"links {progress.done}/{progress.total} checked, {rate:.0f}/s, {progress.broken} broken"
+    eta = f", ETA {_duration(remaining / rate)}" if rate > 0 and remaining and progress.elapsed >= _ETA_AFTER else ""
+    return (f"links {progress.done}/{progress.total} checked{took}, {rate:.0f}/s, {progress.broken} broken"
             f"{eta}")
 
 
-def _duration(seconds: float) -> str:
-    seconds = int(seconds)
-    return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
+def _duration(seconds: float, *, exact: bool = False) -> str:
+    """'1m39s', '12s'; exact: tenths under a minute ('13.1s'), as a stage's final line gives its time."""
+    if exact and seconds < 60:
+        return f"{seconds:.1f}s"
+    whole = int(seconds)
+    return f"{whole // 60}m{whole % 60:02d}s" if whole >= 60 else f"{whole}s"

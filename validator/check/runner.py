@@ -188,6 +188,7 @@ class _Run:
                     judging.popleft()
                 if len(judging) >= JUDGING_AHEAD:
                     await judging.popleft()
+                    continue  # the host's other workers may have emptied the queue meanwhile
                 entry = queue.popleft()
                 started = time.monotonic()
                 try:
