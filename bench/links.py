@@ -4,7 +4,9 @@
     python -m bench.links --urls 10000 --hosts 50 --latency 0 --per-host 8 --repeat 3
 
 seed-validator checks seed files holding the URLs (10 per record); its link-stage CPU is the CPU of
-that run minus an --offline run over the same files. lychee checks a text file of the same URLs with
+that run minus an --offline run over the same files, and so is the "link-stage wall" column (which thus
+also carries the link extraction and the reports of every link); the stage as the run itself times it
+(its final progress line) is printed below the table. lychee checks a text file of the same URLs with
 the same per-host limit, no request interval, the same timeout and retries.
 """
 
@@ -12,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -71,6 +75,18 @@ def farm(hosts: int, port: int, latency: float, lifetime: float) -> Iterator[Non
         process.wait(timeout=10)
 
 
+_STAGE_LINE = re.compile(r"links (\d+)/\1 checked in (?:(\d+)m)?([\d.]+)s")
+
+
+def stage_seconds(progress: str) -> float:
+    """The link stage's time from the run's own final progress line (the stage alone: no start-up, files,
+    or reports)."""
+    match = _STAGE_LINE.search(progress)
+    if match is None:
+        raise SystemExit(f"no final 'links N/N checked in …' line in the run's progress: {progress[-500:]!r}")
+    return int(match.group(2) or 0) * 60 + float(match.group(3))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--urls", type=int, default=10000)
@@ -96,11 +112,13 @@ def main(argv: list[str] | None = None) -> int:
         write_seeds(work / "seeds", urls, args.copies)
         (work / "urls.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")
         ours: list[Sample] = []
+        stage: list[float] = []
         offline: list[Sample] = []
         peer: list[Sample] = []
         for _ in range(args.repeat):
-            ours.append(measure([ours_bin, "check", "--quiet", "--no-cache", "--allow-private", *common, "seeds"],
-                                cwd=work))
+            ours.append(measure([ours_bin, "check", "--no-cache", "--allow-private", *common, "seeds"], cwd=work,
+                                stderr=work / "progress.txt"))
+            stage.append(stage_seconds((work / "progress.txt").read_text(encoding="utf-8")))
             offline.append(measure([ours_bin, "check", "--quiet", "--offline", "seeds"], cwd=work))
             if not args.no_peer:
                 peer.append(measure([lychee, "--no-progress", "--max-concurrency", str(args.concurrency),
@@ -115,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
               f"medians of {args.repeat}")
         print("| client | wall s | link-stage wall s | bound / link wall | CPU ms per URL | peak RSS MB | exit |")
         print("|---|---:|---:|---:|---:|---:|---:|")
+        timed = statistics.median(stage)
         efficiency = f"{bound / link_wall:.2f}" if bound and link_wall > 0 else "-"
         print(f"| seed-validator | {ours_m.wall:.2f} | {link_wall:.2f} | {efficiency} | "
               f"{link_cpu / args.urls * 1000:.3f} | {ours_m.rss_mb:.0f} | {ours_m.code} |")
@@ -124,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| lychee 0.24 | {peer_m.wall:.2f} | {peer_m.wall:.2f} | {peer_eff} | "
                   f"{peer_m.cpu / args.urls * 1000:.3f} | {peer_m.rss_mb:.0f} | {peer_m.code} |")
             print(f"\nCPU per URL, seed-validator / lychee: {link_cpu / peer_m.cpu:.1f}x")
+            print(f"link stage as the run times it (its progress line 'links N/N checked in …'): {timed:.2f} s "
+                  f"(runs: {', '.join(f'{t:.2f}' for t in stage)}); / lychee's whole run: {timed / peer_m.wall:.3f}")
         print(f"(seed-validator --offline on the same seeds: {offline_m.wall:.2f} s wall, {offline_m.cpu:.2f} s CPU)")
     return 0
 

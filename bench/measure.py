@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -29,7 +30,9 @@ def tree_kb(pid):
     return total
 
 started = time.perf_counter()
-process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+err_path = os.environ.get("BENCH_STDERR")
+err = open(err_path, "w") if err_path else subprocess.DEVNULL
+process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=err)
 peak = 0
 while process.poll() is None:
     peak = max(peak, tree_kb(process.pid))
@@ -49,9 +52,11 @@ class Sample:
     code: int
 
 
-def measure(command: list[str], cwd: Path | None = None) -> Sample:
+def measure(command: list[str], cwd: Path | None = None, *, stderr: Path | None = None) -> Sample:
+    """stderr: a file to keep the command's standard error in (else it is dropped)."""
+    env = {**os.environ, "BENCH_STDERR": str(stderr)} if stderr is not None else None
     done = subprocess.run([sys.executable, "-c", _WRAPPER, *command], cwd=cwd, capture_output=True, text=True,
-                          check=True)
+                          check=True, env=env)
     data = json.loads(done.stdout)
     return Sample(data["wall"], data["cpu"], data["rss_kb"] / 1024, data["code"])
 
