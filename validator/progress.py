@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from typing import TextIO
 
-from .models import Progress
+from .models import LinkResult, Progress
 
 _LIVE_EVERY = 0.1
 _PLAIN_EVERY = 10.0
@@ -36,6 +37,22 @@ class ProgressDisplay:
             self._stream.write(line + "\n")
         self._shown = True
         self._stream.flush()
+
+
+class Tally:
+    """The link stage's progress numbers: URLs done, of how many, how many broken so far (check/runner.py)."""
+
+    def __init__(self, progress: Callable[[Progress], None] | None, total: int) -> None:
+        self.progress, self.total = progress, total
+        self.done = self.broken = 0
+        self.started = time.monotonic()
+
+    def add(self, result: LinkResult, *, count_broken: bool = True) -> None:
+        self.done += 1
+        if count_broken and result.status.is_broken:
+            self.broken += 1
+        if self.progress is not None:
+            self.progress(Progress(self.done, self.total, self.broken, time.monotonic() - self.started))
 
 
 # An estimate of the time left is shown once the rate has had this long to settle: after a fraction of a second

@@ -4,8 +4,11 @@ page is compared with (soft404.py), which the first page of a section asks for."
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
+from collections import deque
+from collections.abc import Coroutine, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from ..models import KindVerdict, LinkEntry, LinkKind, LinkResult
 from .attempt import DNS_FAILURES, Fetched
@@ -13,9 +16,61 @@ from .classify import Expectation, Verdict, classify
 from .soft404 import SoftNotFoundProbes, section_key
 from .verdicts import Checked, provisional
 
-# Judgments a worker may have waiting (each holds an answer's body, up to max-body-bytes) before it waits for
-# the oldest: a section's soft-404 baseline that is slow to come holds up at most this many of its pages.
+# Judgments waiting (each holds an answer's body, up to max-body-bytes) before a worker waits for its oldest:
+# at most JUDGING_AHEAD of a worker's, and past JUDGING_RUN_WIDE in the whole run, a worker adds one only when
+# it has none waiting. So a run holds at most JUDGING_RUN_WIDE + one per worker bodies (one per worker
+# before judging was apart), however many hosts keep their soft-404 baselines slow to come.
 JUDGING_AHEAD = 8
+JUDGING_RUN_WIDE = 64
+
+
+class Judging:
+    """The run's judgments waiting (JUDGING_AHEAD, JUDGING_RUN_WIDE); each worker adds its own through worker()."""
+
+    def __init__(self) -> None:
+        self.waiting = 0
+
+    def worker(self) -> WorkerJudging:
+        return WorkerJudging(self)
+
+    def done(self, _: asyncio.Task[None]) -> None:
+        self.waiting -= 1
+
+
+class WorkerJudging:
+    """One worker's judgments waiting, oldest first."""
+
+    __slots__ = ("_run", "_tasks")
+
+    def __init__(self, run: Judging) -> None:
+        self._run = run
+        self._tasks: deque[asyncio.Task[None]] = deque()
+
+    def add(self, judgment: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(judgment)
+        self._run.waiting += 1
+        task.add_done_callback(self._run.done)  # however it ends, cancelled before it began too
+        self._tasks.append(task)
+
+    async def room(self) -> bool:
+        """Before the worker's next fetch: wait for its oldest judgment when too many are waiting (True: it
+        waited, and the host's other workers may have emptied the queue meanwhile)."""
+        tasks = self._tasks
+        while tasks and tasks[0].done():
+            tasks.popleft()
+        if tasks and (len(tasks) >= JUDGING_AHEAD or self._run.waiting >= JUDGING_RUN_WIDE):
+            await tasks.popleft()
+            return True
+        return False
+
+    async def drain(self) -> None:
+        await asyncio.gather(*self._tasks)
+
+    async def cancel(self) -> None:
+        """An interrupted run: a judgment waiting for a probe ends with it."""
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,8 @@ from typing import Any
 from ..clock import Clock, rfc3339
 from ..config import Settings
 from ..interrupt import Interruption
-from ..models import LinkEntry, LinkKind, LinkResult, LinkStatus, Progress, RunResult
+from ..models import LinkEntry, LinkKind, LinkStatus, Progress, RunResult
+from ..progress import Tally
 from ..urls import server_of
 from .archive import WebArchive
 from .attempt import Fetched
@@ -29,7 +30,7 @@ from .client import Connections, Getter, Transport
 from .entries import LinkScope, cache_key, settings_fingerprint
 from .fetch import fetch
 from .guard import AddressPolicy, GuardedBackend, Resolver
-from .judge import JUDGING_AHEAD, Answer, judge, link_result
+from .judge import Answer, Judging, judge, link_result
 from .politeness import Politeness, Sleep
 from .retry import RetryPolicy
 from .soft404 import SoftNotFoundProbes
@@ -61,22 +62,6 @@ class HttpChecker:
         result.inconclusive = run.inconclusive
 
 
-class _Tally:
-    """The progress line's numbers: URLs done, of how many, how many broken so far."""
-
-    def __init__(self, progress: Callable[[Progress], None] | None, total: int) -> None:
-        self.progress, self.total = progress, total
-        self.done = self.broken = 0
-        self.started = time.monotonic()
-
-    def add(self, result: LinkResult, *, count_broken: bool = True) -> None:
-        self.done += 1
-        if count_broken and result.status.is_broken:
-            self.broken += 1
-        if self.progress is not None:
-            self.progress(Progress(self.done, self.total, self.broken, time.monotonic() - self.started))
-
-
 class _Run:
     def __init__(self, settings: Settings, engine: HttpChecker, *, clock: Clock,
                  progress: Callable[[Progress], None] | None, interruption: Interruption | None) -> None:
@@ -93,11 +78,12 @@ class _Run:
         self.fingerprint = settings_fingerprint(self.links)
         self.retry = RetryPolicy(self.links.retries, self.links.retry_after_cap)
         self.politeness = Politeness(self.links, sleep=engine.sleep)
-        self.tally = _Tally(progress, 0)
+        self.tally = Tally(progress, 0)
         self.queues: dict[str, deque[LinkEntry]] = {}
         self.checked: list[tuple[LinkEntry, Checked]] = []
         self.probe_notes: list[str] = []
         self.local_names: frozenset[str] = frozenset()  # names resolved only to non-public addresses
+        self.judging = Judging()
 
     async def run(self, entries: list[LinkEntry]) -> None:
         cache = self._open_cache()
@@ -179,16 +165,13 @@ class _Run:
                       cache: LinkCache | None) -> None:
         """Works through a host's queue: each URL fetched here, judged in a task of its own (_judged), so the
         next request goes out before the last answer is judged, and a page waiting for its section's
-        soft-404 baseline does not hold up the pages after it. At most JUDGING_AHEAD judgments wait at a time
-        (each holds its body)."""
-        judging: deque[asyncio.Task[None]] = deque()
+        soft-404 baseline does not hold up the pages after it. Judgments waiting are bounded (judge.py:
+        JUDGING_AHEAD, JUDGING_RUN_WIDE): each holds its body."""
+        judging = self.judging.worker()
         try:
             while queue:
-                while judging and judging[0].done():
-                    judging.popleft()
-                if len(judging) >= JUDGING_AHEAD:
-                    await judging.popleft()
-                    continue  # the host's other workers may have emptied the queue meanwhile
+                if await judging.room():
+                    continue
                 entry = queue.popleft()
                 started = time.monotonic()
                 try:
@@ -198,12 +181,10 @@ class _Run:
                 if isinstance(got, Checked):
                     self._record(entry, got, cache)
                 else:
-                    judging.append(asyncio.ensure_future(self._judged(entry, host, got, probes, cache)))
-            await asyncio.gather(*judging)
+                    judging.add(self._judged(entry, host, got, probes, cache))
+            await judging.drain()
         finally:
-            for task in judging:
-                task.cancel()  # an interrupted run: a judgment waiting for a probe ends with it
-            await asyncio.gather(*judging, return_exceptions=True)
+            await judging.cancel()
             await client.aclose()
 
     def _record(self, entry: LinkEntry, checked: Checked, cache: LinkCache | None) -> None:
