@@ -83,7 +83,7 @@ class SoftNotFoundProbes:
         self._probes: dict[tuple[str, str, str], asyncio.Task[SectionProbe | None]] = {}
         self._roots: dict[str, asyncio.Task[_Page | None]] = {}
         self._unanswered: set[str] = set()
-        self._one_at_a_time: dict[str, asyncio.Lock] = {}
+        self._first_over: dict[str, asyncio.Event] = {}  # a host's first probe is over
 
     def wanted(self, kind: LinkKind, fetched: Fetched, host: str) -> bool:
         """Only pages answering 2xx are compared with the baseline, on hosts where the probe is on
@@ -136,12 +136,19 @@ class SoftNotFoundProbes:
         return _Page(page_facts(seen.body, charset).title, text_print(seen.body, charset))
 
     async def _get(self, host: str, url: str) -> Fetched | None:
-        """One probe request under its own deadline; None when it got no answer in time or broke. A host's
-        probes go one at a time: once one has hung, the others are not sent."""
-        async with self._one_at_a_time.setdefault(host, asyncio.Lock()):
-            if host in self._unanswered:  # it hung on a probe already: its other sections are judged without one
-                return None
-            return await self._get_now(host, url)
+        """One probe request under its own deadline; None when it got no answer in time or broke. A host's first
+        probe goes alone, the others once it is over: if it hung, they are not sent."""
+        first = self._first_over.get(host)
+        if first is None:
+            self._first_over[host] = first = asyncio.Event()
+            try:
+                return await self._get_now(host, url)
+            finally:
+                first.set()
+        await first.wait()
+        if host in self._unanswered:  # it hung on a probe already: its other sections are judged without one
+            return None
+        return await self._get_now(host, url)
 
     async def _get_now(self, host: str, url: str) -> Fetched | None:
         deadline = min(self._politeness.policy(host).timeout, PROBE_TIMEOUT)
