@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from jsonschema import Draft202012Validator
 
 from validator.load import front_matter, parse_text
 from validator.plain_load import PlainRecord, plain_record
-from validator.positions import SourceMap, join
+from validator.positions import join
 from validator.seed_yaml import anchored, loader_for
 from validator.validate.schema import SchemaChecker, load_schema
 
@@ -54,10 +55,14 @@ def typed(value: Any) -> Any:
 def assert_plain_load_agrees(text: str, *, plain_yaml: bool = False) -> PlainRecord | None:
     """Whenever plain loading (plain_load.py) answers for a seed file's text, the full load (seed_yaml's
     loader: composed nodes, then its constructors) builds the identical record with no finding, the text
-    holds no anchor or alias, and the top-level positions plain loading kept are the node tree's."""
+    holds no anchor or alias, and the positions plain loading kept are the node tree's: the record's and the
+    top-level values' by default, every value's (by pointer, spelt as positions.join spells it) with
+    every_position, which answers exactly when plain loading does."""
     document = text if plain_yaml else front_matter(text)
     plain = None if document is None else plain_record(document)
-    if plain is None or document is None:
+    every = None if document is None else plain_record(document, every_position=True)
+    assert (plain is None) == (every is None)
+    if plain is None or every is None or document is None:
         return None
     loader = loader_for(document)
     try:
@@ -66,13 +71,40 @@ def assert_plain_load_agrees(text: str, *, plain_yaml: bool = False) -> PlainRec
         assert loader.duplicate_keys == []
     finally:
         loader.dispose()
-    assert typed(plain.record) == typed(data)
+    assert typed(plain.record) == typed(data) == typed(every.record)
     assert not any(anchored(event) for event in yaml.parse(document, Loader=type(loader)))
-    source = SourceMap(node)
-    assert plain.top_positions == {key: source.position(join([key])) for key in data}
+    tree = node_positions(node)
+    assert set(tree) == {join(path) for path in value_paths(data)}
+    assert every.positions == tree
+    assert plain.positions == {"": tree[""], **{join([key]): tree[join([key])] for key in data}}
     full = parse_text(text, "f.txt", plain_yaml=plain_yaml, every_position=True)
     assert full.findings == [] and full.record is not None and typed(full.record) == typed(plain.record)
+    assert full.source is not None
+    assert all(full.source.position(pointer) == position for pointer, position in tree.items())
+    assert full.source._compose is not None  # all answered without composing a node tree
     return plain
+
+
+def node_positions(node: yaml.Node) -> dict[str, tuple[int, int]]:
+    """Every node's 1-based (line, column) by the JSON Pointer of its value, read off the composed tree."""
+    found: dict[str, tuple[int, int]] = {}
+    stack: list[tuple[yaml.Node, list[str | int]]] = [(node, [])]
+    while stack:
+        here, path = stack.pop()
+        found[join(path)] = (here.start_mark.line + 1, here.start_mark.column + 1)
+        if isinstance(here, yaml.MappingNode):
+            stack.extend((value, [*path, key.value]) for key, value in here.value)
+        elif isinstance(here, yaml.SequenceNode):
+            stack.extend((value, [*path, index]) for index, value in enumerate(here.value))
+    return found
+
+
+def value_paths(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
+    """The path of every value of a loaded record, the record's own (()) first."""
+    yield path
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for token, item in items:
+        yield from value_paths(item, (*path, token))
 
 
 _BUILTIN: list[SchemaChecker] = []

@@ -67,9 +67,10 @@ def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, file: str | Non
 def parse_text(text: str, file: str, *, plain_yaml: bool = False, every_position: bool = False) -> LoadedFile:
     """Parse a seed document (front matter unless plain_yaml) into a record and its source map.
 
-    The record is built plainly from the parser's events where plain_load can (its node tree composed only
-    if a position is asked for), by the full load where it cannot; every_position (links, fixes: nearly
-    every value's position will be asked for) goes to the full load straight away.
+    The record is built plainly from the parser's events where plain_load can, by the full load where it
+    cannot. A plainly built record knows its top-level values' positions, with every_position (links,
+    fixes: nearly every value's position will be asked for) every value's; its node tree is composed only
+    if a position they do not give is asked for (a key's, an absent pointer's nearest ancestor).
     """
     if not text.strip():
         return _failed(file, None, "yaml/empty", "file is empty")
@@ -81,10 +82,9 @@ def parse_text(text: str, file: str, *, plain_yaml: bool = False, every_position
             return document_or_finding
         document = document_or_finding
 
-    plain = None if every_position else plain_record(document)
+    plain = plain_record(document, every_position=every_position)
     if plain is not None:
-        known = {"/" + escape(key): position for key, position in plain.top_positions.items()}
-        return LoadedFile(file, plain.record, SourceMap.deferred(lambda: _compose(document), known))
+        return LoadedFile(file, plain.record, SourceMap.deferred(lambda: _compose(document), plain.positions))
     return _full_load(document, text, file, plain_yaml=plain_yaml)
 
 

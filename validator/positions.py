@@ -32,8 +32,8 @@ class SourceMap:
 
     A lookup costs only a walk down one path: positions are computed only for what is reported. The nodes
     are a by-product of the full load, or, for a record loaded plainly (plain_load.py), composed on the
-    first lookup that needs them (`SourceMap.deferred`): most records have no finding, so most files are
-    never composed at all.
+    first lookup that needs them (`SourceMap.deferred`): the positions plain loading kept answer first
+    (every value's when a link check asked for them), so most files are never composed at all.
     """
 
     __slots__ = ("_compose", "_index", "_known", "_root")

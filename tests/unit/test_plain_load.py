@@ -1,5 +1,6 @@
 """Plain loading (records from parser events) gives exactly the full load's record, or leaves the file to it;
-and a file with findings reports them where, and as, the full load does."""
+every position it keeps is the node tree's (tests.conftest.assert_plain_load_agrees checks each case: every
+value's with every_position); and a file with findings reports them where, and as, the full load does."""
 
 from __future__ import annotations
 
@@ -18,9 +19,11 @@ from bench import hostile
 from bench.corpus import defect_of, record_text
 from tests.conftest import ROOT, assert_plain_load_agrees, position_of, real_seed_text
 from tests.hostile.test_yaml import SCALARS, flow_alias_bomb
-from validator import seed_yaml
+from tests.unit.test_plain_positions import EDGES
+from validator import load, seed_yaml
+from validator.extract import extract_links
 from validator.load import PLAIN_YAML_SUFFIXES, LoadedFile, front_matter, parse_text
-from validator.models import Finding
+from validator.models import Finding, LinkRef
 from validator.plain_load import MAX_DEPTH, plain_record
 from validator.validate.duplicates import ArticleRef, article_refs
 from validator.validate.record import RecordValidator
@@ -69,6 +72,7 @@ def test_the_hostile_corpora_are_left_to_the_full_load_or_agree_with_it(tmp_path
             assert_plain_load_agrees(path.read_text(encoding="utf-8"))
     for text in [flow_alias_bomb(), *(f"---\nn: {scalar}\n---\n" for scalar in SCALARS.values())]:
         assert_plain_load_agrees(text)
+        _three_ways(text)
 
 
 def test_what_plain_loading_leaves_to_the_full_load() -> None:
@@ -112,21 +116,34 @@ def test_positions_come_from_a_tree_composed_only_when_asked_for() -> None:
     assert loaded.source._compose is None
 
 
-def _findings(loaded: LoadedFile) -> list[Finding | ArticleRef]:
-    """What a check makes of a loaded file: its findings (with positions) and its article URLs' positions."""
+def _findings(loaded: LoadedFile) -> list[Finding | ArticleRef | LinkRef]:
+    """What a check makes of a loaded file: its findings (with positions), its article URLs' positions and its
+    links' occurrences (with positions)."""
     if loaded.record is None:
         return list(loaded.findings)
     return [*loaded.findings, *VALIDATOR.validate(loaded.record, loaded.file, loaded.source),
-            *article_refs(loaded.record, loaded.source)]
+            *article_refs(loaded.record, loaded.source), *extract_links(loaded.record, loaded.file, loaded.source)]
+
+
+def _fully(text: str) -> LoadedFile:
+    """The full load of a front-matter file, as parse_text runs it when plain loading gives up."""
+    document = front_matter(text)
+    assert document is not None
+    return load._full_load(document, text, "r.txt", plain_yaml=False)
+
+
+def _three_ways(text: str) -> list[Finding | ArticleRef | LinkRef]:
+    """What a check makes of the text loaded plainly, plainly with every position, and by the full load: the
+    same, or the test fails."""
+    found = _findings(parse_text(text, "r.txt"))
+    assert found == _findings(parse_text(text, "r.txt", every_position=True)) == _findings(_fully(text))
+    return found
 
 
 def test_files_with_findings_report_the_full_loads_positions_rules_and_messages() -> None:
     with_findings = 0
     for index in range(240):
-        text = record_text(index)
-        plainly, fully = parse_text(text, "r.txt"), parse_text(text, "r.txt", every_position=True)
-        assert _findings(plainly) == _findings(fully), index
-        with_findings += any(isinstance(f, Finding) for f in _findings(plainly))
+        with_findings += any(isinstance(f, Finding) for f in _three_ways(record_text(index)))
     assert with_findings >= 15
 
 
@@ -139,18 +156,28 @@ def test_without_libyaml_the_pure_python_parser_reads_the_same_records() -> None
         "from validator.plain_load import plain_record\n"
         "from validator.load import front_matter\n"
         "assert not LIBYAML\n"
-        "texts = json.load(sys.stdin)\n"
-        "print(json.dumps([None if (p := plain_record(front_matter(t))) is None else p.record for t in texts]))\n"
+        "from tests.conftest import node_positions\n"
+        "from validator.seed_yaml import loader_for\n"
+        "def read(t):\n"
+        "    p = plain_record(front_matter(t), every_position=True)\n"
+        "    if p is None:\n"
+        "        return None\n"
+        "    tree = node_positions(loader_for(front_matter(t)).get_single_node())\n"
+        "    return [p.record, sorted(p.positions.items()), sorted(tree.items())]\n"
+        "print(json.dumps([read(t) for t in json.load(sys.stdin)]))\n"
     )
-    texts = [record_text(index) for index in range(36)]
+    edges = EDGES.replace("\t", " ") + "\n---\n"  # its scanner refuses tabs where libyaml takes them
+    texts = [record_text(index) for index in range(36)] + [edges]
     run = subprocess.run([sys.executable, "-c", script], input=json.dumps(texts), capture_output=True, text=True,
                          check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    for text, record in zip(texts, json.loads(run.stdout), strict=True):
+    for text, read in zip(texts, json.loads(run.stdout), strict=True):
         loaded = parse_text(text, "r.txt", every_position=True)
-        if record is None:
+        if read is None:
             assert plain(front_matter(text) or "") is None
         else:
+            record, positions, tree = read
             assert record == json.loads(json.dumps(loaded.record))
+            assert positions == tree  # the pure-Python parser's marks, as its composer gives them to nodes
 
 
 # Scalars the full load reads (as numbers, booleans, nulls, dates or text), and ones it rejects or that
@@ -160,12 +187,15 @@ _SCALARS = ["37", "-1", "0", "0o17", "017", "0x1F", "1_000", "1:20", "1.5", "1e3
             "2021-04-09T11:00:00Z", "2021-04-09 11:00:00.5 +02:00", "2021-4-9", "[1, 2]", "{a: 1}", "[a, {b: c}]",
             "'single'", '"double \\u00e9 \\t"', "|\n  block\n", ">-\n  folded\n  text\n", "a # comment",
             "'it''s'", "caf\u00e9", "\U0001F600", "12:30:45", "+1", "-0.0", "0b101", "1__0", "0.", "-", "a-b",
-            "https://x.example/a?b=c#d", "AT&T", "y z", "9" * 4001, "0x" + "f" * 300, "1e999", "1" + ":59" * 50]
+            "https://x.example/a?b=c#d", "AT&T", "y z", "9" * 4001, "0x" + "f" * 300, "1e999", "1" + ":59" * 50,
+            # what moves a mark: scalars over lines, flow collections over lines, empty values, tabs, long lines
+            '"two\nlines"', "'a\n\nb'", "plain\ncontinued", "[a,\nb, {c: }]", "{a: , ? b}", "|+\n  kept\n\n",
+            "\t1\t# tab", "[" + "a, " * 300 + "b]", "{\u00e9: \U0001F600, z: 1}"]
 _HOSTILE = ["<<", "=", "!!str 12", "!!int '3'", "&a x", "*a", "!custom x", "!!omap [a: 1]", "!!set {a, b}",
             "!!float 1", "@x", "`x`", "%x", "a: b", "- a", '"unterminated', "?", "!", "&", "*", "[a, b", "-", "*bold*",
             "&a [1]", "!!binary aGk=", "{a: 1, a: 2}", "[[[[]]]]"]
 _KEYS = ["title", "a", "quality", "yes", "1", "~", "x y", '"quoted"', "'q'", "b", "publishedDateTime", "null",
-         "2021-04-09", "on", "c", "d", "e", "<<", '"<<"', "webUrl", "a/b~c"]
+         "2021-04-09", "on", "c", "d", "e", "<<", '"<<"', "webUrl", "a/b~c", "\u00e9\U0001F600", "~x", "'~'", "/"]
 
 
 @st.composite
@@ -190,9 +220,11 @@ def yaml_values(draw: st.DrawFn, depth: int = 0) -> str:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(_KEYS), yaml_values()), min_size=1, max_size=6))
-def test_plain_loading_equals_the_full_load_whenever_it_answers(entries: list[tuple[str, str]]) -> None:
-    text = "---\n" + "".join(f"{key}:{value}\n" for key, value in entries) + "---\n"
-    assert_plain_load_agrees(text)
-    plainly, fully = parse_text(text, "n.txt"), parse_text(text, "n.txt", every_position=True)
-    assert _findings(plainly) == _findings(fully)
+@given(st.lists(st.tuples(st.sampled_from(_KEYS), yaml_values()), min_size=1, max_size=6),
+       st.sampled_from(["\n", "\r\n"]), st.booleans())
+def test_plain_loading_equals_the_full_load_whenever_it_answers(entries: list[tuple[str, str]], newline: str,
+                                                                 commented: bool) -> None:
+    comment = "# a comment\n" if commented else ""
+    text = ("---\n" + "".join(f"{key}:{value}\n{comment}" for key, value in entries) + "---\n").replace("\n", newline)
+    assert_plain_load_agrees(text)  # every value's position too
+    _three_ways(text)
