@@ -64,13 +64,15 @@ def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, file: str | Non
     return parse_text(text, file, plain_yaml=path.suffix.lower() in PLAIN_YAML_SUFFIXES, every_position=every_position)
 
 
-def parse_text(text: str, file: str, *, plain_yaml: bool = False, every_position: bool = False) -> LoadedFile:
+def parse_text(text: str, file: str, *, plain_yaml: bool = False, every_position: bool = False,
+               node_tree: bool = False) -> LoadedFile:
     """Parse a seed document (front matter unless plain_yaml) into a record and its source map.
 
     The record is built plainly from the parser's events where plain_load can, by the full load where it
     cannot. A plainly built record knows its top-level values' positions, with every_position (links,
     fixes: nearly every value's position will be asked for) every value's; its node tree is composed only
-    if a position they do not give is asked for (a key's, an absent pointer's nearest ancestor).
+    if a position they do not give is asked for (a key's, an absent pointer's nearest ancestor). node_tree: the
+    caller walks the node tree itself (the fixer): the full load, which composes it anyway, straight away.
     """
     if not text.strip():
         return _failed(file, None, "yaml/empty", "file is empty")
@@ -82,7 +84,7 @@ def parse_text(text: str, file: str, *, plain_yaml: bool = False, every_position
             return document_or_finding
         document = document_or_finding
 
-    plain = plain_record(document, every_position=every_position)
+    plain = None if node_tree else plain_record(document, every_position=every_position)
     if plain is not None:
         return LoadedFile(file, plain.record, SourceMap.deferred(lambda: _compose(document), plain.positions))
     return _full_load(document, text, file, plain_yaml=plain_yaml)

@@ -35,7 +35,7 @@ def plain_yaml_file(path: Path) -> bool:
 
 def parse_source(text: str, file: str, *, plain_yaml: bool = False, bom: bool = False) -> Source | None:
     """The text parsed as the loader parses it, or None when it holds no record."""
-    loaded = parse_text(text, file, plain_yaml=plain_yaml, every_position=True)  # the fixer walks the tree
+    loaded = parse_text(text, file, plain_yaml=plain_yaml, node_tree=True)  # the fixer walks the tree
     if loaded.record is None or loaded.source is None:
         return None
     root = loaded.source.node("")
