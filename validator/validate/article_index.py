@@ -22,6 +22,7 @@ really there (entries are looked up by the file's own stat or content key).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
@@ -82,7 +83,7 @@ class ArticleIndex:
         at_path = dict(zip(old.paths, range(len(old.paths)), strict=True))
         named = {str(root) for root in roots}
         found: list[Found] = []
-        missed: list[tuple[int, Path, StatKey | None]] = []
+        missed: list[tuple[int, Path, str, StatKey | None]] = []
         kept = 0  # files the index holds, found by their stat key or not
         for path in paths:
             name = str(path)
@@ -94,24 +95,25 @@ class ArticleIndex:
                     self._new[name] = key, old.contents[at], old.identities[at]
                     found.append(old.identities[at])
                     continue
-            missed.append((len(found), path, key))
+            missed.append((len(found), path, name, key))
             found.append(())
         self._changed = len(missed) + len(at_path) - kept  # edited or new, and gone
         if missed:
             self._find(missed, found, tree, started)
         return found
 
-    def _find(self, missed: list[tuple[int, Path, StatKey | None]], found: list[Found], tree: Tree,
+    def _find(self, missed: list[tuple[int, Path, str, StatKey | None]], found: list[Found], tree: Tree,
               started: int) -> None:
         """The files not found by their stat key: by content (git's blob id, else read), scanned if new."""
         old = self._old
         by_content = {content: old.identities[at] for at, content in enumerate(old.contents)}
-        blobs = self._git(tree, [path for _, path, key in missed if key is not None]) if by_content else None
-        for at, path, key in missed:
-            kind = "y" if path.suffix.lower() in PLAIN_YAML_SUFFIXES else "t"
-            blob = blobs.get(str(path)) if blobs is not None and key is not None else None
-            content = f"{kind}{blob}:{key[2]}" if blob is not None and key is not None else ""
-            known = by_content.get(content)
+        blobs = self._git(tree, [path for _, path, _, key in missed if key is not None]) if by_content else None
+        for at, path, name, key in missed:
+            kind = "y" if os.path.splitext(name)[1].lower() in PLAIN_YAML_SUFFIXES else "t"  # noqa: PTH122
+            blob = blobs.get(name) if blobs is not None and key is not None else None
+            size = key[2] if key is not None else -1
+            content = f"{kind}{blob}:{size}"
+            known = by_content.get(content) if blob is not None else None
             if known is None:
                 raw = tree.read(path, self._max_bytes)
                 if not isinstance(raw, bytes):
@@ -127,9 +129,10 @@ class ArticleIndex:
                         found[at] = scanned
                         continue
                     known = by_content[content] = scanned
+                size = len(raw) if size == len(raw) else -1  # grown or shrunk since lstat: no stat key
             found[at] = known
-            trusted = key is not None and settled(key, started) and content.endswith(f":{key[2]}")
-            self._new[str(path)] = (key if trusted and key is not None else UNSETTLED), content, known
+            stat = key if key is not None and size >= 0 and settled(key, started) else UNSETTLED
+            self._new[name] = stat, content, known
 
     def _git(self, tree: Tree, paths: list[Path]) -> GitBlobs | None:
         """git's blob ids of unmodified files, when enough files are to be found for asking git to pay."""

@@ -103,7 +103,7 @@ def article_urls(record: Mapping[str, Any]) -> list[str]:
 def identities(urls: Iterable[str]) -> tuple[str, ...]:
     """The distinct identities (urls.normalise) of a file's article URLs, in order: what remember_identities
     takes, and what the article index keeps."""
-    return tuple(dict.fromkeys(map(normalise, urls)))
+    return tuple(dict.fromkeys(map(normalise, dict.fromkeys(urls))))  # webUrl == originalUrl: normalised once
 
 
 def scan_article_urls(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, tree: Tree | None = None) -> list[str]:
