@@ -117,6 +117,8 @@ def _literal_ends(glob: str) -> tuple[str, str]:
     none): what every path it matches starts with, and every name it matches ends with."""
     first = min((at for at in map(glob.find, _GLOB_SPECIAL) if at >= 0), default=len(glob))
     last = max(map(glob.rfind, _GLOB_SPECIAL))
+    if last > 0 and glob.startswith("**/", last - 1):
+        last += 1  # '**/' may match nothing at all: its '/' is no literal
     return glob[:first], glob[last + 1:]
 
 

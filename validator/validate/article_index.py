@@ -13,7 +13,8 @@ bytes and its size, so the identities are a function of the content key alone. A
 matches is not looked at; one whose stat key does not (edited, renamed, a fresh checkout) is found by its
 content key, taken from git when git says the file is unmodified, else by reading and hashing it; only
 content the index does not hold is scanned. The whole index is dropped when what a scan answers may
-differ: another tool version, another index format, another max-file-size, another SCAN_VERSION.
+differ: another tool version, another index format, another max-file-size, another SCAN_VERSION, another
+Python (urls.normalise stands on urllib.parse).
 
 A forged index never touches what the run checks (those files are read and parsed fresh): it can at most
 hide or invent a duplicate-article warning naming a file this run does not check, and only a file that is
@@ -23,6 +24,7 @@ really there (entries are looked up by the file's own stat or content key).
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
@@ -63,7 +65,9 @@ class ArticleIndex:
         self._create = create
         self.notes: list[str] = []
         self._max_bytes = max_bytes
-        self._key = {"tool": __version__, "scan": SCAN_VERSION, "max_file_size": max_bytes}
+        # urls.normalise stands on urllib.parse, whose answers a Python release may change (security fixes).
+        self._key = {"tool": __version__, "scan": SCAN_VERSION, "python": ".".join(map(str, sys.version_info[:3])),
+                     "max_file_size": max_bytes}
         self._old = Columns()
         self._fresh = True  # nothing usable was read: whatever is found is written
         if path is not None:
