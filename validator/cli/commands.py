@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .. import baseline as baseline_file
 from .. import config, pipeline
 from ..errors import UsageError
 from ..fix.model import Mode
@@ -119,7 +118,11 @@ def _exit_code(interruption: Interruption, failing: int, inconclusive: bool, *,
 def _check_command(args: argparse.Namespace) -> int:
     formats = _formats(args)
     placing = _placing(args, formats)
-    accepted = baseline_file.load(args.baseline, max_bytes=args.max_report_size) if args.baseline else None
+    accepted = None
+    if args.baseline:
+        from .. import baseline as baseline_file  # noqa: PLC0415  (only with --baseline: not at every start)
+
+        accepted = baseline_file.load(args.baseline, max_bytes=args.max_report_size)
     previous = codec.load(args.previous, max_bytes=args.max_report_size) if args.previous else None
     fix_request = _fix_request(args)
     settings = implied(run_settings(args), fix_request)
@@ -150,6 +153,8 @@ def _baseline_command(args: argparse.Namespace) -> int:
     if interruption.requested:
         print("seed-validator: interrupted; no baseline written", file=sys.stderr)
         return interruption.exit_code
+    from .. import baseline as baseline_file  # noqa: PLC0415  (the baseline command only)
+
     items = problems(result)
     write_atomic(args.output, [baseline_file.render(items, result.tool_version)])
     code = EXIT_INCONCLUSIVE if result.inconclusive else EXIT_OK
