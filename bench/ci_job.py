@@ -45,12 +45,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--port", type=int, default=8093)
     parser.add_argument("--offline-only", action="store_true", help="time the offline job and --version alone")
+    parser.add_argument("--compare-bin", help="--offline-only: another seed-validator (e.g. main's) timed on the "
+                                              "same job and whole corpus, alternating")
     args = parser.parse_args(argv)
     bin_dir = Path(sys.executable).parent
     ours = str(bin_dir / "seed-validator")
     peer = shutil.which("check-jsonschema", path=str(bin_dir)) or "check-jsonschema"
     if args.offline_only:
-        return _offline_only(args.records, args.repeat, ours, peer)
+        return _offline_only(args.records, args.repeat, ours, peer, args.compare_bin)
     with tempfile.TemporaryDirectory() as tmp, farm(20, args.port, 0.0, lifetime=900):
         repo = Path(tmp)
         write_seeds(repo / "seeds", urls_for(args.records * 10, 20, args.port))
@@ -89,10 +91,12 @@ _OFFLINE_RUNS = (("warm", "seed-validator check --offline --changed-since HEAD, 
                  ("none", "same, --no-cache (no index: every file read)"),
                  ("whole", "seed-validator check --offline, the whole corpus"),
                  ("version", "seed-validator --version"),
-                 ("reference", "check-jsonschema, the changed file only"))
+                 ("reference", "check-jsonschema, the changed file only"),
+                 ("other", "--compare-bin: check --offline --changed-since HEAD"),
+                 ("other whole", "--compare-bin: check --offline, the whole corpus"))
 
 
-def _offline_only(records: int, repeat: int, ours: str, peer: str) -> int:
+def _offline_only(records: int, repeat: int, ours: str, peer: str, other: str | None) -> int:
     job = [ours, "check", "--quiet", "--offline", "--changed-since", "HEAD"]
     with tempfile.TemporaryDirectory() as tmp:
         repo = Path(tmp) / "repo"
@@ -125,11 +129,16 @@ def _offline_only(records: int, repeat: int, ours: str, peer: str) -> int:
             runs["version"].append(measure([ours, "--version"], cwd=repo))
             runs["reference"].append(measure([peer, "--schemafile", str(ROOT / "schemas" / "seed.schema.json"),
                                               str(yaml_copy)], cwd=repo))
+            if other is not None:
+                runs["other"].append(measure([other, *job[1:]], cwd=repo))
+                runs["other whole"].append(measure([other, "check", "--quiet", "--offline"], cwd=repo))
     print(f"{records} records in git, one file changed; medians of {repeat} (min-max wall); "
           f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} at the end")
     print("| run | wall s | min-max wall s | CPU s | peak RSS MB |")
     print("|---|---:|---:|---:|---:|")
     for key, name in _OFFLINE_RUNS:
+        if not runs[key]:
+            continue
         m, walls = median_of(runs[key]), [s.wall for s in runs[key]]
         print(f"| {name} | {m.wall:.3f} | {min(walls):.3f}-{max(walls):.3f} | {m.cpu:.3f} | {m.rss_mb:.0f} |")
     return 0

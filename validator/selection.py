@@ -21,20 +21,21 @@ def changed_since(ref: str, paths: Sequence[Path]) -> list[Path]:
 
     Renames count as their new name; deleted files are left out: there is nothing to check.
     """
-    unknown = f"--changed-since: unknown git ref '{ref}' (fetch it first, e.g. git fetch origin {ref})"
-    try:
-        _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], unknown)
-    except UsageError:  # which: no repository, or no such ref (asked only then: a git process costs ~5 ms)
-        _git(["rev-parse", "--show-toplevel"], "--changed-since needs a git checkout (no repository here)")
-        raise
     specs = [str(p) for p in paths] or ["."]
-    # --relative: paths relative to the working directory, like those of ls-files. Both at once.
+    # --relative: paths relative to the working directory, like those of ls-files, which runs meanwhile (it
+    # takes no ref). The ref reaches `git diff` only once rev-parse has found it a commit (never an option).
     untracked_listing = _start_git(["ls-files", "--others", "--exclude-standard", "-z", "--", *specs])
     try:
+        unknown = f"--changed-since: unknown git ref '{ref}' (fetch it first, e.g. git fetch origin {ref})"
+        try:
+            _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], unknown)
+        except UsageError:  # which: no repository, or no such ref (asked only then: a git process costs ~5 ms)
+            _git(["rev-parse", "--show-toplevel"], "--changed-since needs a git checkout (no repository here)")
+            raise
         changed = _git(["diff", "--name-only", "--relative", "-M", "--diff-filter=ACMR", "-z", ref, "--", *specs],
                        "git diff failed").split("\0")
     except BaseException:
-        if isinstance(untracked_listing, subprocess.Popen):  # a failed diff leaves no process behind
+        if isinstance(untracked_listing, subprocess.Popen):  # a failure leaves no process behind
             untracked_listing.kill()
             untracked_listing.communicate()
         raise

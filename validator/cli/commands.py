@@ -9,12 +9,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .. import baseline as baseline_file
 from .. import config, pipeline
 from ..errors import UsageError
-from ..fix.model import Mode
-from ..fix.options import fix_options, implied
-from ..fix.session import FixOptions
-from ..fix.session import after_run as apply_fixes
+from ..fix.model import FixOptions, Mode
+from ..fix.options import fix_options, implied, nothing_to_fix
 from ..interrupt import Interruption
 from ..models import RunResult, Severity
 from ..problems import Problem, at_or_above, problems
@@ -118,18 +117,18 @@ def _exit_code(interruption: Interruption, failing: int, inconclusive: bool, *,
 def _check_command(args: argparse.Namespace) -> int:
     formats = _formats(args)
     placing = _placing(args, formats)
-    accepted = None
-    if args.baseline:
-        from .. import baseline as baseline_file  # noqa: PLC0415  (only with --baseline: not at every start)
-
-        accepted = baseline_file.load(args.baseline, max_bytes=args.max_report_size)
+    accepted = baseline_file.load(args.baseline, max_bytes=args.max_report_size) if args.baseline else None
     previous = codec.load(args.previous, max_bytes=args.max_report_size) if args.previous else None
     fix_request = _fix_request(args)
     settings = implied(run_settings(args), fix_request)
     result, interruption = _run(args, settings)
     if accepted is not None:
         result.baseline_keys, result.baseline_file = accepted.keys, accepted.path
-    fixing = apply_fixes(result, settings, fix_request, interrupted=interruption.requested)
+    fixing = nothing_to_fix(result, fix_request, interrupted=interruption.requested)
+    if fixing is None:
+        from ..fix.session import after_run  # noqa: PLC0415  (planning fixes: only for a run that found something)
+
+        fixing = after_run(result, settings, fix_request, interrupted=interruption.requested)
     fail_on = _fail_on(args)
     since = diff_results(previous, result) if previous is not None else None
     report = ReportInput.of(result, fail_on=fail_on, since=since, fixes=fixing, **placing)  # problems, counts: once
@@ -153,8 +152,6 @@ def _baseline_command(args: argparse.Namespace) -> int:
     if interruption.requested:
         print("seed-validator: interrupted; no baseline written", file=sys.stderr)
         return interruption.exit_code
-    from .. import baseline as baseline_file  # noqa: PLC0415  (the baseline command only)
-
     items = problems(result)
     write_atomic(args.output, [baseline_file.render(items, result.tool_version)])
     code = EXIT_INCONCLUSIVE if result.inconclusive else EXIT_OK

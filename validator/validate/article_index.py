@@ -61,8 +61,7 @@ class ArticleIndex:
     """
 
     def __init__(self, path: Path | None, *, max_bytes: int, create: bool = True) -> None:
-        self.path = path
-        self._create = create
+        self.path = path if create or path is None or path.parent.is_dir() else None  # no folder: no index
         self.notes: list[str] = []
         self._max_bytes = max_bytes
         # urls.normalise stands on urllib.parse, whose answers a Python release may change (security fixes).
@@ -70,14 +69,14 @@ class ArticleIndex:
                      "max_file_size": max_bytes}
         self._old = Columns()
         self._fresh = True  # nothing usable was read: whatever is found is written
-        if path is not None:
+        if self.path is not None:
             try:
-                self._old = read_index(path, self._key) or Columns()
+                self._old = read_index(self.path, self._key) or Columns()
                 self._fresh = not self._old.paths
             except Unusable as exc:
                 self._note(f"article index {path} was not usable ({exc}); rebuilt it")
         self._new: dict[str, _New] = {}
-        self._changed = 0
+        self._saving = False
 
     def identities(self, paths: Sequence[Path], tree: Tree, *, roots: Collection[Path] = ()) -> list[Found]:
         """The article URL identities of each file, in order. A file given as a root itself (not found in a
@@ -101,7 +100,10 @@ class ArticleIndex:
                     continue
             missed.append((len(found), path, name, key))
             found.append(())
-        self._changed = len(missed) + len(at_path) - kept  # edited or new, and gone
+        changed = len(missed) + len(at_path) - kept  # edited or new, and gone
+        # Written again when it was not usable or enough changed; otherwise the few files missed are only read
+        # and scanned (hashing them would cost more, with hashlib to import, than it spares).
+        self._saving = self.path is not None and (self._fresh or changed >= SAVE_FROM)
         if missed:
             self._find(missed, found, tree, started)
         return found
@@ -122,7 +124,7 @@ class ArticleIndex:
                 raw = tree.read(path, self._max_bytes)
                 if not isinstance(raw, bytes):
                     continue  # not read: nothing to index (its own run says why)
-                if self.path is None:
+                if not self._saving:
                     found[at] = _scan(raw, path)
                     continue
                 content = f"{kind}{blob_id(raw)}:{len(raw)}"
@@ -149,9 +151,7 @@ class ArticleIndex:
     def save(self) -> None:
         """Write the index of the files met (atomically) when it was unusable or enough changed; a note if it
         cannot be written."""
-        if self.path is None or not self._new or (not self._fresh and self._changed < SAVE_FROM):
-            return
-        if not self._create and not self.path.parent.is_dir():
+        if self.path is None or not self._saving or not self._new:
             return
         names = list(self._new)
         entries = list(self._new.values())
