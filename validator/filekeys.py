@@ -95,14 +95,17 @@ class GitBlobs:
 
 def _unmodified(top: str, specs: list[str]) -> dict[str, str]:
     tail = ["-z", "--", *(specs or ["."])]
+    # git finds the repository from the top the run reads in: a GIT_DIR or GIT_WORK_TREE of the environment
+    # (a hook's, a script's) could make it answer for another work tree than the files looked at here.
+    env = {name: value for name, value in os.environ.items() if not name.startswith("GIT_")}
     try:
-        listing = subprocess.Popen([*_GIT, "-C", top, "ls-files", "--stage", "--full-name", *tail],
+        listing = subprocess.Popen([*_GIT, "-C", top, "ls-files", "--stage", "--full-name", *tail], env=env,
                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
     except OSError:  # no git
         return {}
     try:
         modified = subprocess.run([*_GIT, "-C", top, "diff-files", "--name-only", *tail], capture_output=True,
-                                  stdin=subprocess.DEVNULL, timeout=_GIT_TIMEOUT, check=False)
+                                  env=env, stdin=subprocess.DEVNULL, timeout=_GIT_TIMEOUT, check=False)
         staged, _ = listing.communicate(timeout=_GIT_TIMEOUT)
     except (OSError, subprocess.SubprocessError):
         listing.kill()
