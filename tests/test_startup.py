@@ -36,6 +36,10 @@ def test_one_valid_file_offline_needs_no_python_jsonschema_network_or_html(tmp_p
     modules = imported("check", "--offline", "seeds/a.txt", cwd=tmp_path)
     assert {"validator.pipeline", "yaml", "jsonschema_rs"} <= modules
     assert not modules & {"jsonschema", *NETWORK_AND_REPORTS}
+    # Nor what only other runs use: fix planning (a run that found something), a config file's TOML, diffs and
+    # close-match hints, hashing (shards, SARIF fingerprints, the article index's content keys), package data
+    # looked up through importlib.resources.
+    assert not modules & {"validator.fix.session", "tomllib", "difflib", "hashlib", "importlib.resources", "zipfile"}
 
 
 def test_an_invalid_record_brings_in_the_reference_for_its_findings(tmp_path: Path) -> None:

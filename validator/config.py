@@ -4,9 +4,7 @@ Typed, knowing nothing of argparse; defaults, config keys and each value's rules
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -204,6 +202,8 @@ def read_config(path: Path) -> dict[str, Any] | None:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     """A regular file of at most MAX_CONFIG_BYTES, as TOML; opening never blocks (a FIFO is refused)."""
+    import tomllib  # noqa: PLC0415  (only when there is a config file: a run without one does not pay for it)
+
     data = read_regular_file(path, "config file", ConfigError, max_bytes=MAX_CONFIG_BYTES)
     try:
         return tomllib.loads(data.decode("utf-8"))
@@ -269,6 +269,8 @@ def _confined(config_file: Path, setting: str, written: Any, target: Path) -> No
 
 
 def unknown_key(key: str, known: Mapping[str, Option]) -> str:
+    import difflib  # noqa: PLC0415  (only for a mistake)
+
     close = difflib.get_close_matches(key, list(known), n=1)
     hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(sorted(known))}"
     return f"unknown key {shown(key)}; {hint}"

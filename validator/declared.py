@@ -157,9 +157,11 @@ OPTIONS: tuple[Option, ...] = (
            setting="links.persistent_checks", flag=False, key=True, range=Range(1, 1000)),
     Option("persistent-days", Kind.FLOAT, 2.0, "days those runs must span at least", setting="links.persistent_days",
            flag=False, key=True, range=Range(0, 3650)),
-    Option("cache", Kind.PATH, Path(".seed-validator/cache.sqlite"), "link cache (SQLite)", setting="cache.path",
+    Option("cache", Kind.PATH, Path(".seed-validator/cache.sqlite"), "link cache (SQLite); its folder also keeps the "
+           "article index", setting="cache.path",
            key=True, metavar="PATH", group=LINKS, file_relative=True),
-    Option("no-cache", Kind.BOOL, True, "neither read nor write the link cache", setting="cache.enabled",
+    Option("no-cache", Kind.BOOL, True, "neither read nor write the link cache nor the article index",
+           setting="cache.enabled",
            group=LINKS),
     Option("max-cache-age", Kind.DURATIONS, None, "reuse cached verdicts younger than this, e.g. 7d,1d (s, m, h, d)",
            setting=("cache.max_age_good", "cache.max_age_bad"), range=Range(0, 365 * _DAY), metavar="GOOD[,BAD]",

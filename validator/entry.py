@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Sequence
 
@@ -16,6 +17,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if list(sys.argv[1:] if argv is None else argv) == ["--version"]:
         print(version_text())
         return 0
-    from .cli import main as cli_main  # noqa: PLC0415  (the CLI imports the whole pipeline)
-
+    # Importing makes objects that all stay alive (modules, classes, functions): the cycle collector would
+    # go over them some 50 times for nothing (~8 ms of a one-file check). It waits until they are in, and
+    # then leaves them out of its rounds for good (gc.freeze).
+    gc.disable()
+    try:
+        from .cli import main as cli_main  # noqa: PLC0415  (the CLI imports the whole pipeline)
+    finally:
+        gc.freeze()
+        gc.enable()
     return cli_main(argv)

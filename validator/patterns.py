@@ -61,16 +61,29 @@ def _reason(exc: Exception) -> str:
 _REGEX_SPECIAL = frozenset("\\.^$|?*+()[]{}")
 
 
+_GLOB_SPECIAL = "*?[]"
+
+
 @dataclass(frozen=True, slots=True)
 class PathGlobs:
     """Globs compiled into one RE2 program: `match` answers whether a path (with '/') matches one of them,
-    or lies below a folder that does."""
+    or lies below a folder that does.
+
+    Each glob's literal text before its first wildcard and after its last one is kept too: a path that does
+    not start with one glob's prefix (and, when it is a single name, end with its suffix) matches none, which
+    str.startswith tells in a tenth of the time an RE2 call takes (a walk asks for every file)."""
 
     globs: tuple[str, ...]
     _compiled: Any
+    _literals: tuple[tuple[str, str], ...] = ()
 
     def match(self, path: str) -> bool:
-        return self._compiled.search(_encodable(path)) is not None
+        text = path if path.isascii() else _encodable(path)
+        name = "/" not in text  # a single name cannot go on below the match: the suffix must end it
+        if not any(text.startswith(prefix) and (not name or text.endswith(suffix))
+                   for prefix, suffix in self._literals):
+            return False
+        return self._compiled.search(text) is not None
 
 
 def _encodable(text: str) -> str:
@@ -93,10 +106,20 @@ def compile_path_globs(globs: tuple[str, ...]) -> PathGlobs | None:
             raise PatternError(f"a file glob must be a string of 1 to {MAX_PATTERN_LENGTH} characters, not {glob!r}")
     program = "^(?:" + "|".join(glob_regex(glob) for glob in globs) + ")(?:/.*)?$"
     try:
-        return PathGlobs(globs, re2.compile(program, _options()))
+        return PathGlobs(globs, re2.compile(program, _options()), tuple(map(_literal_ends, globs)))
     except re2.error as exc:
         what = f"the file glob {globs[0]!r}" if len(globs) == 1 else f"these {len(globs)} file globs together"
         raise PatternError(f"cannot use {what}: {_reason(exc)}") from exc
+
+
+def _literal_ends(glob: str) -> tuple[str, str]:
+    """The glob's text before its first special character and after its last one (both all of it when it has
+    none): what every path it matches starts with, and every name it matches ends with."""
+    first = min((at for at in map(glob.find, _GLOB_SPECIAL) if at >= 0), default=len(glob))
+    last = max(map(glob.rfind, _GLOB_SPECIAL))
+    if last > 0 and glob.startswith("**/", last - 1):
+        last += 1  # '**/' may match nothing at all: its '/' is no literal
+    return glob[:first], glob[last + 1:]
 
 
 def glob_regex(glob: str) -> str:

@@ -21,7 +21,8 @@ from .seedfiles import Skip
 from .shard import Shard
 from .tree import Tree, display_path
 from .urls import host_of, normalise
-from .validate.duplicates import DuplicateArticles, scan_article_urls
+from .validate.article_index import ArticleIndex, index_file
+from .validate.duplicates import DuplicateArticles
 from .validate.schema import load_schema
 
 if TYPE_CHECKING:
@@ -59,12 +60,8 @@ def run(settings: Settings, *, scope: Scope = Scope(), clock: Clock = utc_now,
     if scope.files is not None:
         # Only these files are checked, but corpus-wide rules still compare each with every other file of
         # the corpus (the chosen ones included): the result for a file does not depend on what else is chosen.
-        for path in seed_files(settings, scope.skip_dirs, tree=tree, look=False):
-            file = display_path(path)
-            try:
-                duplicates.remember(file, scan_article_urls(path, max_bytes=settings.max_file_size, tree=tree))
-            except Exception as exc:  # a file this run does not check never stops it
-                result.notes.append(f"{internal_error(file, exc).message} (while indexing {file})")
+        _remember_corpus(result, duplicates, settings, seed_files(settings, scope.skip_dirs, tree=tree, look=False),
+                         tree)
     paths = scope.files if scope.files is not None else seed_files(settings, scope.skip_dirs, tree=tree)
     job = FileJob(schema, started, timedelta(hours=settings.future_tolerance_hours), settings.max_file_size,
                   settings.offline, tree)
@@ -108,6 +105,23 @@ class _FileProgress:
         if self._show is not None and result.files:
             elapsed = time.monotonic() - self._started
             self._show(Progress(result.files, result.files, self._flagged, elapsed, "files"))
+
+
+def _remember_corpus(result: RunResult, duplicates: DuplicateArticles, settings: Settings, corpus: Iterable[Path],
+                     tree: Tree) -> None:
+    """Register every file of the corpus with the duplicate rule, through the article index kept beside the
+    link cache (validate/article_index.py; --no-cache: every file read)."""
+    index = ArticleIndex(index_file(settings.cache.path if settings.cache.enabled else None),
+                         max_bytes=settings.max_file_size, create=not settings.offline)
+    paths = list(corpus)
+    for path, found in zip(paths, index.identities(paths, tree, roots=settings.paths), strict=True):
+        file = display_path(path)
+        if isinstance(found, Exception):  # a file this run does not check never stops it
+            result.notes.append(f"{internal_error(file, found).message} (while indexing {file})")
+        else:
+            duplicates.remember_identities(file, found)
+    index.save()
+    result.notes.extend(index.notes)
 
 
 def _tasks(paths: Iterable[Path], shard: Shard | None) -> Iterator[FileTask]:

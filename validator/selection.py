@@ -21,15 +21,25 @@ def changed_since(ref: str, paths: Sequence[Path]) -> list[Path]:
 
     Renames count as their new name; deleted files are left out: there is nothing to check.
     """
-    _git(["rev-parse", "--show-toplevel"], "--changed-since needs a git checkout (no repository here)")
-    _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
-         f"--changed-since: unknown git ref '{ref}' (fetch it first, e.g. git fetch origin {ref})")
     specs = [str(p) for p in paths] or ["."]
-    # --relative: paths relative to the working directory, like those of ls-files below.
-    changed = _git(["diff", "--name-only", "--relative", "-M", "--diff-filter=ACMR", "-z", ref, "--", *specs],
-                   "git diff failed").split("\0")
-    untracked = _git(["ls-files", "--others", "--exclude-standard", "-z", "--", *specs],
-                     "git ls-files failed").split("\0")
+    # --relative: paths relative to the working directory, like those of ls-files, which runs meanwhile (it
+    # takes no ref). The ref reaches `git diff` only once rev-parse has found it a commit (never an option).
+    untracked_listing = _start_git(["ls-files", "--others", "--exclude-standard", "-z", "--", *specs])
+    try:
+        unknown = f"--changed-since: unknown git ref '{ref}' (fetch it first, e.g. git fetch origin {ref})"
+        try:
+            _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], unknown)
+        except UsageError:  # which: no repository, or no such ref (asked only then: a git process costs ~5 ms)
+            _git(["rev-parse", "--show-toplevel"], "--changed-since needs a git checkout (no repository here)")
+            raise
+        changed = _git(["diff", "--name-only", "--relative", "-M", "--diff-filter=ACMR", "-z", ref, "--", *specs],
+                       "git diff failed").split("\0")
+    except BaseException:
+        if isinstance(untracked_listing, subprocess.Popen):  # a failure leaves no process behind
+            untracked_listing.kill()
+            untracked_listing.communicate()
+        raise
+    untracked = _finish_git(untracked_listing, "git ls-files failed").split("\0")
     files = [Path(name) for name in sorted({n for n in changed + untracked if n})]
     # Not only regular files: a changed symlink or FIFO gets its own finding (outside the tree, not a file).
     return [path for path in seed_candidates(files) if _present(path)]
@@ -85,11 +95,21 @@ def shown_path(path: Path) -> str:
 
 
 def _git(args: list[str], failure: str) -> str:
+    return _finish_git(_start_git(args), failure)
+
+
+def _start_git(args: list[str]) -> subprocess.Popen[str] | OSError:
     try:
-        done = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
+        return subprocess.Popen(["git", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as exc:
-        raise UsageError(f"{failure}: git is not available ({exc.strerror or exc})") from exc
-    if done.returncode != 0:
-        detail = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
+        return exc
+
+
+def _finish_git(started: subprocess.Popen[str] | OSError, failure: str) -> str:
+    if isinstance(started, OSError):
+        raise UsageError(f"{failure}: git is not available ({started.strerror or started})")
+    stdout, stderr = started.communicate()
+    if started.returncode != 0:
+        detail = stderr.strip().splitlines()[-1] if stderr.strip() else ""
         raise UsageError(failure + (f" ({detail})" if detail else ""))
-    return done.stdout
+    return stdout

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,6 +21,8 @@ class Shard:
 
     def owns(self, key: str) -> bool:
         """Whether a host name or file path belongs to this shard: a stable hash, the same on every machine."""
+        import hashlib  # noqa: PLC0415  (a sharded run only: not imported with every run)
+
         digest = hashlib.sha256(key.lower().encode("utf-8")).digest()
         return int.from_bytes(digest[:8], "big") % self.total == self.index - 1
 

@@ -12,10 +12,8 @@ from typing import Any
 from .. import baseline as baseline_file
 from .. import config, pipeline
 from ..errors import UsageError
-from ..fix.model import Mode
-from ..fix.options import fix_options, implied
-from ..fix.session import FixOptions
-from ..fix.session import after_run as apply_fixes
+from ..fix.model import FixOptions, Mode
+from ..fix.options import fix_options, implied, nothing_to_fix
 from ..interrupt import Interruption
 from ..models import RunResult, Severity
 from ..problems import Problem, at_or_above, problems
@@ -126,7 +124,11 @@ def _check_command(args: argparse.Namespace) -> int:
     result, interruption = _run(args, settings)
     if accepted is not None:
         result.baseline_keys, result.baseline_file = accepted.keys, accepted.path
-    fixing = apply_fixes(result, settings, fix_request, interrupted=interruption.requested)
+    fixing = nothing_to_fix(result, fix_request, interrupted=interruption.requested)
+    if fixing is None:
+        from ..fix.session import after_run  # noqa: PLC0415  (planning fixes: only for a run that found something)
+
+        fixing = after_run(result, settings, fix_request, interrupted=interruption.requested)
     fail_on = _fail_on(args)
     since = diff_results(previous, result) if previous is not None else None
     report = ReportInput.of(result, fail_on=fail_on, since=since, fixes=fixing, **placing)  # problems, counts: once

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import difflib
 import itertools
 import re
 from collections.abc import Iterable, Sequence
@@ -107,6 +106,8 @@ def unified_diff(file: str, before: str, after: str) -> str:
     """A `diff -u` of one file (a/ and b/ prefixes, as git and ruff print them); '' when nothing changed."""
     if before == after:
         return ""
+    import difflib  # noqa: PLC0415  (--diff only: not imported with every check)
+
     lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
                                  fromfile=f"a/{file}", tofile=f"b/{file}")
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)

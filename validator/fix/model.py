@@ -6,6 +6,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ..models import LinkEntry
 from .edits import Edit, Region
 
 FIX_COMMAND = "seed-validator check --fix"
@@ -27,6 +28,15 @@ class Mode(enum.StrEnum):
     CHECK = "check"  # fixes are planned and offered; nothing is written
     FIX = "fix"      # --fix: applied in place
     DIFF = "diff"    # --diff: printed as a unified diff, nothing written
+
+
+@dataclass(frozen=True, slots=True)
+class FixOptions:
+    """What the fix flags ask of a check (fix/options.py makes them)."""
+
+    mode: Mode = Mode.CHECK
+    unsafe: bool = False
+    entries: tuple[LinkEntry, ...] | None = None  # link verdicts of a previous report (--from-report)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,14 +10,14 @@ from pathlib import Path
 
 from ..clock import Clock, utc_now
 from ..config import Settings
-from ..models import LinkEntry, RunResult
+from ..models import RunResult
 from ..problems import problems
 from ..tree import Tree
 from ..validate.rules import RuleContext
 from . import links
 from .apply import Read, read_source, write_fixed
 from .edits import unified_diff
-from .model import Fix, FixReport, Mode, Safety
+from .model import Fix, FixOptions, FixReport, Mode, Safety
 from .plan import FIXABLE_RULES, plan
 from .source import Source
 from .update import RunIndex
@@ -25,13 +25,6 @@ from .verify import apply_fixes
 
 _Key = tuple[str, str]  # (pointer, rule)
 _Verdicts = Mapping[str, links.LinkVerdict]
-
-
-@dataclass(frozen=True, slots=True)
-class FixOptions:
-    mode: Mode = Mode.CHECK
-    unsafe: bool = False
-    entries: tuple[LinkEntry, ...] | None = None  # link verdicts of a previous report (--from-report)
 
 
 @dataclass(slots=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import posixpath
 from dataclasses import dataclass
@@ -46,5 +45,7 @@ class SourceRoot:
 
 def fingerprint(problem: Problem, path: str) -> str:
     """Stable across runs and line moves: the file (from the root), the pointer, the rule and the URL."""
+    import hashlib  # noqa: PLC0415  (SARIF and Code Quality only: not imported with every run)
+
     key = json.dumps([path, problem.pointer, problem.rule, problem.url], ensure_ascii=False)
     return hashlib.sha256(key.encode("utf-8")).hexdigest()

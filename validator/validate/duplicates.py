@@ -18,6 +18,10 @@ from ..tree import Tree
 from ..urls import normalise
 
 RULE_ID = "seed/duplicate-article"
+# What the scan below and urls.normalise make of a file: bump it whenever either could answer differently for
+# the same bytes (the article index, article_index.py, kept between runs, is then rebuilt). A test holds the
+# answers to a fixed set of files and URLs against it (tests/unit/test_article_index.py).
+SCAN_VERSION = 1
 SUMMARY = "two seed files should not have the same main article URL"
 ARTICLE_KEYS = ("webUrl", "originalUrl")
 # Top-level keys start at column 0: enough to index the files a run does not otherwise read. The lines are
@@ -47,8 +51,12 @@ class DuplicateArticles:
 
     def remember(self, file: str, urls: Iterable[str]) -> None:
         """Register a file without checking it, so checked files meet it."""
-        for url in urls:
-            self._meet(normalise(url), file)
+        self.remember_identities(file, map(normalise, urls))
+
+    def remember_identities(self, file: str, identities: Iterable[str]) -> None:
+        """Register a file by its article URLs' identities (see identities), as remember does by its URLs."""
+        for identity in identities:
+            self._meet(identity, file)
 
     def _meet(self, identity: str, file: str) -> str | None:
         """Note that file has this article; the first other file that has it, if any."""
@@ -92,6 +100,12 @@ def article_urls(record: Mapping[str, Any]) -> list[str]:
     return [url for key in ARTICLE_KEYS if isinstance(url := record.get(key), str) and url.strip()]
 
 
+def identities(urls: Iterable[str]) -> tuple[str, ...]:
+    """The distinct identities (urls.normalise) of a file's article URLs, in order: what remember_identities
+    takes, and what the article index keeps."""
+    return tuple(dict.fromkeys(map(normalise, dict.fromkeys(urls))))  # webUrl == originalUrl: normalised once
+
+
 def scan_article_urls(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, tree: Tree | None = None) -> list[str]:
     """The article URLs of a seed file read without parsing it as a whole (a few µs, not a millisecond),
     the same ones a full load finds: a file whose article URLs are written in a way the line scan does not
@@ -100,8 +114,14 @@ def scan_article_urls(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, tree: T
     Read like a checked file: regular files only, at most max_bytes, inside the tree when one is given.
     """
     raw = tree.read(path, max_bytes) if tree is not None else read_bounded(path, max_bytes)
+    return article_urls_in(raw, path) if isinstance(raw, bytes) else []
+
+
+def article_urls_in(raw: bytes, path: Path) -> list[str]:
+    """The article URLs of the bytes of the seed file at path (its suffix says whether it is plain YAML), as
+    scan_article_urls finds them."""
     try:
-        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else ""
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return []  # the file's own run reports it
     plain_yaml = path.suffix.lower() in PLAIN_YAML_SUFFIXES

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, SchemaLoadError
-from ..jsonfile import read_json_object
+from ..jsonfile import read_json_object, schema_file
 from ..models import Finding, Severity
 from ..patterns import PatternError, UrlPattern, compile_url_pattern
 from ..positions import SourceMap, escape, join, locate, split
@@ -36,7 +34,7 @@ _SMALL_INT = 10**40
 
 
 def default_schema_path() -> Path:
-    return Path(str(resources.files("validator.schemas") / "seed.schema.json"))
+    return schema_file("seed.schema.json")
 
 
 def load_schema(path: Path | None = None) -> tuple[dict[str, Any], Path]:
@@ -246,6 +244,8 @@ def _describe(error: ValidationError) -> Iterator[tuple[str, str, str, bool]]:
     pointer = join(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(error.instance, Mapping) and isinstance(
             error.schema, Mapping):
+        import difflib  # noqa: PLC0415  (only for a record with an unknown key)
+
         for key in _unexpected_keys(error.instance, error.schema):
             known = list(error.schema.get("properties", {}))
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.6) if len(key) <= _MAX_SUGGESTED_KEY else []
