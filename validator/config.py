@@ -269,9 +269,8 @@ def _confined(config_file: Path, setting: str, written: Any, target: Path) -> No
 
 
 def unknown_key(key: str, known: Mapping[str, Option]) -> str:
-    import difflib  # noqa: PLC0415  (only for a mistake)
-
-    close = difflib.get_close_matches(key, list(known), n=1)
+    from difflib import get_close_matches  # noqa: PLC0415  (only for a mistake)
+    close = get_close_matches(key, list(known), n=1)
     hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(sorted(known))}"
     return f"unknown key {shown(key)}; {hint}"
 

@@ -75,3 +75,17 @@ def int_repr(value: int) -> str:
         return f"an integer of {value.bit_length():,} bits"
     digits = int.__repr__(value)  # not str(): a subclass may route it back to its __repr__
     return digits if len(digits) <= _REPR.maxlong else f"{digits[:20]}…{digits[-4:]} ({len(digits):,} digits)"
+
+
+def repair_mojibake(text: str) -> str | None:
+    """If text is UTF-8 that was decoded as CP1252 or Latin-1 (e.g. 'Ã©' for 'é'), the repaired text."""
+    if text.isascii():
+        return None
+    for codec in ("cp1252", "latin-1"):
+        try:
+            repaired = text.encode(codec).decode("utf-8")
+        except UnicodeError:
+            continue
+        if repaired != text:
+            return repaired
+    return None

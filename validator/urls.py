@@ -295,17 +295,3 @@ def iri_to_uri(url: str) -> str:
 def plain_http_url(url: str, *, max_length: int = 2048) -> bool:
     """True for an absolute http(s) URL that a report can link to as it is (a snapshot of a web archive)."""
     return len(url) <= max_length and _PLAIN_HTTP_URL.fullmatch(url) is not None
-
-
-def repair_mojibake(text: str) -> str | None:
-    """If text is UTF-8 that was decoded as CP1252 or Latin-1 (e.g. 'Ã©' for 'é'), the repaired text."""
-    if text.isascii():
-        return None
-    for codec in ("cp1252", "latin-1"):
-        try:
-            repaired = text.encode(codec).decode("utf-8")
-        except UnicodeError:
-            continue
-        if repaired != text:
-            return repaired
-    return None

@@ -15,7 +15,8 @@ from typing import Any
 from .. import amp
 from ..extract import articles, url_fields
 from ..models import LinkKind
-from ..urls import iri_to_uri, repair_mojibake
+from ..text import repair_mojibake
+from ..urls import iri_to_uri
 from . import links, nodes
 from .edits import region
 from .model import Change, Fix, Safety

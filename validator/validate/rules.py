@@ -11,8 +11,8 @@ from typing import Any
 from .. import amp
 from ..extract import UrlField, articles, url_fields
 from ..models import Severity
-from ..text import bounded, bounded_url
-from ..urls import has_userinfo, host_matches_domain, host_of, iri_to_uri, malformation, repair_mojibake, scheme_of
+from ..text import bounded, bounded_url, repair_mojibake
+from ..urls import has_userinfo, host_matches_domain, host_of, iri_to_uri, malformation, scheme_of
 
 # No web article predates the first web site (1991-08-06).
 _EARLIEST_WEB_DATE = datetime(1991, 8, 6, tzinfo=UTC)
