@@ -169,7 +169,8 @@ class Politeness:
         for url in answered:
             state = self._host(server_of(url) or host)
             state.connected = state.resolved = True
-            self._failures.pop(origin_of(url), None)
+            if self._failures:  # (nothing to start again while nothing failed: the URL is not parsed)
+                self._failures.pop(origin_of(url), None)
         failure = fetched.failure
         if failure is None or failure not in _REACHING_FAILURES or fetched.status is not None:
             return
