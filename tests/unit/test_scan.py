@@ -90,3 +90,24 @@ def test_a_line_inside_a_multi_line_title_is_not_an_article_url(tmp_path: Path) 
         loaded = parse_text(path.read_text(encoding="utf-8"), path.name)
         assert loaded.record is not None and "webUrl" not in loaded.record, opened
         assert scan_article_urls(path) == article_urls(loaded.record) == ["https://other.example/x"], opened
+
+
+# What YAML reads differently from the scan's lines (an attacker trial's finds): a lone CR, NEL, LS or PS is a
+# line break to YAML, and a tab may start a comment. The scan must answer as the full parse does.
+_ODD = [
+    "---\ntitle: a\roriginalUrl: https://a.example/1\rwebUrl: https://a.example/1\n---\n",
+    "---\ntitle: a\u2028webUrl: https://a.example/2\n---\n",
+    "---\ntitle: a\x85webUrl: https://a.example/3\n---\n",
+    "---\ntitle: a\u2029webUrl: https://a.example/4\n---\n",
+    '---\nwebUrl: "https://a.example/5"\t# a comment\n---\n',
+    "---\nwebUrl: https://a.example/6\t#c\n---\n",
+    "---\nwebUrl:\thttps://a.example/7\n---\n",
+]
+
+
+def test_the_scan_reads_article_urls_as_the_parse_does_whatever_yaml_calls_a_line(tmp_path: Path) -> None:
+    for n, text in enumerate(_ODD):
+        path = tmp_path / f"{n}.txt"
+        path.write_bytes(text.encode("utf-8"))
+        record = parse_text(text, path.name).record
+        assert scan_article_urls(path) == (article_urls(record) if record is not None else []), repr(text)

@@ -21,7 +21,7 @@ RULE_ID = "seed/duplicate-article"
 # What the scan below and urls.normalise make of a file: bump it whenever either could answer differently for
 # the same bytes (the article index, article_index.py, kept between runs, is then rebuilt). A test holds the
 # answers to a fixed set of files and URLs against it (tests/unit/test_article_index.py).
-SCAN_VERSION = 1
+SCAN_VERSION = 2
 SUMMARY = "two seed files should not have the same main article URL"
 ARTICLE_KEYS = ("webUrl", "originalUrl")
 # Top-level keys start at column 0: enough to index the files a run does not otherwise read. The lines are
@@ -33,6 +33,8 @@ _UNREAD_LINE = re.compile(r"\n(?:[\"']?(?:webUrl|originalUrl)[\"' \t]|\? )")
 _UNREAD = ("{", "? ")
 # A top-level line whose value opens with a quote or a bracket (found from a newline: '^' with MULTILINE
 # would try every position).
+# What YAML reads as a line break besides '\n' (a lone CR, NEL, LS, PS): lines are not what the scan sees.
+_ODD_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
 _OPENS = re.compile(r"\n[^\s#\-][^\n:]*:[ \t]*([\"'\[{][^\n]*)")
 
 
@@ -137,7 +139,8 @@ def _article_values(document: str) -> list[str] | None:
     """The raw value of every top-level webUrl/originalUrl line of document (which starts with a newline):
     the line after the key, less one final '\r' and the spaces and tabs around it; None when the document
     may hold one the scan cannot read (the file is then parsed)."""
-    if document.startswith(_UNREAD, 1) or _UNREAD_LINE.search(document) or _spills(document):
+    if (document.startswith(_UNREAD, 1) or _UNREAD_LINE.search(document) or _ODD_BREAK.search(document)
+            or _spills(document)):
         return None
     values = []
     for start in _ARTICLE_STARTS:
@@ -147,8 +150,8 @@ def _article_values(document: str) -> list[str] | None:
             end = document.find("\n", value_start)
             line = document[value_start:end] if end >= 0 else document[value_start:]
             value = (line[:-1] if line.endswith("\r") else line).strip(" \t")
-            if not value or value[0] in "|>#":
-                return None  # on the next line, a block scalar
+            if not value or value[0] in "|>#" or "\t" in value:
+                return None  # on the next line, a block scalar; a tab before a comment
             if not value[0].isspace():
                 values.append(value)
             at = document.find(start, value_start)
