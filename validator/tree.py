@@ -128,6 +128,10 @@ class Tree:
                     yield path
             stack.extend(reversed(subfolders))
 
+    def holds(self, path: str) -> bool:
+        """Whether path (absolute, as given: no symlink resolved) lies in the tree."""
+        return self._inside(path)
+
     def _inside(self, real: str) -> bool:
         return real == self.root or real.startswith(self._prefix)
 

@@ -17,6 +17,7 @@ import pytest
 from tests.test_article_index import _quickly_settled, check, duplicates, index, reads, seed_text, seen, url_of, work
 from tests.test_cli import run
 from validator.validate import article_index
+from validator.validate.article_index import BYTES_BASE, BYTES_PER_FILE
 from validator.validate.index_store import FORMAT, MAX_INDEX_BYTES
 
 __all__ = ["_quickly_settled", "reads", "work"]  # fixtures
@@ -61,9 +62,27 @@ def test_a_huge_index_is_refused_unread(work: Path, reads: list[str]) -> None:
     with index().open("wb") as huge:
         huge.truncate(MAX_INDEX_BYTES + 1)  # sparse: refused on its size
     result = check("seeds/001.txt")
+    bound = BYTES_BASE + BYTES_PER_FILE * 40  # the corpus's 40 files
     assert result.notes == [f"article index {index()} was not usable ({MAX_INDEX_BYTES + 1:,} bytes, over "
-                            f"{MAX_INDEX_BYTES:,}); rebuilt it"]
+                            f"{bound:,} for this corpus); rebuilt it"]
     assert index().stat().st_size < 1 << 20
+
+
+def test_an_index_larger_than_its_corpus_needs_is_refused_unread(work: Path) -> None:
+    """An attacker trial's index: one entry with 7.4 million identities, just under 64 MiB, took 2.1 GB and
+    29 s. An index is now read only up to what its corpus could need, and a file holds two article URLs."""
+    check("seeds/001.txt")
+    document = json.loads(index().read_text(encoding="utf-8"))
+    document["identities"][0] = [f"https://x.example/{n}" for n in range(60_000)]
+    index().write_text(json.dumps(document), encoding="utf-8")
+    reference = seen(check("seeds/001.txt", cache=False))
+    findings, notes = seen(check("seeds/001.txt"))
+    assert findings == reference[0] and len(notes) == 1 and "for this corpus" in notes[0], notes
+    document["identities"][0] = ["https://x.example/1", "https://x.example/2", "https://x.example/3"]
+    index().write_text(json.dumps(document), encoding="utf-8")
+    findings, notes = seen(check("seeds/001.txt"))
+    assert findings == reference[0] and notes == [f"article index {index()} was not usable (entries of an "
+                                                  "unexpected shape); rebuilt it"], notes
 
 
 @pytest.mark.parametrize("kind", ["folder", "fifo", "symlink to /dev/zero"])
@@ -140,3 +159,36 @@ def test_a_read_only_cache_folder_is_read_and_left_alone(work: Path) -> None:
     notes = [note for note in report["run"]["notes"] if "article index" in note]
     assert len(notes) == 1 and "cannot be written" in notes[0], notes
     assert index().read_bytes() == before
+
+
+def test_a_committed_index_is_not_used(work: Path) -> None:
+    """An attacker trial: a pull request adds a duplicate of seeds/005.txt and commits (git add -f) an index
+    saying no old file has an article; its run, over the new file, trusted it and warned of nothing."""
+    check("seeds/001.txt")
+    document = json.loads(index().read_text(encoding="utf-8"))
+    document["identities"] = [[] for _ in document["identities"]]
+    document["stats"] = [-1] * len(document["stats"])
+    index().write_text(json.dumps(document), encoding="utf-8")
+    Path("seeds/new.txt").write_text(seed_text(5, url_of(5)), encoding="utf-8")
+    subprocess.run(["git", "add", "-f", str(index()), "seeds/new.txt"], check=True)
+    subprocess.run(["git", "-c", "user.name=a", "-c", "user.email=a@example.invalid", "commit", "-qm", "pr"],
+                   check=True)
+    result = check("seeds/new.txt")
+    assert duplicates(result) == ["seeds/new.txt: same article as seeds/005.txt: https://news.example/2021/story-5"]
+    assert result.notes == [f"article index {index()} is tracked by git (committed: remove it with `git rm "
+                            "--cached`): not used; runs over some files read the whole corpus"]
+
+
+def test_an_index_folder_a_symlink_leads_out_of_the_tree_is_neither_read_nor_written(work: Path,
+                                                                                     tmp_path_factory: Any) -> None:
+    """An attacker trial: `.seed-validator` committed as a link to a folder elsewhere made an offline run (a
+    pre-commit hook) write its index there."""
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    for entry in Path(".seed-validator").iterdir():
+        entry.unlink()
+    Path(".seed-validator").rmdir()
+    Path(".seed-validator").symlink_to(elsewhere)
+    result = check("seeds/001.txt")
+    assert list(elsewhere.iterdir()) == []
+    assert len(result.notes) == 1 and "led out of the working tree" in result.notes[0], result.notes
+    assert duplicates(result) == duplicates(check("seeds/001.txt", cache=False))

@@ -24,6 +24,7 @@ really there (entries are looked up by the file's own stat or content key).
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from collections.abc import Collection, Sequence
 from pathlib import Path
@@ -36,6 +37,9 @@ from .duplicates import SCAN_VERSION, article_urls_in, identities
 from .index_store import STAT_FIELDS, UNSETTLED, Columns, Unusable, read_index, write_index
 
 INDEX_NAME = "article-index.json"
+# An index is read up to this many bytes (a file's entry is some 200 bytes): a forged one costs memory in
+# proportion to the corpus, not to whatever it holds.
+BYTES_BASE, BYTES_PER_FILE = 1 << 20, 4096
 # Files not found by their stat key from which on git is asked which files are unmodified (a few ms for
 # git's two processes; reading and hashing costs some 25 µs a file).
 GIT_FROM = 64
@@ -69,19 +73,30 @@ class ArticleIndex:
                      "max_file_size": max_bytes}
         self._old = Columns()
         self._fresh = True  # nothing usable was read: whatever is found is written
-        if self.path is not None:
-            try:
-                self._old = read_index(self.path, self._key) or Columns()
-                self._fresh = not self._old.paths
-            except Unusable as exc:
-                self._note(f"article index {path} was not usable ({exc}); rebuilt it")
         self._new: dict[str, _New] = {}
         self._saving = False
+
+    def _open(self, tree: Tree, files: int) -> None:
+        """Read the index for a corpus of this many files (its size bounded by theirs), unless it is not the
+        run's own to use: led out of the working tree by a symlink, or committed (a pull request's)."""
+        if self.path is None:
+            return
+        refusal = _not_ours(self.path, tree)
+        if refusal is not None:
+            self._note(f"article index {self.path} {refusal}: not used; runs over some files read the whole corpus")
+            self.path = None
+            return
+        try:
+            self._old = read_index(self.path, self._key, BYTES_BASE + BYTES_PER_FILE * files) or Columns()
+            self._fresh = not self._old.paths
+        except Unusable as exc:
+            self._note(f"article index {self.path} was not usable ({exc}); rebuilt it")
 
     def identities(self, paths: Sequence[Path], tree: Tree, *, roots: Collection[Path] = ()) -> list[Found]:
         """The article URL identities of each file, in order. A file given as a root itself (not found in a
         folder) is read through the tree each time: only files a confined walk found are taken on their keys."""
         started = now_ns()
+        self._open(tree, len(paths))
         old = self._old
         at_path = dict(zip(old.paths, range(len(old.paths)), strict=True))
         named = {str(root) for root in roots}
@@ -166,6 +181,29 @@ class ArticleIndex:
     def _note(self, note: str) -> None:
         if not self.notes:  # one note at most: the index costs time, never a verdict
             self.notes.append(note)
+
+
+def _not_ours(path: Path, tree: Tree) -> str | None:
+    """Why the index at path is not this run's to read or write: its folder named inside the working tree but
+    a symlink leading out of it (a link committed in its place), or the file tracked by git (committed: its
+    entries are whatever the commit says, keys anyone can compute). None when it is the run's."""
+    folder = os.path.abspath(path.parent)  # noqa: PTH100
+    real = os.path.realpath(folder)
+    if tree.confined and tree.holds(folder) and not tree.holds(real):
+        return f"is led out of the working tree ({tree.root}) by a symlink"
+    if not os.path.lexists(path):
+        return None
+    top = repository_top(Path(real))
+    if top is None:
+        return None
+    name = os.path.relpath(os.path.join(real, path.name), top)  # noqa: PTH118
+    try:
+        listed = subprocess.run(["git", "--literal-pathspecs", "-C", str(top), "ls-files", "-z", "--", name],
+                                capture_output=True, stdin=subprocess.DEVNULL, timeout=30, check=False,
+                                env={k: v for k, v in os.environ.items() if not k.startswith("GIT_")})
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return "is tracked by git (committed: remove it with `git rm --cached`)" if listed.stdout.strip(b"\0") else None
 
 
 def _scan(raw: bytes, path: Path) -> Found:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..files import NotRegular, TooLarge, read_regular
+from .duplicates import ARTICLE_KEYS
 
 FORMAT, FORMAT_VERSION = "seed-validator article index", 1
 MAX_INDEX_BYTES = 64 << 20  # some 200 bytes a file: room for 300,000 files; never read past it
@@ -47,15 +48,15 @@ class Unusable(Exception):
     """The file is not an index this version can use; the message says why."""
 
 
-def read_index(path: Path, key: dict[str, Any]) -> Columns | None:
+def read_index(path: Path, key: dict[str, Any], max_bytes: int = MAX_INDEX_BYTES) -> Columns | None:
     """The entries stored at path for runs of this key; None when there is no index or it was written for
     another key (another version or settings: rebuilt without a word); Unusable when it is not an index."""
     try:
-        raw = read_regular(path, MAX_INDEX_BYTES)
+        raw = read_regular(path, min(max_bytes, MAX_INDEX_BYTES))
     except FileNotFoundError:
         return None
     except TooLarge as exc:
-        raise Unusable(f"{exc.size:,} bytes, over {MAX_INDEX_BYTES:,}") from None
+        raise Unusable(f"{exc.size:,} bytes, over {min(max_bytes, MAX_INDEX_BYTES):,} for this corpus") from None
     except NotRegular as exc:
         raise Unusable(exc.kind) from None
     except OSError as exc:
@@ -84,6 +85,8 @@ def _columns(document: dict[str, Any]) -> Columns | None:
     if not (set(map(type, paths)) <= _STR and set(map(type, stats)) <= _INT and set(map(type, contents)) <= _STR):
         return None
     if not (set(map(type, found)) <= _LIST and set(map(type, chain.from_iterable(found))) <= _STR):
+        return None
+    if any(len(urls) > len(ARTICLE_KEYS) for urls in found):  # a file has one article URL per article key
         return None
     return Columns(paths, stats, contents, found)
 
