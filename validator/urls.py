@@ -16,8 +16,6 @@ from publicsuffixlist import PublicSuffixList
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # Characters left as they are when percent-encoding an IRI: RFC 3986 reserved and unreserved sets, and '%'.
 _URI_SAFE = "!#$%&'()*+,/:;=?@[]~"
-# Printable ASCII only, and nothing that ends a Markdown link, an HTML attribute or a table cell.
-_PLAIN_HTTP_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?/[!#$%&'*+,./0-9:;=?@A-Z_a-z~-]*")
 # The user information of a URL: after the scheme's '//', up to the last '@' before the path, query or fragment
 # (where urlsplit puts it too). In free text the authority also ends at whitespace.
 _URL_USERINFO = re.compile(r"^(\s*(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//)([^/?#]*)@")
@@ -137,12 +135,6 @@ def _masked(match: re.Match[str]) -> str:
     return f"{match.group(1)}{user}:{MASK}@" if colon else f"{match.group(1)}{MASK}@"
 
 
-def file_uri_path(path: str) -> str:
-    """A '/'-separated file path as an RFC 3986 URI path (relative reference): every character but the
-    unreserved ones and '/' percent-encoded, so `a b#c%41.txt` → `a%20b%23c%2541.txt` (UTF-8 first)."""
-    return quote(path, safe="/")
-
-
 # A URL whose authority is a plain host (letters, digits, dots, hyphens) with at most a numeric port, right
 # after its scheme: its host and port read straight off the text, as urlsplit would read them. Anything else
 # (user information, brackets, whitespace or controls anywhere urlsplit would drop them) goes to urlsplit.
@@ -214,7 +206,10 @@ def server_host(host: str) -> str:
     spelling (legacy_ipv4) in dotted form; an IPv6 address, with or without brackets, compressed, and one
     that maps an IPv4 address (::ffff:a.b.c.d) as that IPv4 address. Not a URL's identity (normalise): the
     request still carries the host as written (Host header, TLS name), and a server may answer differently."""
-    host = host.lower().removesuffix(".")
+    host = host.lower()
+    if not host.isascii():  # as httpx connects to it: IDNA ('127。0。0。1', ideographic full stops, is 127.0.0.1)
+        host = _idna(host)
+    host = host.removesuffix(".")
     if not host:
         return host
     address = legacy_ipv4(host)
@@ -225,6 +220,15 @@ def server_host(host: str) -> str:
     except ValueError:
         return host
     return str(v6.ipv4_mapped) if v6.ipv4_mapped is not None else v6.compressed
+
+
+def _idna(host: str) -> str:
+    import idna  # noqa: PLC0415  (httpx's own; only for a host that is not ASCII)
+
+    try:
+        return str(idna.encode(host).decode("ascii"))
+    except (idna.IDNAError, UnicodeError, ValueError):
+        return host
 
 
 def server_of(url: str) -> str:
@@ -290,8 +294,3 @@ def iri_to_uri(url: str) -> str:
             netloc = quote(netloc, safe=_URI_SAFE)
     return urlunsplit((parts.scheme, netloc, quote(parts.path, safe=_URI_SAFE),
                        quote(parts.query, safe=_URI_SAFE), quote(parts.fragment, safe=_URI_SAFE)))
-
-
-def plain_http_url(url: str, *, max_length: int = 2048) -> bool:
-    """True for an absolute http(s) URL that a report can link to as it is (a snapshot of a web archive)."""
-    return len(url) <= max_length and _PLAIN_HTTP_URL.fullmatch(url) is not None

@@ -317,6 +317,16 @@ def test_names_resolving_only_to_loopback_prove_nothing_about_public_names(farm:
         assert any("the lookups of all 1 host name(s) failed (www.bbc.co.uk)" in note for note in result.notes)
 
 
+def test_loopback_spelled_with_ideographic_full_stops_is_no_evidence_of_dns(farm: Farm) -> None:
+    """An attacker trial: `127。0。0。1` is the address 127.0.0.1 to the connection (IDNA maps the dots), but
+    was taken for a name that resolved: every public name failing was then NXDOMAIN, dead, exit 1."""
+    odd, public = f"http://127\u30020\u30020\u30021:{farm.port}/ok", "https://news.example.com/story"
+    lookups = resolver({"news.example.com": socket.EAI_NONAME})
+    result = run_links([entry(odd), entry(public)], resolver=lookups)
+    assert result.inconclusive
+    assert verdict(result, public).status is LinkStatus.ERROR
+
+
 def test_an_intranet_name_allowed_by_network_is_no_evidence_either(farm: Farm) -> None:
     local, public = f"http://wiki.intranet:{farm.port}/ok", "https://news.example.com/story"
     lookups = resolver({"wiki.intranet": "127.0.0.1", "news.example.com": socket.EAI_NONAME})

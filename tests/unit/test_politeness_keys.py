@@ -134,3 +134,12 @@ def test_the_plain_authority_shortcut_reads_hosts_and_ports_as_urlsplit_does(sch
                                  "http://[::1]/", "http://a.com:8x/", "http:/a.com/", "http://exa\nmple.com/"])
 def test_urls_not_of_the_plain_shape_are_left_to_urlsplit(url: str) -> None:
     assert plain_authority(url) is None
+
+
+@pytest.mark.parametrize(("spelling", "server"), [("127\u30020\u30020\u30021", "127.0.0.1"),
+                                                  ("127\uff0e0\uff0e0\uff0e1", "127.0.0.1"),
+                                                  ("B\u00dcCHER.example.", "xn--bcher-kva.example")])
+def test_a_host_that_is_not_ascii_is_the_server_httpx_connects_to(spelling: str, server: str) -> None:
+    """An attacker trial: `127。0。0。1` (ideographic full stops) is 127.0.0.1 to httpx (IDNA), but politeness
+    took it for a name that had resolved, so in a resolver outage every public name was called dead."""
+    assert server_host(spelling) == server

@@ -8,8 +8,9 @@ from tests.conftest import variant
 from tests.unit.test_rules import WEB, rule_findings
 from tests.unit.test_schema import findings
 from validator import amp
+from validator.hrefs import file_uri_path
 from validator.models import Finding, LinkEntry, LinkKind, LinkRef, LinkResult, LinkStatus, Occurrence, Severity
-from validator.urls import file_uri_path, has_userinfo, normalise, redact, redact_text
+from validator.urls import has_userinfo, normalise, redact, redact_text
 
 
 @pytest.mark.parametrize("url, redacted", [

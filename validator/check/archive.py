@@ -21,10 +21,11 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from ..config import Settings
+from ..hrefs import plain_http_url
 from ..load import load_file
 from ..models import ArchivedCopy, LinkEntry, LinkKind, LinkStatus
 from ..tree import Tree
-from ..urls import normalise, plain_http_url
+from ..urls import normalise
 from .attempt import Failure
 from .cache import LinkCache
 from .client import Connections, Getter, Transport

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from ..errors import UsageError
 from ..fix.model import FixReport, Mode
+from ..hrefs import plain_http_url
 from ..jsonfile import DEFAULT_MAX_BYTES, read_json_object, schema_problem
 from ..models import (
     ArchivedCopy,
@@ -30,7 +31,7 @@ from ..models import (
 )
 from ..problems import LINK_WARNING_RULE, Mark, Problem, accepted_keys, baselined_marks, entry_of, fixed, key_from_entry
 from ..problems import problems as problems_of
-from ..urls import normalise, plain_http_url
+from ..urls import normalise
 from .context import ReportInput
 from .fields import (
     DocumentError,

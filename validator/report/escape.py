@@ -14,7 +14,7 @@ Python's repr shows it. On top of that:
 - `web_link`: the URLs that may become links in an HTML page: http(s) only.
 
 Text read back from a report or a baseline (diff, --previous, a baseline's fixed entries) goes through the same
-functions as seed text. File links are percent-encoded by `urls.file_uri_path`, never built here.
+functions as seed text. File links are percent-encoded by `hrefs.file_uri_path`, never built here.
 """
 
 from __future__ import annotations

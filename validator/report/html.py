@@ -21,10 +21,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from ..fix.model import FixReport, Safety
+from ..hrefs import file_uri_path, plain_http_url
 from ..models import LinkEntry, LinkKind, LinkStatus, RunResult, Severity
 from ..options import number_text
 from ..problems import Problem
-from ..urls import file_uri_path, host_of, plain_http_url
+from ..urls import host_of
 from . import fixes as fix_words
 from . import headline
 from .context import ReportInput

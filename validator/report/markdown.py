@@ -6,9 +6,9 @@ from collections.abc import Iterator, Sequence
 from itertools import groupby
 
 from ..fix.model import FixReport
+from ..hrefs import file_uri_path, plain_http_url
 from ..models import LinkEntry, LinkStatus, RunResult, Severity
 from ..problems import Problem, fixed
-from ..urls import file_uri_path, plain_http_url
 from ..written import REPORT_MARKER
 from . import fixes as fix_words
 from . import headline

@@ -11,7 +11,7 @@ from importlib import import_module
 from pathlib import Path
 
 from ..errors import UsageError
-from ..urls import file_uri_path
+from ..hrefs import file_uri_path
 from .context import ReportInput
 
 Renderer = Callable[[ReportInput], Iterable[str]]
