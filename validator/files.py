@@ -8,6 +8,7 @@ through read_bounded.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from dataclasses import dataclass
@@ -107,3 +108,15 @@ def _check(status: os.stat_result, max_bytes: int) -> None:
     if stat.S_ISDIR(mode):
         raise NotRegular(_DIRECTORY)
     raise NotRegular(next((name for test, name in _KINDS if test(mode)), "not a regular file"))
+
+
+def cache_folder(folder: Path) -> None:
+    """Make a cache folder (the link cache's, the article index's) that git ignores by itself: a `.gitignore`
+    of `*` in it when the run makes it, as pytest, mypy and ruff do, so `git add -A` never commits a cache.
+    OSError."""
+    if folder.is_dir():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        (folder / ".gitignore").write_text("# made by seed-validator: its caches are never committed\n*\n",
+                                           encoding="utf-8")

@@ -27,13 +27,14 @@ class ProgressDisplay:
         final = progress.total > 0 and progress.done >= progress.total
         if not final and now - self._last < self._every:
             return
-        if not self._live and not self._shown and progress.stage == "files" and progress.elapsed < self._every:
-            return  # a log gets the file stage only when it is long: a short run adds no lines
+        if (not self._live and not self._shown and progress.elapsed < self._every
+                and (not final or progress.stage == "files")):
+            return  # a log gets a stage's lines once it is long (a short run adds none but the links' last)
         self._last = now
         line = format_progress(progress)
         if self._live:
             self._stream.write("\r\x1b[2K" + line + ("\n" if final else ""))
-        elif not final or self._shown:
+        elif not final or self._shown or progress.stage != "files":  # the link stage ends with how long it took
             self._stream.write(line + "\n")
         self._shown = True
         self._stream.flush()

@@ -170,3 +170,18 @@ def test_one_repository_top_for_reading_config_discovery_and_sarif(tmp_path: Pat
     alias = tmp_path / "alias"
     alias.symlink_to(deep)
     assert working_tree(alias) == (tmp_path / "hg" / "news").resolve()
+
+
+def test_a_cache_folder_the_run_makes_is_ignored_by_git(tmp_path: Path) -> None:
+    """A new-user trial: `.seed-validator/` (link cache, article index) showed in `git status` and `git add -A`
+    committed it; a folder the run makes now carries a `.gitignore` of its own, as pytest's and ruff's do."""
+    import subprocess  # noqa: PLC0415
+
+    from validator.files import cache_folder  # noqa: PLC0415
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    cache_folder(tmp_path / ".seed-validator")
+    (tmp_path / ".seed-validator" / "cache.sqlite").write_bytes(b"x")
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=tmp_path,
+                            capture_output=True, text=True, check=True)
+    assert status.stdout == ""

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..files import cache_folder
 from ..models import CacheClass, LinkResult, LinkStatus
 from . import stored
 from .stored import UNREADABLE
@@ -45,7 +46,7 @@ class LinkCache:
         if path is None:
             return self._connect(":memory:")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            cache_folder(path.parent)
             if path.is_dir():
                 raise IsADirectoryError(errno.EISDIR, "a directory is in the way", str(path))
             return self._connect(str(path))

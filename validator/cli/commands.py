@@ -142,8 +142,8 @@ def _check_command(args: argparse.Namespace) -> int:
     if interruption.requested and not args.silent:
         held = (f"{', '.join(map(str, written))} hold what was found so far (complete: false)" if written
                 else f"no report written (--format {NO_REPORTS})")
-        print(console_line(f"seed-validator: interrupted; {held}. Run again to pick up from the cache."),
-              file=sys.stderr)
+        again = " Run again to pick up from the cache." if settings.cache.enabled and not settings.offline else ""
+        print(console_line(f"seed-validator: interrupted; {held}.{again}"), file=sys.stderr)
     return code
 
 

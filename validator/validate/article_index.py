@@ -90,6 +90,10 @@ class ArticleIndex:
             self._old = read_index(self.path, self._key, BYTES_BASE + BYTES_PER_FILE * files) or Columns()
             self._fresh = not self._old.paths
         except Unusable as exc:
+            if self.path.is_dir() and not self.path.is_symlink():  # nothing can be written in its place
+                self._note(f"article index {self.path} is a directory: not used; remove it")
+                self.path = None
+                return
             self._note(f"article index {self.path} was not usable ({exc}); rebuilt it")
 
     def identities(self, paths: Sequence[Path], tree: Tree, *, roots: Collection[Path] = ()) -> list[Found]:

@@ -23,7 +23,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from ..files import NotRegular, TooLarge, read_regular
+from ..files import NotRegular, TooLarge, cache_folder, read_regular
 from .duplicates import ARTICLE_KEYS
 
 FORMAT, FORMAT_VERSION = "seed-validator article index", 1
@@ -98,7 +98,7 @@ def write_index(path: Path, key: dict[str, Any], columns: Columns) -> None:
                 "stats": list(columns.stats), "contents": list(columns.contents),
                 "identities": [list(found) for found in columns.identities]}
     data = json.dumps(document, separators=(",", ":")).encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    cache_folder(path.parent)
     # A name of this process's own, created new (O_EXCL) with the mode any new file gets (0666 less the umask).
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
