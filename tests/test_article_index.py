@@ -252,3 +252,12 @@ def test_no_cache_neither_reads_nor_writes_the_index(work: Path) -> None:
     assert "article index" not in done.stdout
     help_text = " ".join(run("check", "--help", cwd=work).stdout.split())
     assert "--no-cache neither read nor write the link cache nor the article index" in help_text
+
+
+def test_a_cache_setting_naming_a_folder_keeps_both_caches_in_it(work: Path) -> None:
+    """A new-user trial: `--cache .seed-validator` (the folder docs/ci.md caches) put the index in its
+    parent, the repository top, and the link cache could not be opened ('a directory is in the way')."""
+    settings = Settings(paths=(Path("seeds"),), offline=True, jobs=1,
+                        cache=CacheSettings(path=Path(".seed-validator")))
+    result = pipeline.run(settings, scope=pipeline.Scope(files=(Path("seeds/001.txt"),), tree=Tree.working()))
+    assert result.notes == [] and index().is_file() and not Path(INDEX_NAME).exists()

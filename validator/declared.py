@@ -157,9 +157,9 @@ OPTIONS: tuple[Option, ...] = (
            setting="links.persistent_checks", flag=False, key=True, range=Range(1, 1000)),
     Option("persistent-days", Kind.FLOAT, 2.0, "days those runs must span at least", setting="links.persistent_days",
            flag=False, key=True, range=Range(0, 3650)),
-    Option("cache", Kind.PATH, Path(".seed-validator/cache.sqlite"), "link cache (SQLite); its folder also keeps the "
-           "article index", setting="cache.path",
-           key=True, metavar="PATH", group=LINKS, file_relative=True),
+    Option("cache", Kind.PATH, Path(".seed-validator/cache.sqlite"),
+           "link cache (SQLite file, or a folder for one); its folder also keeps the article index",
+           setting="cache.path", key=True, metavar="PATH", group=LINKS, file_relative=True),
     Option("no-cache", Kind.BOOL, True, "neither read nor write the link cache nor the article index",
            setting="cache.enabled",
            group=LINKS),

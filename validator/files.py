@@ -120,3 +120,9 @@ def cache_folder(folder: Path) -> None:
     with contextlib.suppress(OSError):
         (folder / ".gitignore").write_text("# made by seed-validator: its caches are never committed\n*\n",
                                            encoding="utf-8")
+
+
+def cache_file(path: Path) -> Path:
+    """The link cache's file for the `cache` setting: path, or in it the default file's name when it names a
+    folder (`--cache .seed-validator`: the article index kept beside it then goes in that folder, not its parent)."""
+    return path / "cache.sqlite" if path.is_dir() else path

@@ -14,6 +14,7 @@ from . import __version__
 from .clock import Clock, rfc3339, utc_now
 from .config import Settings
 from .filecheck import FileJob, FileOutcome, FileTask, internal_error
+from .files import cache_file
 from .interrupt import Interruption
 from .models import LinkEntry, LinkRef, Progress, RunResult
 from .parallel import check_files, default_jobs
@@ -111,7 +112,7 @@ def _remember_corpus(result: RunResult, duplicates: DuplicateArticles, settings:
                      tree: Tree) -> None:
     """Register every file of the corpus with the duplicate rule, through the article index kept beside the
     link cache (validate/article_index.py; --no-cache: every file read)."""
-    index = ArticleIndex(index_file(settings.cache.path if settings.cache.enabled else None),
+    index = ArticleIndex(index_file(cache_file(settings.cache.path) if settings.cache.enabled else None),
                          max_bytes=settings.max_file_size, create=not settings.offline)
     paths = list(corpus)
     for path, found in zip(paths, index.identities(paths, tree, roots=settings.paths), strict=True):

@@ -128,9 +128,12 @@ class Tree:
                     yield path
             stack.extend(reversed(subfolders))
 
-    def holds(self, path: str) -> bool:
-        """Whether path (absolute, as given: no symlink resolved) lies in the tree."""
-        return self._inside(path)
+    def leads_out(self, path: Path) -> bool:
+        """Whether path, named inside the tree, is led out of it by a symlink (one committed in place of a
+        folder the run writes to): only a confined tree that does not follow symlinks says so."""
+        named = os.path.abspath(path)
+        return (self.confined and not self.follow_symlinks and self._inside(named)
+                and not self._inside(os.path.realpath(named)))
 
     def _inside(self, real: str) -> bool:
         return real == self.root or real.startswith(self._prefix)

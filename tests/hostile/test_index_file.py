@@ -193,3 +193,17 @@ def test_an_index_folder_a_symlink_leads_out_of_the_tree_is_neither_read_nor_wri
     assert list(elsewhere.iterdir()) == []
     assert len(result.notes) == 1 and "led out of the working tree" in result.notes[0], result.notes
     assert duplicates(result) == duplicates(check("seeds/001.txt", cache=False))
+
+
+def test_a_link_cache_folder_a_symlink_leads_out_of_the_tree_is_not_written(work: Path,
+                                                                             tmp_path_factory: Any) -> None:
+    """The link cache too (a run with links through a committed `.seed-validator` link wrote cache.sqlite
+    elsewhere): an in-memory cache for the run, with a note."""
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    Path(".seed-validator").rmdir()
+    Path(".seed-validator").symlink_to(elsewhere)
+    Path("seeds/001.txt").write_text(seed_text(1).replace("https://", "http://127.0.0.1:9/"), encoding="utf-8")
+    done = run("check", "--quiet", "--format", "json", "seeds/001.txt", cwd=Path.cwd())
+    assert list(elsewhere.iterdir()) == []
+    notes = json.loads(Path("reports/report.json").read_text(encoding="utf-8"))["run"]["notes"]
+    assert any("link cache" in note and "symlink leads its folder out" in note for note in notes), (notes, done)

@@ -191,10 +191,9 @@ def _not_ours(path: Path, tree: Tree) -> str | None:
     """Why the index at path is not this run's to read or write: its folder named inside the working tree but
     a symlink leading out of it (a link committed in its place), or the file tracked by git (committed: its
     entries are whatever the commit says, keys anyone can compute). None when it is the run's."""
-    folder = os.path.abspath(path.parent)  # noqa: PTH100
-    real = os.path.realpath(folder)
-    if tree.confined and tree.holds(folder) and not tree.holds(real):
+    if tree.leads_out(path.parent):
         return f"is led out of the working tree ({tree.root}) by a symlink"
+    real = os.path.realpath(path.parent)
     if not os.path.lexists(path):
         return None
     top = repository_top(Path(real))
