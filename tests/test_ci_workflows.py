@@ -95,6 +95,7 @@ def test_no_change_checks_nothing_and_passes(repo: Path) -> None:
 @pytest.mark.parametrize("where, ref, message", [
     ("plain", "HEAD", "--changed-since needs a git checkout"),
     ("repo", "no-such-ref", "--changed-since: unknown git ref 'no-such-ref'"),
+    ("no commit", "HEAD", "--changed-since: the repository has no commit yet"),  # not "fetch it first"
 ])
 def test_changed_since_errors_are_usage_errors(repo: Path, tmp_path_factory: pytest.TempPathFactory,
                                                where: str, ref: str, message: str) -> None:
@@ -102,6 +103,10 @@ def test_changed_since_errors_are_usage_errors(repo: Path, tmp_path_factory: pyt
     if where == "plain":
         cwd = tmp_path_factory.mktemp("plain")
         shutil.copytree(repo / "seeds", cwd / "seeds")
+    elif where == "no commit":
+        cwd = tmp_path_factory.mktemp("fresh")
+        shutil.copytree(repo / "seeds", cwd / "seeds")
+        git(cwd, "init", "-q")
     done = run("check", "--offline", "--changed-since", ref, cwd=cwd)
     assert done.returncode == 2 and message in done.stderr
 

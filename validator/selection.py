@@ -31,6 +31,8 @@ def changed_since(ref: str, paths: Sequence[Path]) -> list[Path]:
             _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], unknown)
         except UsageError:  # which: no repository, or no such ref (asked only then: a git process costs ~5 ms)
             _git(["rev-parse", "--show-toplevel"], "--changed-since needs a git checkout (no repository here)")
+            _git(["rev-parse", "--verify", "--quiet", "HEAD"],
+                 "--changed-since: the repository has no commit yet (commit once, or check the folders instead)")
             raise
         changed = _git(["diff", "--name-only", "--relative", "-M", "--diff-filter=ACMR", "-z", ref, "--", *specs],
                        "git diff failed").split("\0")
