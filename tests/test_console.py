@@ -56,11 +56,12 @@ def test_the_verdict_says_why_it_passed(corpus: Path) -> None:
 
 def test_quiet_drops_progress_and_notes_silent_drops_everything(tmp_path: Path) -> None:
     (tmp_path / "seeds").mkdir()
-    # Loopback links without --allow-private: skipped, no connection made; a folder where the cache goes: a note.
+    # Loopback links without --allow-private: skipped, no connection made; a damaged link cache: a note.
     (tmp_path / "seeds" / "a.txt").write_text(variant(("quality: 37", "quality: many")).replace(
         "https://", "http://127.0.0.1:9/"), encoding="utf-8")
     cache = tmp_path / ".seed-validator" / "cache.sqlite"
-    cache.mkdir(parents=True)
+    cache.parent.mkdir(parents=True)
+    cache.write_bytes(b"not a database " * 100)
     loud = run("check", cwd=tmp_path)
     quiet = run("check", "--quiet", cwd=tmp_path)
     silent = run("check", "--silent", cwd=tmp_path)
