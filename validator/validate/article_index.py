@@ -75,13 +75,15 @@ class ArticleIndex:
         self._fresh = True  # nothing usable was read: whatever is found is written
         self._new: dict[str, _New] = {}
         self._saving = False
+        self._tracked = _ask_git_if_tracked(self.path) if self.path is not None else None
 
     def _open(self, tree: Tree, files: int) -> None:
         """Read the index for a corpus of this many files (its size bounded by theirs), unless it is not the
         run's own to use: led out of the working tree by a symlink, or committed (a pull request's)."""
         if self.path is None:
             return
-        refusal = _not_ours(self.path, tree)
+        refusal = _not_ours(self.path, tree, self._tracked)
+        self._tracked = None
         if refusal is not None:
             self._note(f"article index {self.path} {refusal}: not used; runs over some files read the whole corpus")
             self.path = None
@@ -187,26 +189,43 @@ class ArticleIndex:
             self.notes.append(note)
 
 
-def _not_ours(path: Path, tree: Tree) -> str | None:
+def _not_ours(path: Path, tree: Tree, tracked: subprocess.Popen[bytes] | None) -> str | None:
     """Why the index at path is not this run's to read or write: its folder named inside the working tree but
     a symlink leading out of it (a link committed in its place), or the file tracked by git (committed: its
-    entries are whatever the commit says, keys anyone can compute). None when it is the run's."""
+    entries are whatever the commit says, keys anyone can compute; `tracked`: _ask_git_if_tracked's
+    process). None when it is the run's."""
     if tree.leads_out(path.parent):
+        if tracked is not None:
+            tracked.kill()
+            tracked.wait()
         return f"is led out of the working tree ({tree.root}) by a symlink"
-    real = os.path.realpath(path.parent)
+    if tracked is None:
+        return None
+    try:
+        listed, _ = tracked.communicate(timeout=30)
+    except subprocess.SubprocessError:
+        tracked.kill()
+        tracked.wait()
+        return None
+    return "is tracked by git (committed: remove it with `git rm --cached`)" if listed.strip(b"\0") else None
+
+
+def _ask_git_if_tracked(path: Path) -> subprocess.Popen[bytes] | None:
+    """`git ls-files` of the index file, started as the run begins (it then costs the run nothing: the walk
+    of the corpus goes on meanwhile); None when there is no index or no repository."""
     if not os.path.lexists(path):
         return None
+    real = os.path.realpath(path.parent)
     top = repository_top(Path(real))
     if top is None:
         return None
     name = os.path.relpath(os.path.join(real, path.name), top)  # noqa: PTH118
     try:
-        listed = subprocess.run(["git", "--literal-pathspecs", "-C", str(top), "ls-files", "-z", "--", name],
-                                capture_output=True, stdin=subprocess.DEVNULL, timeout=30, check=False,
+        return subprocess.Popen(["git", "--literal-pathspecs", "-C", str(top), "ls-files", "-z", "--", name],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
                                 env={k: v for k, v in os.environ.items() if not k.startswith("GIT_")})
-    except (OSError, subprocess.SubprocessError):
+    except OSError:
         return None
-    return "is tracked by git (committed: remove it with `git rm --cached`)" if listed.stdout.strip(b"\0") else None
 
 
 def _scan(raw: bytes, path: Path) -> Found:

@@ -33,8 +33,8 @@ _UNREAD_LINE = re.compile(r"\n(?:[\"']?(?:webUrl|originalUrl)[\"' \t]|\? )")
 _UNREAD = ("{", "? ")
 # A top-level line whose value opens with a quote or a bracket (found from a newline: '^' with MULTILINE
 # would try every position).
-# What YAML reads as a line break besides '\n' (a lone CR, NEL, LS, PS): lines are not what the scan sees.
-_ODD_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+# A CR that is not part of a CRLF: YAML reads it as a line break (so are NEL, LS and PS: _odd_break).
+_LONE_CR = re.compile("\r(?!\n)")
 _OPENS = re.compile(r"\n[^\s#\-][^\n:]*:[ \t]*([\"'\[{][^\n]*)")
 
 
@@ -139,7 +139,7 @@ def _article_values(document: str) -> list[str] | None:
     """The raw value of every top-level webUrl/originalUrl line of document (which starts with a newline):
     the line after the key, less one final '\r' and the spaces and tabs around it; None when the document
     may hold one the scan cannot read (the file is then parsed)."""
-    if (document.startswith(_UNREAD, 1) or _UNREAD_LINE.search(document) or _ODD_BREAK.search(document)
+    if (document.startswith(_UNREAD, 1) or _UNREAD_LINE.search(document) or _odd_break(document)
             or _spills(document)):
         return None
     values = []
@@ -156,6 +156,13 @@ def _article_values(document: str) -> list[str] | None:
                 values.append(value)
             at = document.find(start, value_start)
     return values
+
+
+def _odd_break(document: str) -> bool:
+    """Whether YAML sees a line break the scan does not (lines are then not what the scan reads). `in` first:
+    a regex alternation tried at every position cost ~60 µs a file, more than the rest of the scan."""
+    return ("\x85" in document or "\u2028" in document or "\u2029" in document
+            or ("\r" in document and _LONE_CR.search(document) is not None))
 
 
 def _spills(document: str) -> bool:
