@@ -366,15 +366,23 @@ secured: "YWJj;ZGVm"
 """
 
 
-def cli_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, farm: Farm, table: dict[str, str | int], *,
-            domain: str = "news.test") -> tuple[int, dict[str, Any]]:
-    """`check` on one record: its page on news.test (a name), its image on 127.0.0.1 (an address)."""
+Names = dict[str, str | int | tuple[str, ...]]
+
+
+def one_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, table: Names, *, page: str, image: str,
+               domain: str = "news.test") -> None:
+    """seeds/a.txt in tmp_path (the working directory) with this page and image; names looked up in table."""
     (tmp_path / "seeds").mkdir()
-    (tmp_path / "seeds" / "a.txt").write_text(
-        SEED.format(page=f"http://news.test:{farm.port}/ok", image=farm.url("/image.png"), domain=domain),
-        encoding="utf-8")
+    (tmp_path / "seeds" / "a.txt").write_text(SEED.format(page=page, image=image, domain=domain), encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(runner, "HttpChecker", functools.partial(runner.HttpChecker, resolver=resolver(table)))
+
+
+def cli_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, farm: Farm, table: Names, *,
+            domain: str = "news.test") -> tuple[int, dict[str, Any]]:
+    """`check` on one record: its page on news.test (a name), its image on 127.0.0.1 (an address)."""
+    one_record(tmp_path, monkeypatch, table, page=f"http://news.test:{farm.port}/ok", image=farm.url("/image.png"),
+               domain=domain)
     code = cli.main(["check", "--no-cache", "--allow-private"])
     report: dict[str, Any] = json.loads((tmp_path / "reports" / "report.json").read_text(encoding="utf-8"))
     assert_valid_report(report)
@@ -394,13 +402,8 @@ def test_cli_every_name_failing_is_inconclusive_exit_3(tmp_path: Path, monkeypat
 
 def test_cli_localhost_resolving_while_public_names_fail_is_inconclusive_exit_3(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], farm: Farm) -> None:
-    (tmp_path / "seeds").mkdir()
-    text = SEED.format(page=f"http://localhost:{farm.port}/ok", image=f"http://img.test:{farm.port}/image.png",
-                       domain="news.test")
-    (tmp_path / "seeds" / "a.txt").write_text(text, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    table: dict[str, str | int | tuple[str, ...]] = {"localhost": "127.0.0.1", "img.test": socket.EAI_NONAME}
-    monkeypatch.setattr(runner, "HttpChecker", functools.partial(runner.HttpChecker, resolver=resolver(table)))
+    one_record(tmp_path, monkeypatch, {"localhost": "127.0.0.1", "img.test": socket.EAI_NONAME},
+               page=f"http://localhost:{farm.port}/ok", image=f"http://img.test:{farm.port}/image.png")
     code = cli.main(["check", "--no-cache", "--allow-private"])
     output = capsys.readouterr().out
     assert code == 3
@@ -411,12 +414,8 @@ def test_an_inconclusive_headline_never_contradicts_a_dead_link(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], farm: Farm) -> None:
     """The page's name cannot be looked up (not verified) while the image, by address, answers 404 (dead):
     every headline says both, and `baseline` on the same run says why it exits 3."""
-    (tmp_path / "seeds").mkdir()
-    text = SEED.format(page=f"http://news.test:{farm.port}/ok", image=farm.url("/gone.png"), domain="news.test")
-    (tmp_path / "seeds" / "a.txt").write_text(text, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    table: dict[str, str | int | tuple[str, ...]] = {"news.test": socket.EAI_NONAME}
-    monkeypatch.setattr(runner, "HttpChecker", functools.partial(runner.HttpChecker, resolver=resolver(table)))
+    one_record(tmp_path, monkeypatch, {"news.test": socket.EAI_NONAME}, page=f"http://news.test:{farm.port}/ok",
+               image=farm.url("/gone.png"))
     code = cli.main(["check", "--no-cache", "--allow-private", "--format", "md,html"])
     output = capsys.readouterr().out
     said = ("links resting on the network or on name resolution were not verified (see the notes); 1 link(s) "
@@ -458,14 +457,8 @@ def test_cli_a_definite_failure_wins_over_an_inconclusive_link_stage(
 
 def test_cli_an_unknown_name_among_resolving_ones_fails_the_run(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], farm: Farm) -> None:
-    (tmp_path / "seeds").mkdir()
-    text = SEED.format(page=f"http://news.test:{farm.port}/ok", image=f"http://img.test:{farm.port}/image.png",
-                       domain="news.test")
-    (tmp_path / "seeds" / "a.txt").write_text(text, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    table: dict[str, str | int | tuple[str, ...]] = {"news.test": ("127.0.0.1", PUBLIC_TOO),
-                                                     "img.test": socket.EAI_NONAME}
-    monkeypatch.setattr(runner, "HttpChecker", functools.partial(runner.HttpChecker, resolver=resolver(table)))
+    one_record(tmp_path, monkeypatch, {"news.test": ("127.0.0.1", PUBLIC_TOO), "img.test": socket.EAI_NONAME},
+               page=f"http://news.test:{farm.port}/ok", image=f"http://img.test:{farm.port}/image.png")
     code = cli.main(["check", "--no-cache", "--allow-private"])
     output = capsys.readouterr().out
     assert code == 1
