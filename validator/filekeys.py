@@ -93,27 +93,41 @@ class GitBlobs:
         return None if name.startswith("..") else name.replace(os.sep, "/")
 
 
+def start_git(top: str, *args: str) -> subprocess.Popen[bytes]:
+    """git asked about the repository at top, its output to read with git_output; OSError when there is no git.
+
+    git finds the repository from the top the run reads in: a GIT_DIR or GIT_WORK_TREE of the environment (a
+    hook's, a script's) could make it answer for another work tree than the files looked at here."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("GIT_")}
+    return subprocess.Popen([*_GIT, "-C", top, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            stdin=subprocess.DEVNULL)
+
+
+def git_output(process: subprocess.Popen[bytes]) -> bytes | None:
+    """What a start_git process printed, or None when it failed or took too long (it is then stopped)."""
+    try:
+        output, _ = process.communicate(timeout=_GIT_TIMEOUT)
+    except (OSError, subprocess.SubprocessError):
+        process.kill()
+        process.wait()
+        return None
+    return output if process.returncode == 0 else None
+
+
 def _unmodified(top: str, specs: list[str]) -> dict[str, str]:
     tail = ["-z", "--", *(specs or ["."])]
-    # git finds the repository from the top the run reads in: a GIT_DIR or GIT_WORK_TREE of the environment
-    # (a hook's, a script's) could make it answer for another work tree than the files looked at here.
-    env = {name: value for name, value in os.environ.items() if not name.startswith("GIT_")}
     try:
-        listing = subprocess.Popen([*_GIT, "-C", top, "ls-files", "--stage", "--full-name", *tail], env=env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        listing = start_git(top, "ls-files", "--stage", "--full-name", *tail)
     except OSError:  # no git
         return {}
     try:
-        modified = subprocess.run([*_GIT, "-C", top, "diff-files", "--name-only", *tail], capture_output=True,
-                                  env=env, stdin=subprocess.DEVNULL, timeout=_GIT_TIMEOUT, check=False)
-        staged, _ = listing.communicate(timeout=_GIT_TIMEOUT)
-    except (OSError, subprocess.SubprocessError):
-        listing.kill()
-        listing.wait()
+        modified = git_output(start_git(top, "diff-files", "--name-only", *tail))
+    except OSError:
+        modified = None
+    staged = git_output(listing)
+    if staged is None or modified is None:
         return {}
-    if listing.returncode != 0 or modified.returncode != 0:
-        return {}
-    changed = set(modified.stdout.split(b"\0"))
+    changed = set(modified.split(b"\0"))
     ids = {}
     for record in staged.split(b"\0"):
         info, _, name = record.partition(b"\t")

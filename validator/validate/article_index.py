@@ -30,7 +30,7 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from .. import __version__
-from ..filekeys import GitBlobs, StatKey, blob_id, now_ns, settled, stat_key
+from ..filekeys import GitBlobs, StatKey, blob_id, git_output, now_ns, settled, start_git, stat_key
 from ..load import PLAIN_YAML_SUFFIXES
 from ..tree import Tree, repository_top
 from .duplicates import SCAN_VERSION, article_urls_in, identities
@@ -201,11 +201,8 @@ def _not_ours(path: Path, tree: Tree, tracked: subprocess.Popen[bytes] | None) -
         return f"is led out of the working tree ({tree.root}) by a symlink"
     if tracked is None:
         return None
-    try:
-        listed, _ = tracked.communicate(timeout=30)
-    except subprocess.SubprocessError:
-        tracked.kill()
-        tracked.wait()
+    listed = git_output(tracked)
+    if listed is None:
         return None
     return "is tracked by git (committed: remove it with `git rm --cached`)" if listed.strip(b"\0") else None
 
@@ -221,9 +218,7 @@ def _ask_git_if_tracked(path: Path) -> subprocess.Popen[bytes] | None:
         return None
     name = os.path.relpath(os.path.join(real, path.name), top)  # noqa: PTH118
     try:
-        return subprocess.Popen(["git", "--literal-pathspecs", "-C", str(top), "ls-files", "-z", "--", name],
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-                                env={k: v for k, v in os.environ.items() if not k.startswith("GIT_")})
+        return start_git(str(top), "ls-files", "-z", "--", name)
     except OSError:
         return None
 
