@@ -14,7 +14,6 @@ import random
 import time
 from collections import deque
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from ..clock import Clock, rfc3339
@@ -116,12 +115,12 @@ class _Run:
     def _open_cache(self) -> LinkCache | None:
         if not self.cache_settings.enabled:
             return None
-        path: Path | None = cache_file(self.cache_settings.path)
-        if path is not None and Tree.working(follow_symlinks=self.settings.follow_symlinks).leads_out(path.parent):
-            self.notes.append(f"link cache {path}: a symlink leads its folder out of the working tree; not used (a "
+        file = cache_file(self.cache_settings.path)
+        led_out = Tree.working(follow_symlinks=self.settings.follow_symlinks).leads_out(file.parent)
+        if led_out:
+            self.notes.append(f"link cache {file}: a symlink leads its folder out of the working tree; not used (a "
                               "fresh in-memory cache for this run)")
-            path = None
-        return LinkCache(path, max_age_good=self.cache_settings.max_age_good,
+        return LinkCache(None if led_out else file, max_age_good=self.cache_settings.max_age_good,
                          max_age_bad=self.cache_settings.max_age_bad, now=lambda: self.clock().timestamp())
 
     async def _fetch_all(self, cache: LinkCache | None) -> None:
